@@ -1,0 +1,145 @@
+//! Page feedback ("这个页面对您有帮助吗？"): the first thing a citizen can send us.
+
+use serde::{Deserialize, Serialize};
+use validator::{Validate, ValidationError};
+
+use crate::validation::{FieldProblem, problems_of};
+
+/// Every code the feedback rules return.
+pub const CODES: [&str; 3] = [
+    "feedback.page",
+    "feedback.comment_too_long",
+    "feedback.personal_data",
+];
+
+/// Longest comment, in characters (the same number in the browser and on the server).
+pub const COMMENT_MAX_CHARS: u64 = 500;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Feedback {
+    /// The app path the feedback is about, e.g. `/` (no query string).
+    #[validate(custom(function = "page_path"))]
+    pub page: String,
+    /// 有帮助 (true) or 没有帮助 (false).
+    pub useful: bool,
+    /// What could be better, optional.
+    #[validate(
+        length(max = "COMMENT_MAX_CHARS", code = "feedback.comment_too_long"),
+        custom(function = "no_identifiers")
+    )]
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+impl Feedback {
+    /// Every problem at once, as codes (`feedback.comment_too_long`).
+    pub fn problems(&self) -> Vec<FieldProblem> {
+        problems_of(self.validate())
+    }
+
+    /// Trim the comment; an empty one is no comment.
+    pub fn normalized(mut self) -> Self {
+        self.comment = self
+            .comment
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty());
+        self
+    }
+}
+
+fn page_path(page: &str) -> Result<(), ValidationError> {
+    let ok = page.starts_with('/')
+        && page.chars().count() <= 200
+        && !page.contains(['?', '#'])
+        && page.chars().all(|c| !c.is_control() && !c.is_whitespace());
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new("feedback.page"))
+    }
+}
+
+/// Comments are free text: refuse the ones that carry an ID or phone number (a run of 11 or more
+/// digits), so that personal data does not end up where nobody expects it.
+fn no_identifiers(comment: &str) -> Result<(), ValidationError> {
+    let mut run = 0;
+    for c in crate::ident::normalize(comment).chars() {
+        if c.is_ascii_digit() {
+            run += 1;
+            if run >= 11 {
+                return Err(ValidationError::new("feedback.personal_data"));
+            }
+        } else {
+            run = 0;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(page: &str, comment: Option<&str>, want: &[(&str, &str)]) {
+        let f = Feedback {
+            page: page.into(),
+            useful: true,
+            comment: comment.map(Into::into),
+        };
+        let got: Vec<(String, String)> = f
+            .problems()
+            .into_iter()
+            .map(|p| (p.field, p.code))
+            .collect();
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(f, c)| (f.to_string(), c.to_string()))
+            .collect();
+        assert_eq!(got, want, "page={page:?} comment={comment:?}");
+    }
+
+    #[test]
+    fn feedback_rules() {
+        check("/", None, &[]);
+        check("/matters/company-registration", Some("很清楚"), &[]);
+        check("matters", None, &[("page", "feedback.page")]);
+        check("/?id=1", None, &[("page", "feedback.page")]);
+        check("/", Some(&"字".repeat(500)), &[]);
+        check(
+            "/",
+            Some(&"字".repeat(501)),
+            &[("comment", "feedback.comment_too_long")],
+        );
+        check(
+            "/",
+            Some("我的电话 138 0013 8000"),
+            &[("comment", "feedback.personal_data")],
+        );
+        check(
+            "/",
+            Some("身份证１１０１０５１９４９１２３１００２Ｘ"),
+            &[("comment", "feedback.personal_data")],
+        );
+        check("/", Some("第 3 步等了 10 分钟"), &[]);
+        check(
+            "?",
+            Some(&"x".repeat(501)),
+            &[
+                ("comment", "feedback.comment_too_long"),
+                ("page", "feedback.page"),
+            ],
+        );
+    }
+
+    #[test]
+    fn normalized_drops_blank_comments() {
+        let f = Feedback {
+            page: "/".into(),
+            useful: false,
+            comment: Some("  ".into()),
+        };
+        assert_eq!(f.normalized().comment, None);
+    }
+}

@@ -1,0 +1,21 @@
+//! The rules of 一次办, written once and compiled both to WebAssembly (the app) and natively
+//! (the server).
+//!
+//! Architecture invariant: pure. No IO, no clock, no randomness, no async; "today" and every
+//! other fact from the outside world is an argument.
+
+pub mod catalog;
+pub mod date;
+pub mod feedback;
+pub mod ident;
+pub mod mask;
+pub mod validation;
+
+pub use date::CivilDate;
+
+/// Every error code this crate can return, for the app's proof that each has words.
+pub fn all_codes() -> Vec<&'static str> {
+    let mut codes = ident::all_codes();
+    codes.extend(feedback::CODES);
+    codes
+}

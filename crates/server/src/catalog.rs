@@ -1,0 +1,209 @@
+//! Loading the catalogue from `catalog/` at start. A bad catalogue stops the server with a
+//! message naming the file, the line and the problem.
+
+use std::path::{Path, PathBuf};
+
+use onetrip_domain::catalog::{Bundle, Catalog, Department, Matter};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+/// The catalogue in memory, with where each entry came from and a version hash.
+#[derive(Debug, Clone)]
+pub struct LoadedCatalog {
+    pub catalog: Catalog,
+    /// First 16 hex characters of a SHA-256 over every file's name and bytes, in order.
+    pub version: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("catalogue error in {}{}: {message}", file.display(), line.map(|l| format!(", line {l}")).unwrap_or_default())]
+pub struct CatalogError {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DepartmentsFile {
+    department: Vec<Department>,
+}
+
+fn read(path: &Path) -> Result<String, CatalogError> {
+    std::fs::read_to_string(path).map_err(|e| CatalogError {
+        file: path.to_owned(),
+        line: None,
+        message: e.to_string(),
+    })
+}
+
+fn parse<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, CatalogError> {
+    toml::from_str(text).map_err(|e| CatalogError {
+        file: path.to_owned(),
+        line: e
+            .span()
+            .map(|span| text[..span.start.min(text.len())].lines().count().max(1)),
+        message: e.message().to_owned(),
+    })
+}
+
+/// The `.toml` files of a folder, sorted by name so the version hash is stable.
+fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, CatalogError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| CatalogError {
+        file: dir.to_owned(),
+        line: None,
+        message: e.to_string(),
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Where each entry of the catalogue was read from, to name the file in a problem.
+fn source_of<'a>(sources: &'a [(String, PathBuf)], code: &str) -> Option<&'a PathBuf> {
+    sources.iter().find(|(c, _)| c == code).map(|(_, p)| p)
+}
+
+pub fn load(dir: &Path) -> Result<LoadedCatalog, CatalogError> {
+    let mut hasher = Sha256::new();
+    let mut hash_file = |path: &Path, text: &str| {
+        hasher.update(
+            path.strip_prefix(dir)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .as_bytes(),
+        );
+        hasher.update([0]);
+        hasher.update(text.as_bytes());
+    };
+    let mut sources: Vec<(String, PathBuf)> = Vec::new();
+
+    let dept_path = dir.join("departments.toml");
+    let text = read(&dept_path)?;
+    hash_file(&dept_path, &text);
+    let departments = parse::<DepartmentsFile>(&dept_path, &text)?.department;
+    sources.extend(
+        departments
+            .iter()
+            .map(|d| (d.code.clone(), dept_path.clone())),
+    );
+
+    let mut matters = Vec::new();
+    for path in toml_files(&dir.join("matters"))? {
+        let text = read(&path)?;
+        hash_file(&path, &text);
+        let matter: Matter = parse(&path, &text)?;
+        sources.push((matter.code.clone(), path));
+        matters.push(matter);
+    }
+    let mut bundles = Vec::new();
+    for path in toml_files(&dir.join("bundles"))? {
+        let text = read(&path)?;
+        hash_file(&path, &text);
+        let bundle: Bundle = parse(&path, &text)?;
+        sources.push((bundle.code.clone(), path));
+        bundles.push(bundle);
+    }
+
+    let catalog = Catalog {
+        departments,
+        matters,
+        bundles,
+    };
+    if let Some(problem) = catalog.problems().into_iter().next() {
+        let file = source_of(&sources, &problem.subject)
+            .cloned()
+            .unwrap_or_else(|| dir.to_owned());
+        let line = std::fs::read_to_string(&file).ok().and_then(|text| {
+            let needle = format!("\"{}\"", problem.subject);
+            text.lines()
+                .position(|l| l.contains(&needle))
+                .map(|i| i + 1)
+        });
+        return Err(CatalogError {
+            file,
+            line,
+            message: problem.to_string(),
+        });
+    }
+    let digest = hasher.finalize();
+    let version = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    Ok(LoadedCatalog { catalog, version })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo_catalog() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../catalog")
+    }
+
+    #[test]
+    fn the_repository_catalogue_loads() {
+        let loaded = load(&repo_catalog()).expect("catalog/ must load");
+        assert!(loaded.catalog.matters.len() >= 3);
+        assert!(!loaded.catalog.bundles.is_empty());
+        assert_eq!(loaded.version.len(), 16);
+        // Loading twice gives the same version.
+        assert_eq!(load(&repo_catalog()).unwrap().version, loaded.version);
+    }
+
+    fn broken(edit: impl FnOnce(&Path)) -> CatalogError {
+        let dir = std::env::temp_dir().join(format!("onetrip-cat-{}", uuid::Uuid::new_v4()));
+        copy_dir(&repo_catalog(), &dir);
+        edit(&dir);
+        let err = load(&dir).expect_err("must fail");
+        let _ = std::fs::remove_dir_all(&dir);
+        err
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_dir(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_names_file_and_line() {
+        let err = broken(|dir| {
+            let path = dir.join("matters/company-registration.toml");
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, text.replacen("legal_days = ", "legal_days = = ", 1)).unwrap();
+        });
+        assert!(
+            err.file.ends_with("matters/company-registration.toml"),
+            "{err}"
+        );
+        let line = err.line.expect("a line number");
+        assert!(err.to_string().contains(&format!("line {line}")), "{err}");
+    }
+
+    #[test]
+    fn a_broken_rule_names_the_file_and_the_problem() {
+        let err = broken(|dir| {
+            let path = dir.join("matters/company-registration.toml");
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(
+                &path,
+                text.replace("department = \"amr\"", "department = \"nowhere\""),
+            )
+            .unwrap();
+        });
+        assert!(
+            err.file.ends_with("matters/company-registration.toml"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("no department `nowhere`"), "{err}");
+    }
+}

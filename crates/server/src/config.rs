@@ -1,0 +1,182 @@
+//! Configuration from flags and the environment. Every setting has a flag and a variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use clap::Parser;
+
+#[derive(Parser, Debug, Clone)]
+#[command(
+    name = "onetrip-server",
+    about = "一次办 server: the API and the built app"
+)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "ONETRIP_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// `sqlite://path/to/file.db` (default) or `postgres://user@host:port/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/onetrip.db")]
+    pub database_url: String,
+    /// The app built by Trunk (index.html and hashed assets).
+    #[arg(long, env = "ONETRIP_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+    /// The service catalogue (data files).
+    #[arg(long, env = "ONETRIP_CATALOG", default_value = "catalog")]
+    pub catalog: PathBuf,
+    /// The address citizens use, for every absolute link and QR code (never the Host header).
+    /// Defaults to `http://` + the listen address.
+    #[arg(long, env = "PUBLIC_BASE_URL")]
+    pub public_base_url: Option<PublicBaseUrl>,
+    /// Serve the 系统维护中 page and 503 answers instead of the service.
+    #[arg(long, env = "ONETRIP_MAINTENANCE", action = clap::ArgAction::Set,
+          value_parser = clap::builder::BoolishValueParser::new(),
+          default_value = "false", num_args = 0..=1, default_missing_value = "true")]
+    pub maintenance: bool,
+    /// Reads per client address: `COUNT/SECONDS`.
+    #[arg(long, env = "ONETRIP_RATE_READ", default_value = "600/60")]
+    pub rate_read: RateSpec,
+    /// State-changing requests per client address: `COUNT/SECONDS`.
+    #[arg(long, env = "ONETRIP_RATE_WRITE", default_value = "30/60")]
+    pub rate_write: RateSpec,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    #[arg(long, env = "ONETRIP_TRUST_PROXY", action = clap::ArgAction::Set,
+          value_parser = clap::builder::BoolishValueParser::new(),
+          default_value = "false", num_args = 0..=1, default_missing_value = "true")]
+    pub trust_proxy: bool,
+    /// Largest JSON body accepted, in bytes.
+    #[arg(long, env = "ONETRIP_JSON_LIMIT", default_value_t = 64 * 1024)]
+    pub json_limit: usize,
+}
+
+impl Config {
+    /// Settings for in-process tests: loopback, a given database, no dist, the repository's catalogue.
+    pub fn for_tests(database_url: &str) -> Self {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database_url: database_url.to_owned(),
+            dist: root.join("target/no-dist"),
+            catalog: root.join("catalog"),
+            public_base_url: Some("http://127.0.0.1:8080".parse().expect("valid url")),
+            maintenance: false,
+            rate_read: RateSpec {
+                count: 10_000,
+                seconds: 60,
+            },
+            rate_write: RateSpec {
+                count: 10_000,
+                seconds: 60,
+            },
+            trust_proxy: false,
+            json_limit: 64 * 1024,
+        }
+    }
+
+    pub fn public_base_url(&self) -> PublicBaseUrl {
+        self.public_base_url
+            .clone()
+            .unwrap_or_else(|| PublicBaseUrl {
+                origin: format!("http://{}", self.addr),
+            })
+    }
+}
+
+/// `scheme://host[:port]` without a trailing slash or path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicBaseUrl {
+    origin: String,
+}
+
+impl PublicBaseUrl {
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+    pub fn is_https(&self) -> bool {
+        self.origin.starts_with("https://")
+    }
+    /// An absolute link to a path of ours (`/c/7KQ2M9`).
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.origin, path)
+    }
+}
+
+impl FromStr for PublicBaseUrl {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().trim_end_matches('/');
+        let rest = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+            .ok_or("PUBLIC_BASE_URL must start with http:// or https://")?;
+        if rest.is_empty() || rest.contains(['/', '?', '#', ' ', '@']) {
+            return Err("PUBLIC_BASE_URL must be scheme://host[:port], without a path".into());
+        }
+        Ok(PublicBaseUrl {
+            origin: s.to_ascii_lowercase(),
+        })
+    }
+}
+
+/// A rate: at most `count` requests per `seconds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateSpec {
+    pub count: u32,
+    pub seconds: u32,
+}
+
+impl FromStr for RateSpec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (count, seconds) = s
+            .split_once('/')
+            .ok_or("expected COUNT/SECONDS, e.g. 30/60")?;
+        let count: u32 = count
+            .trim()
+            .parse()
+            .map_err(|_| "COUNT must be a whole number")?;
+        let seconds: u32 = seconds
+            .trim()
+            .parse()
+            .map_err(|_| "SECONDS must be a whole number")?;
+        if count == 0 || seconds == 0 {
+            return Err("COUNT and SECONDS must be above zero".into());
+        }
+        Ok(RateSpec { count, seconds })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_base_url_is_an_origin() {
+        let url: PublicBaseUrl = "https://YiCi.Example.cn/".parse().unwrap();
+        assert_eq!(url.origin(), "https://yici.example.cn");
+        assert_eq!(url.link("/c/7KQ2M9"), "https://yici.example.cn/c/7KQ2M9");
+        for bad in [
+            "ftp://x",
+            "https://",
+            "https://x/app",
+            "x.cn",
+            "https://u@x.cn",
+        ] {
+            assert!(bad.parse::<PublicBaseUrl>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rate_spec_parses() {
+        assert_eq!(
+            "30/60".parse(),
+            Ok(RateSpec {
+                count: 30,
+                seconds: 60
+            })
+        );
+        for bad in ["30", "0/60", "30/0", "a/b", ""] {
+            assert!(bad.parse::<RateSpec>().is_err(), "{bad}");
+        }
+    }
+}

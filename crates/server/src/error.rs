@@ -1,0 +1,128 @@
+//! The one error type of the HTTP layer, mapped to the JSON envelope in one place.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use onetrip_api::{ErrorCode, ErrorEnvelope, FieldError};
+use serde::de::DeserializeOwned;
+
+use crate::storage::StorageError;
+
+tokio::task_local! {
+    /// The id of the request being served, for the envelope (set by the request-id middleware).
+    pub static REQUEST_ID: String;
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub fields: Vec<FieldError>,
+    pub retry_after_secs: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode) -> Self {
+        ApiError {
+            code,
+            fields: Vec::new(),
+            retry_after_secs: None,
+        }
+    }
+    pub fn validation(fields: Vec<FieldError>) -> Self {
+        ApiError {
+            code: ErrorCode::Validation,
+            fields,
+            retry_after_secs: None,
+        }
+    }
+    pub fn with_field(mut self, field: &str, code: &str) -> Self {
+        self.fields.push(FieldError {
+            field: field.to_owned(),
+            code: code.to_owned(),
+        });
+        self
+    }
+    pub fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs);
+        self
+    }
+}
+
+impl From<ErrorCode> for ApiError {
+    fn from(code: ErrorCode) -> Self {
+        ApiError::new(code)
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(err: StorageError) -> Self {
+        // Logged once here, at the boundary; the citizen sees a plain 503.
+        tracing::error!(error = %err, "storage failure");
+        ApiError::new(ErrorCode::Unavailable).retry_after(5)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut envelope = ErrorEnvelope::new(self.code);
+        envelope.error.fields = self.fields;
+        envelope.error.request_id = REQUEST_ID.try_with(Clone::clone).ok();
+        let status =
+            StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, axum::Json(envelope)).into_response();
+        if let Some(secs) = self.retry_after_secs {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+}
+
+/// `Json` whose every rejection is our envelope: bad syntax 400, wrong content type 415,
+/// too large 413, wrong shape or unknown fields 422.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(ApiError::new(match rejection {
+                JsonRejection::JsonDataError(_) => ErrorCode::Validation,
+                JsonRejection::JsonSyntaxError(_) => ErrorCode::MalformedJson,
+                JsonRejection::MissingJsonContentType(_) => ErrorCode::UnsupportedMediaType,
+                JsonRejection::BytesRejection(ref r)
+                    if r.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+                {
+                    ErrorCode::PayloadTooLarge
+                }
+                _ => ErrorCode::BadRequest,
+            })),
+        }
+    }
+}
+
+/// The envelope for a route under `/api` that does not exist.
+pub async fn api_not_found() -> ApiError {
+    ApiError::new(ErrorCode::NotFound)
+}
+
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(ErrorCode::MethodNotAllowed)
+}
+
+/// A panic in a handler becomes a 500 envelope; the process lives on.
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("handler panicked");
+    ApiError::new(ErrorCode::Internal).into_response()
+}

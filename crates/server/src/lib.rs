@@ -1,0 +1,236 @@
+//! 一次办 server: the REST API under `/api`, the built app everywhere else.
+//!
+//! `router(state)` builds the whole service and is what tests drive in-process; `run` adds the
+//! listener, start-up checks and graceful shutdown.
+
+pub mod catalog;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod middleware;
+pub mod rate_limit;
+pub mod routes;
+pub mod static_files;
+pub mod storage;
+pub mod telemetry;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
+use tower_http::catch_panic::CatchPanicLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::catalog::LoadedCatalog;
+use crate::clock::{Clock, SystemClock, TestClock};
+use crate::config::Config;
+use crate::rate_limit::RateLimiter;
+use crate::storage::Storage;
+
+/// Everything a handler may need, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub storage: Arc<dyn Storage>,
+    pub catalog: Arc<LoadedCatalog>,
+    pub clock: Arc<dyn Clock>,
+    /// Present when the clock is a test clock (tests, and `test-clock` builds on request).
+    pub test_clock: Option<TestClock>,
+    pub limits: Arc<Limits>,
+    /// The Content-Security-Policy, computed once from the pages we serve.
+    pub csp: Arc<str>,
+}
+
+pub struct Limits {
+    pub read: RateLimiter,
+    pub write: RateLimiter,
+}
+
+impl AppState {
+    pub fn new(
+        config: Config,
+        storage: Arc<dyn Storage>,
+        catalog: LoadedCatalog,
+        test_clock: Option<TestClock>,
+    ) -> Self {
+        let index = std::fs::read_to_string(config.dist.join("index.html")).unwrap_or_default();
+        let csp =
+            static_files::content_security_policy(&[&index, static_files::maintenance_page()]);
+        let clock: Arc<dyn Clock> = match &test_clock {
+            Some(c) => Arc::new(c.clone()),
+            None => Arc::new(SystemClock),
+        };
+        AppState {
+            limits: Arc::new(Limits {
+                read: RateLimiter::new(config.rate_read),
+                write: RateLimiter::new(config.rate_write),
+            }),
+            config: Arc::new(config),
+            storage,
+            catalog: Arc::new(catalog),
+            clock,
+            test_clock,
+            csp: csp.into(),
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "一次办 API", description = "Citizen-facing API of 一次办 (onetrip). Every error is the JSON envelope `ErrorEnvelope`."),
+    servers((url = "/api")),
+    tags(
+        (name = "system", description = "健康检查"),
+        (name = "catalog", description = "服务目录：事项与一件事"),
+        (name = "feedback", description = "页面反馈"),
+    ),
+    components(schemas(onetrip_api::ErrorEnvelope))
+)]
+struct ApiDoc;
+
+/// The documented API: every route is registered together with its OpenAPI entry.
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(routes::health::health))
+        .routes(routes!(routes::catalog::index))
+        .routes(routes!(routes::feedback::submit))
+}
+
+/// The OpenAPI document, as served at `/api/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_router().split_for_parts().1
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api_router().split_for_parts();
+    let doc_json = doc.to_pretty_json().unwrap_or_default();
+    #[allow(unused_mut)]
+    let mut api = api.route(
+        "/openapi.json",
+        axum::routing::get(move || async move {
+            (
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                doc_json,
+            )
+        }),
+    );
+    #[cfg(feature = "test-clock")]
+    {
+        api = api.route("/test/clock", axum::routing::put(routes::test_clock::set));
+    }
+    let api = api
+        .fallback(error::api_not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(DefaultBodyLimit::max(state.config.json_limit));
+
+    Router::new()
+        .nest("/api", api)
+        .merge(static_files::router(&state.config.dist))
+        .layer(from_fn_with_state(state.clone(), middleware::rate_limit))
+        .layer(from_fn_with_state(state.clone(), middleware::cross_site))
+        .layer(from_fn_with_state(state.clone(), middleware::maintenance))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
+        .layer(axum::middleware::from_fn(middleware::request_id))
+        .with_state(state)
+}
+
+/// Open storage, load the catalogue, and build the state. Fails loudly on anything unsafe.
+pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    let catalog = catalog::load(&config.catalog)?;
+    let storage = storage::open(&config.database_url).await.with_context(|| {
+        format!(
+            "opening the {} database",
+            backend_name(&config.database_url)
+        )
+    })?;
+    for (name, value) in storage.settings().await? {
+        tracing::info!(backend = storage.backend().name(), setting = %name, %value, "database setting");
+    }
+    let test_clock = test_clock_from_env();
+    let state = AppState::new(config, storage, catalog, test_clock);
+    let now = state.clock.now();
+    let new = state
+        .storage
+        .record_catalog_version(&state.catalog.version, now)
+        .await?;
+    tracing::info!(
+        version = %state.catalog.version,
+        matters = state.catalog.catalog.matters.len(),
+        bundles = state.catalog.catalog.bundles.len(),
+        new,
+        "catalogue loaded"
+    );
+    Ok(state)
+}
+
+fn backend_name(url: &str) -> &'static str {
+    if url.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    }
+}
+
+/// In `test-clock` builds, `ONETRIP_TEST_CLOCK=1` starts the server on a settable clock.
+fn test_clock_from_env() -> Option<TestClock> {
+    if cfg!(feature = "test-clock") && std::env::var("ONETRIP_TEST_CLOCK").is_ok_and(|v| v == "1") {
+        tracing::warn!("the clock is a test clock: PUT /api/test/clock moves it");
+        return Some(TestClock::at(SystemClock.now()));
+    }
+    None
+}
+
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let addr = config.addr;
+    let state = match build_state(config).await {
+        Ok(state) => state,
+        Err(err) => {
+            // One clear line for the operator, then a non-zero exit.
+            eprintln!("onetrip-server: cannot start: {err:#}");
+            std::process::exit(2);
+        }
+    };
+    let public = state.config.public_base_url();
+    if state.config.maintenance {
+        tracing::warn!("maintenance switch is on: serving 系统维护中");
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    let local = listener.local_addr()?;
+    tracing::info!(%local, public = public.origin(), "listening");
+    println!(
+        "一次办 is running at {}  (listening on http://{local})",
+        public.origin()
+    );
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

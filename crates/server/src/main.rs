@@ -1,0 +1,10 @@
+//! The `onetrip-server` binary: read the configuration, then hand over to the library.
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = onetrip_server::config::Config::parse();
+    onetrip_server::telemetry::init();
+    onetrip_server::run(config).await
+}

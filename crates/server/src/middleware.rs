@@ -1,0 +1,218 @@
+//! Middleware applied to every request: request ids and logs, security headers, maintenance,
+//! the cross-site check and the rate limiter.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use onetrip_api::ErrorCode;
+
+use crate::AppState;
+use crate::error::{ApiError, REQUEST_ID};
+use crate::static_files::maintenance_page;
+
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// Give every request an id (kept from a well-formed incoming header, else new), log it once
+/// with method, path (never the query string: it could carry personal data), status and time.
+pub async fn request_id(request: Request, next: Next) -> Response {
+    let id = request
+        .headers()
+        .get(&X_REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let started = Instant::now();
+    let mut response = REQUEST_ID.scope(id.clone(), next.run(request)).await;
+    let status = response.status().as_u16();
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if status >= 500 {
+        tracing::error!(request_id = %id, %method, %path, status, ms, "request");
+    } else {
+        tracing::info!(request_id = %id, %method, %path, status, ms, "request");
+    }
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(X_REQUEST_ID, value);
+    }
+    response
+}
+
+/// Security headers on every response, errors included.
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    if let Ok(csp) = HeaderValue::from_str(&state.csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("camera=(self), geolocation=(self), microphone=(), payment=()"),
+    );
+    h.insert(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
+    if state.config.public_base_url().is_https() {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
+}
+
+/// While the maintenance switch is on: a friendly page for people, a 503 envelope for the API.
+pub async fn maintenance(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !state.config.maintenance {
+        return next.run(request).await;
+    }
+    if is_api(request.uri().path()) {
+        return ApiError::new(ErrorCode::Maintenance)
+            .retry_after(600)
+            .into_response();
+    }
+    let mut response = (StatusCode::SERVICE_UNAVAILABLE, Html(maintenance_page())).into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(600u32));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Refuse state-changing requests that a browser says come from another site. `Sec-Fetch-Site`
+/// first; where a browser does not send it, the `Origin` must be ours. Clients that send
+/// neither (curl, the load generator) are not browsers and cannot carry a user's session.
+pub fn is_cross_site(method: &Method, headers: &HeaderMap, our_origin: &str) -> bool {
+    if is_safe(method) {
+        return false;
+    }
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return !matches!(site.to_str(), Ok("same-origin") | Ok("none"));
+    }
+    match headers.get(header::ORIGIN) {
+        Some(origin) => origin
+            .to_str()
+            .map(|o| !o.eq_ignore_ascii_case(our_origin))
+            .unwrap_or(true),
+        None => false,
+    }
+}
+
+pub async fn cross_site(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let origin = state.config.public_base_url();
+    if is_api(request.uri().path())
+        && is_cross_site(request.method(), request.headers(), origin.origin())
+    {
+        return ApiError::new(ErrorCode::CrossSite).into_response();
+    }
+    next.run(request).await
+}
+
+/// The client address: the connection's peer, or the first `X-Forwarded-For` entry behind a
+/// trusted proxy. In-process tests have neither and share one bucket.
+fn client_ip(request: &Request, trust_proxy: bool) -> IpAddr {
+    if trust_proxy
+        && let Some(ip) = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok())
+    {
+        return ip;
+    }
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+}
+
+pub async fn rate_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !is_api(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let ip = client_ip(&request, state.config.trust_proxy);
+    let limiter = if is_safe(request.method()) {
+        &state.limits.read
+    } else {
+        &state.limits.write
+    };
+    match limiter.check(ip, Instant::now()) {
+        Ok(()) => next.run(request).await,
+        Err(wait) => ApiError::new(ErrorCode::RateLimited)
+            .retry_after(wait.as_secs().max(1))
+            .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn cross_site_rules() {
+        let ours = "https://yici.example.cn";
+        let post = Method::POST;
+        let cases: &[(&[(&str, &str)], bool)] = &[
+            (&[("sec-fetch-site", "same-origin")], false),
+            (&[("sec-fetch-site", "none")], false),
+            (&[("sec-fetch-site", "cross-site")], true),
+            (&[("sec-fetch-site", "same-site")], true),
+            (&[("origin", "https://yici.example.cn")], false),
+            (&[("origin", "https://evil.example")], true),
+            (&[("origin", "null")], true),
+            (&[], false),
+        ];
+        for (pairs, want) in cases {
+            assert_eq!(
+                is_cross_site(&post, &headers(pairs), ours),
+                *want,
+                "{pairs:?}"
+            );
+        }
+        // Reads are never refused.
+        assert!(!is_cross_site(
+            &Method::GET,
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            ours
+        ));
+    }
+}

@@ -1,0 +1,8 @@
+//! The API's handlers, one module per resource. Each is registered with its OpenAPI entry in
+//! `api_router`, so an endpoint cannot exist undocumented.
+
+pub mod catalog;
+pub mod feedback;
+pub mod health;
+#[cfg(feature = "test-clock")]
+pub mod test_clock;

@@ -1,0 +1,214 @@
+//! PostgreSQL, for when one machine is not enough: a connection pool, migrations under an
+//! advisory lock so that several servers starting together migrate once.
+
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+use super::{Backend, FeedbackRecord, Inserted, Migrations, Storage, StorageError};
+use crate::clock::Timestamp;
+
+const MIGRATIONS: Migrations = &[(
+    1,
+    "init",
+    include_str!("../../migrations/postgres/0001_init.sql"),
+)];
+
+/// An arbitrary constant naming our migration lock.
+const MIGRATION_LOCK: i64 = 0x0E7C_1B4D;
+
+pub struct Postgres {
+    pool: Pool,
+}
+
+fn query_err(e: impl std::fmt::Display) -> StorageError {
+    StorageError::Query(e.to_string())
+}
+
+impl Postgres {
+    pub async fn open(url: &str) -> Result<Postgres, StorageError> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| StorageError::Open(format!("DATABASE_URL: {e}")))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(16)
+            .build()
+            .map_err(|e| StorageError::Open(e.to_string()))?;
+        let pg = Postgres { pool };
+        pg.migrate().await?;
+        Ok(pg)
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object, StorageError> {
+        self.pool
+            .get()
+            .await
+            .map_err(|e| StorageError::Open(e.to_string()))
+    }
+
+    async fn migrate(&self) -> Result<(), StorageError> {
+        let mut client = self.client().await?;
+        client
+            .batch_execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+            )
+            .await
+            .map_err(query_err)?;
+        for &(version, name, sql) in MIGRATIONS {
+            let fail = |e: tokio_postgres::Error| StorageError::Migration {
+                version,
+                message: e.to_string(),
+            };
+            let tx = client.transaction().await.map_err(fail)?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+                .await
+                .map_err(fail)?;
+            let done = tx
+                .query_opt(
+                    "SELECT 1 FROM schema_migrations WHERE version = $1",
+                    &[&(version as i32)],
+                )
+                .await
+                .map_err(fail)?;
+            if done.is_some() {
+                continue;
+            }
+            tx.batch_execute(sql).await.map_err(fail)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at)
+                 VALUES ($1, $2, (extract(epoch from clock_timestamp()) * 1000)::bigint)",
+                &[&(version as i32), &name],
+            )
+            .await
+            .map_err(fail)?;
+            tx.commit().await.map_err(fail)?;
+        }
+        Ok(())
+    }
+}
+
+fn row_to_feedback(row: &tokio_postgres::Row) -> FeedbackRecord {
+    FeedbackRecord {
+        id: row.get(0),
+        fingerprint: row.get(1),
+        page: row.get(2),
+        useful: row.get(3),
+        comment: row.get(4),
+        created_at: Timestamp(row.get(5)),
+    }
+}
+
+#[async_trait]
+impl Storage for Postgres {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    async fn settings(&self) -> Result<Vec<(String, String)>, StorageError> {
+        let client = self.client().await?;
+        let mut out = Vec::new();
+        for name in ["synchronous_commit", "fsync", "server_version"] {
+            let row = client
+                .query_one(&format!("SHOW {name}"), &[])
+                .await
+                .map_err(query_err)?;
+            out.push((name.to_owned(), row.get::<_, String>(0)));
+        }
+        Ok(out)
+    }
+
+    async fn ping(&self) -> Result<(), StorageError> {
+        self.client()
+            .await?
+            .query_one("SELECT 1", &[])
+            .await
+            .map_err(query_err)?;
+        Ok(())
+    }
+
+    async fn record_catalog_version(
+        &self,
+        version: &str,
+        now: Timestamp,
+    ) -> Result<bool, StorageError> {
+        let client = self.client().await?;
+        let row = client
+            .query_one(
+                "INSERT INTO catalog_versions (version, first_seen, last_seen) VALUES ($1, $2, $2)
+                 ON CONFLICT (version) DO UPDATE SET last_seen = EXCLUDED.last_seen
+                 RETURNING first_seen = last_seen",
+                &[&version, &now.0],
+            )
+            .await
+            .map_err(query_err)?;
+        Ok(row.get(0))
+    }
+
+    async fn catalog_versions(&self) -> Result<Vec<(String, Timestamp, Timestamp)>, StorageError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT version, first_seen, last_seen FROM catalog_versions
+                 ORDER BY first_seen DESC, version",
+                &[],
+            )
+            .await
+            .map_err(query_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), Timestamp(r.get(1)), Timestamp(r.get(2))))
+            .collect())
+    }
+
+    async fn insert_feedback(
+        &self,
+        record: FeedbackRecord,
+    ) -> Result<Inserted<FeedbackRecord>, StorageError> {
+        let client = self.client().await?;
+        let inserted = client
+            .execute(
+                "INSERT INTO feedback (id, fingerprint, page, useful, comment, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+                &[
+                    &record.id,
+                    &record.fingerprint,
+                    &record.page,
+                    &record.useful,
+                    &record.comment,
+                    &record.created_at.0,
+                ],
+            )
+            .await
+            .map_err(query_err)?;
+        if inserted == 1 {
+            return Ok(Inserted::New(record));
+        }
+        let row = client
+            .query_one(
+                "SELECT id, fingerprint, page, useful, comment, created_at FROM feedback WHERE id = $1",
+                &[&record.id],
+            )
+            .await
+            .map_err(query_err)?;
+        Ok(Inserted::Existing(row_to_feedback(&row)))
+    }
+
+    async fn feedback_count(&self) -> Result<u64, StorageError> {
+        let row = self
+            .client()
+            .await?
+            .query_one("SELECT COUNT(*) FROM feedback", &[])
+            .await
+            .map_err(query_err)?;
+        Ok(row.get::<_, i64>(0) as u64)
+    }
+}

@@ -1,0 +1,349 @@
+//! SQLite: one writer thread that commits many requests' writes in one transaction (group
+//! commit), each acknowledged only after its transaction is durable; readers on their own
+//! connections (WAL lets them read while the writer writes).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, mpsc};
+
+use async_trait::async_trait;
+use rusqlite::{Connection, OptionalExtension, params};
+use tokio::sync::oneshot;
+
+use super::{Backend, FeedbackRecord, Inserted, Migrations, Storage, StorageError};
+use crate::clock::Timestamp;
+
+const MIGRATIONS: Migrations = &[(
+    1,
+    "init",
+    include_str!("../../migrations/sqlite/0001_init.sql"),
+)];
+
+/// At most this many writes share one transaction.
+const MAX_BATCH: usize = 512;
+
+type Done = Box<dyn FnOnce(Result<(), StorageError>) + Send>;
+/// A write: runs inside the batch's transaction and says whether it succeeded (a failed write
+/// is rolled back to its savepoint without disturbing the others) and how to answer.
+type Job = Box<dyn FnOnce(&Connection) -> (bool, Done) + Send>;
+
+pub struct Sqlite {
+    writer: mpsc::Sender<Job>,
+    readers: Arc<Mutex<Vec<Connection>>>,
+    path: PathBuf,
+}
+
+fn query_err(e: rusqlite::Error) -> StorageError {
+    StorageError::Query(e.to_string())
+}
+
+fn open_connection(path: &Path) -> Result<Connection, StorageError> {
+    let conn = Connection::open(path).map_err(|e| StorageError::Open(e.to_string()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(query_err)?;
+    conn.execute_batch("PRAGMA foreign_keys = ON;")
+        .map_err(query_err)?;
+    Ok(conn)
+}
+
+fn pragma(conn: &Connection, name: &str) -> Result<String, StorageError> {
+    conn.query_row(&format!("PRAGMA {name}"), [], |row| {
+        let v: rusqlite::types::Value = row.get(0)?;
+        Ok(match v {
+            rusqlite::types::Value::Integer(i) => i.to_string(),
+            rusqlite::types::Value::Text(t) => t,
+            other => format!("{other:?}"),
+        })
+    })
+    .map_err(query_err)
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StorageError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+    )
+    .map_err(query_err)?;
+    for &(version, name, sql) in MIGRATIONS {
+        let tx = conn.transaction().map_err(query_err)?;
+        let done: Option<u32> = tx
+            .query_row(
+                "SELECT version FROM schema_migrations WHERE version = ?1",
+                [version],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(query_err)?;
+        if done.is_some() {
+            continue;
+        }
+        let fail = |e: rusqlite::Error| StorageError::Migration {
+            version,
+            message: e.to_string(),
+        };
+        tx.execute_batch(sql).map_err(fail)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at)
+             VALUES (?1, ?2, CAST(unixepoch('subsec') * 1000 AS INTEGER))",
+            params![version, name],
+        )
+        .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+    }
+    Ok(())
+}
+
+fn writer_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let mut answers = Vec::with_capacity(batch.len());
+        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+            // Nothing ran. Dropping the jobs drops their answer channels, so every waiting
+            // request gets an error instead of hanging.
+            tracing::error!(error = %e, "sqlite writer cannot begin a transaction");
+            drop(batch);
+            continue;
+        }
+        for job in batch {
+            let ok_sp = conn.execute_batch("SAVEPOINT job").is_ok();
+            let (ok, done) = job(&conn);
+            if ok_sp {
+                let end = if ok {
+                    "RELEASE job"
+                } else {
+                    "ROLLBACK TO job; RELEASE job"
+                };
+                let _ = conn.execute_batch(end);
+            }
+            answers.push(done);
+        }
+        let committed = conn.execute_batch("COMMIT").map_err(query_err);
+        if committed.is_err() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        for done in answers {
+            done(committed.clone());
+        }
+    }
+}
+
+impl Sqlite {
+    pub async fn open(path: &Path) -> Result<Sqlite, StorageError> {
+        let path = path.to_path_buf();
+        tokio::task::spawn_blocking(move || Sqlite::open_blocking(path))
+            .await
+            .map_err(|e| StorageError::Open(e.to_string()))?
+    }
+
+    fn open_blocking(path: PathBuf) -> Result<Sqlite, StorageError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StorageError::Open(format!("{}: {e}", dir.display())))?;
+        }
+        let mut conn = open_connection(&path)?;
+        // Durability first: WAL for concurrent readers, FULL so an acknowledged write survives
+        // power loss. Both are read back: a filesystem that cannot do WAL must not pass silently.
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+            .map_err(query_err)?;
+        let journal = pragma(&conn, "journal_mode")?;
+        let synchronous = pragma(&conn, "synchronous")?;
+        if journal != "wal" || synchronous != "2" {
+            return Err(StorageError::Unsafe(format!(
+                "journal_mode={journal}, synchronous={synchronous} (want wal and 2 = FULL)"
+            )));
+        }
+        migrate(&mut conn)?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || writer_loop(conn, rx))
+            .map_err(|e| StorageError::Open(e.to_string()))?;
+        Ok(Sqlite {
+            writer: tx,
+            readers: Arc::new(Mutex::new(Vec::new())),
+            path,
+        })
+    }
+
+    /// Run `f` in the writer's current batch; resolves after the batch commits.
+    async fn write<R, F>(&self, f: F) -> Result<R, StorageError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StorageError> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let result = f(conn);
+            let ok = result.is_ok();
+            let done: Done = Box::new(move |commit| {
+                let _ = tx.send(commit.and(result));
+            });
+            (ok, done)
+        });
+        self.writer
+            .send(job)
+            .map_err(|_| StorageError::Query("the writer thread has stopped".into()))?;
+        rx.await
+            .map_err(|_| StorageError::Query("the writer dropped a request".into()))?
+    }
+
+    /// Run `f` on a reader connection from the pool.
+    async fn read<R, F>(&self, f: F) -> Result<R, StorageError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StorageError> + Send + 'static,
+    {
+        let readers = self.readers.clone();
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let pooled = readers.lock().map(|mut v| v.pop()).unwrap_or(None);
+            let conn = match pooled {
+                Some(c) => c,
+                None => {
+                    let c = open_connection(&path)?;
+                    c.execute_batch("PRAGMA query_only = ON")
+                        .map_err(query_err)?;
+                    c
+                }
+            };
+            let result = f(&conn);
+            if let Ok(mut pool) = readers.lock() {
+                pool.push(conn);
+            }
+            result
+        })
+        .await
+        .map_err(|e| StorageError::Query(e.to_string()))?
+    }
+}
+
+fn row_to_feedback(row: &rusqlite::Row<'_>) -> rusqlite::Result<FeedbackRecord> {
+    Ok(FeedbackRecord {
+        id: row.get(0)?,
+        fingerprint: row.get(1)?,
+        page: row.get(2)?,
+        useful: row.get::<_, i64>(3)? == 1,
+        comment: row.get(4)?,
+        created_at: Timestamp(row.get(5)?),
+    })
+}
+
+const FEEDBACK_COLUMNS: &str = "id, fingerprint, page, useful, comment, created_at";
+
+#[async_trait]
+impl Storage for Sqlite {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    async fn settings(&self) -> Result<Vec<(String, String)>, StorageError> {
+        self.write(|conn| {
+            Ok(vec![
+                ("journal_mode".to_owned(), pragma(conn, "journal_mode")?),
+                ("synchronous".to_owned(), pragma(conn, "synchronous")?),
+                ("foreign_keys".to_owned(), pragma(conn, "foreign_keys")?),
+            ])
+        })
+        .await
+    }
+
+    async fn ping(&self) -> Result<(), StorageError> {
+        self.read(|conn| {
+            conn.query_row("SELECT 1", [], |_| Ok(()))
+                .map_err(query_err)
+        })
+        .await
+    }
+
+    async fn record_catalog_version(
+        &self,
+        version: &str,
+        now: Timestamp,
+    ) -> Result<bool, StorageError> {
+        let version = version.to_owned();
+        self.write(move |conn| {
+            let inserted = conn
+                .execute(
+                    "INSERT INTO catalog_versions (version, first_seen, last_seen)
+                     VALUES (?1, ?2, ?2) ON CONFLICT (version) DO NOTHING",
+                    params![version, now.0],
+                )
+                .map_err(query_err)?;
+            if inserted == 0 {
+                conn.execute(
+                    "UPDATE catalog_versions SET last_seen = ?2 WHERE version = ?1",
+                    params![version, now.0],
+                )
+                .map_err(query_err)?;
+            }
+            Ok(inserted == 1)
+        })
+        .await
+    }
+
+    async fn catalog_versions(&self) -> Result<Vec<(String, Timestamp, Timestamp)>, StorageError> {
+        self.read(|conn| {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT version, first_seen, last_seen FROM catalog_versions
+                     ORDER BY first_seen DESC, version",
+                )
+                .map_err(query_err)?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((r.get(0)?, Timestamp(r.get(1)?), Timestamp(r.get(2)?)))
+                })
+                .map_err(query_err)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(query_err)
+        })
+        .await
+    }
+
+    async fn insert_feedback(
+        &self,
+        record: FeedbackRecord,
+    ) -> Result<Inserted<FeedbackRecord>, StorageError> {
+        self.write(move |conn| {
+            let inserted = conn
+                .execute(
+                    "INSERT INTO feedback (id, fingerprint, page, useful, comment, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
+                    params![
+                        record.id,
+                        record.fingerprint,
+                        record.page,
+                        record.useful as i64,
+                        record.comment,
+                        record.created_at.0
+                    ],
+                )
+                .map_err(query_err)?;
+            if inserted == 1 {
+                return Ok(Inserted::New(record));
+            }
+            let existing = conn
+                .query_row(
+                    &format!("SELECT {FEEDBACK_COLUMNS} FROM feedback WHERE id = ?1"),
+                    [&record.id],
+                    row_to_feedback,
+                )
+                .map_err(query_err)?;
+            Ok(Inserted::Existing(existing))
+        })
+        .await
+    }
+
+    async fn feedback_count(&self) -> Result<u64, StorageError> {
+        self.read(|conn| {
+            conn.query_row("SELECT COUNT(*) FROM feedback", [], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
+                .map_err(query_err)
+        })
+        .await
+    }
+}

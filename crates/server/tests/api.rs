@@ -1,0 +1,419 @@
+//! The HTTP surface, in process, against a real SQLite database.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::Request;
+use common::*;
+use onetrip_server::clock::Timestamp;
+
+#[tokio::test]
+async fn health_reports_database_and_china_time() {
+    let app = spawn().await;
+    let response = app.get("/api/health").await;
+    assert_eq!(response.status(), 200);
+    let json = body_json(response).await;
+    assert_eq!(json["status"], "ok");
+    assert_eq!(json["database"], "sqlite");
+    assert_eq!(json["now"], "2026-11-23T10:00:00+08:00");
+    assert_eq!(json["catalog_version"].as_str().unwrap().len(), 16);
+}
+
+#[tokio::test]
+async fn catalogue_lists_bundles_and_matters() {
+    let app = spawn().await;
+    let json = body_json(app.get("/api/catalog").await).await;
+    let bundles = json["bundles"].as_array().unwrap();
+    let startup = bundles
+        .iter()
+        .find(|b| b["code"] == "company-startup")
+        .expect("企业开办");
+    assert_eq!(startup["name"], "企业开办");
+    assert_eq!(startup["matters"].as_array().unwrap().len(), 5);
+    // The bank account needs its one trip (面签), so the bundle is "at most one trip".
+    assert_eq!(startup["trips"], 1);
+    let bank = json["matters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["code"] == "bank-account")
+        .unwrap();
+    assert!(bank["trip_reason"].as_str().unwrap().contains("面签"));
+}
+
+#[tokio::test]
+async fn unknown_api_routes_and_methods_get_the_envelope() {
+    let app = spawn().await;
+    assert_envelope(app.get("/api/nothing/here").await, 404, "not_found").await;
+    assert_envelope(app.get("/api").await, 404, "not_found").await;
+    let delete = Request::delete("/api/catalog").body(Body::empty()).unwrap();
+    assert_envelope(app.send(delete).await, 405, "method_not_allowed").await;
+}
+
+#[tokio::test]
+async fn malformed_requests_get_4xx_envelopes_never_a_crash() {
+    let app = spawn().await;
+    let key = Some("3b241101-e2bb-4255-8caf-4136c566a962");
+    assert_envelope(
+        app.post_json("/api/feedback", key, "{not json").await,
+        400,
+        "malformed_json",
+    )
+    .await;
+    assert_envelope(
+        app.post_json("/api/feedback", key, "").await,
+        400,
+        "malformed_json",
+    )
+    .await;
+    assert_envelope(
+        app.post_json("/api/feedback", key, r#"{"page":"/","useful":"yes"}"#)
+            .await,
+        422,
+        "validation",
+    )
+    .await;
+    assert_envelope(
+        app.post_json(
+            "/api/feedback",
+            key,
+            r#"{"page":"/","useful":true,"extra":1}"#,
+        )
+        .await,
+        422,
+        "validation",
+    )
+    .await;
+    // Bad UTF-8 inside a string.
+    let bad_utf8 = Request::post("/api/feedback")
+        .header("content-type", "application/json")
+        .header("idempotency-key", key.unwrap())
+        .body(Body::from(
+            b"{\"page\":\"/\xff\xfe\",\"useful\":true}".to_vec(),
+        ))
+        .unwrap();
+    let response = app.send(bad_utf8).await;
+    assert!(response.status().is_client_error(), "{}", response.status());
+    // Wrong content type.
+    let form = Request::post("/api/feedback")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("idempotency-key", key.unwrap())
+        .body(Body::from("page=/&useful=true"))
+        .unwrap();
+    assert_envelope(app.send(form).await, 415, "unsupported_media_type").await;
+    // Larger than the JSON limit.
+    let huge = format!(
+        r#"{{"page":"/","useful":false,"comment":"{}"}}"#,
+        "字".repeat(40_000)
+    );
+    assert_envelope(
+        app.post_json("/api/feedback", key, &huge).await,
+        413,
+        "payload_too_large",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn feedback_needs_an_idempotency_key() {
+    let app = spawn().await;
+    let body = r#"{"page":"/","useful":true}"#;
+    let json = assert_envelope(
+        app.post_json("/api/feedback", None, body).await,
+        400,
+        "bad_request",
+    )
+    .await;
+    assert_eq!(
+        json["error"]["fields"][0]["code"],
+        "idempotency_key.missing"
+    );
+    let json = assert_envelope(
+        app.post_json("/api/feedback", Some("not-a-uuid"), body)
+            .await,
+        400,
+        "bad_request",
+    )
+    .await;
+    assert_eq!(json["error"]["fields"][0]["code"], "idempotency_key.format");
+}
+
+#[tokio::test]
+async fn feedback_rules_come_back_as_codes_all_at_once() {
+    let app = spawn().await;
+    let body = format!(
+        r#"{{"page":"?","useful":false,"comment":"{}"}}"#,
+        "字".repeat(501)
+    );
+    let json = assert_envelope(
+        app.post_json(
+            "/api/feedback",
+            Some("9a4f2a8e-6d0b-4c57-9d55-2c8f1f6a0b11"),
+            &body,
+        )
+        .await,
+        422,
+        "validation",
+    )
+    .await;
+    let codes: Vec<&str> = json["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["feedback.comment_too_long", "feedback.page"]);
+    assert_eq!(app.state.storage.feedback_count().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_retried_feedback_is_stored_once() {
+    let app = spawn().await;
+    let key = Some("0f8fad5b-d9cb-469f-a165-70867728950e");
+    let body =
+        r#"{"page":"/matters/bank-account","useful":false,"comment":" 面签时间能否提前告知？ "}"#;
+    let first = app.post_json("/api/feedback", key, body).await;
+    assert_eq!(first.status(), 201);
+    let first = body_json(first).await;
+    assert_eq!(first["received_at"], "2026-11-23T10:00:00+08:00");
+    // The network dropped the answer; the app sends the same request again.
+    app.clock.set(Timestamp(NOW.0 + 60_000));
+    let again = app.post_json("/api/feedback", key, body).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(body_json(again).await, first);
+    assert_eq!(app.state.storage.feedback_count().await.unwrap(), 1);
+    // The same key with a different body is a client bug, not a retry.
+    let other = r#"{"page":"/","useful":true}"#;
+    let json = assert_envelope(
+        app.post_json("/api/feedback", key, other).await,
+        422,
+        "validation",
+    )
+    .await;
+    assert_eq!(json["error"]["fields"][0]["code"], "idempotency_key.reused");
+    assert_eq!(app.state.storage.feedback_count().await.unwrap(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_concurrent_identical_posts_store_exactly_one() {
+    let app = spawn().await;
+    let key = "6f1c1a7e-1d0a-4bb2-9a4e-2f3f1f0d9c21";
+    let body = r#"{"page":"/","useful":true}"#;
+    let mut tasks = Vec::new();
+    for _ in 0..200 {
+        let router = app.router.clone();
+        tasks.push(tokio::spawn(async move {
+            let req = Request::post("/api/feedback")
+                .header("content-type", "application/json")
+                .header("idempotency-key", key)
+                .body(Body::from(body))
+                .unwrap();
+            tower::ServiceExt::oneshot(router, req)
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 200),
+        "{statuses:?}"
+    );
+    assert_eq!(app.state.storage.feedback_count().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let app = spawn().await;
+    let req = Request::post("/api/feedback")
+        .header("content-type", "application/json")
+        .header("idempotency-key", "5b3c1f2a-0e4d-4d8e-9a57-6c2b9e1f0a33")
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::from(r#"{"page":"/","useful":true}"#))
+        .unwrap();
+    assert_envelope(app.send(req).await, 403, "cross_site").await;
+    let req = Request::post("/api/feedback")
+        .header("content-type", "application/json")
+        .header("idempotency-key", "5b3c1f2a-0e4d-4d8e-9a57-6c2b9e1f0a33")
+        .header("origin", "https://evil.example")
+        .body(Body::from(r#"{"page":"/","useful":true}"#))
+        .unwrap();
+    assert_envelope(app.send(req).await, 403, "cross_site").await;
+    assert_eq!(app.state.storage.feedback_count().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn the_rate_limiter_answers_429_with_retry_after() {
+    let app = spawn_with(|c| c.rate_write = "2/60".parse().unwrap()).await;
+    let body = r#"{"page":"/","useful":true}"#;
+    for key in [
+        "a1a1a1a1-0000-4000-8000-000000000001",
+        "a1a1a1a1-0000-4000-8000-000000000002",
+    ] {
+        assert_eq!(
+            app.post_json("/api/feedback", Some(key), body)
+                .await
+                .status(),
+            201
+        );
+    }
+    let response = app
+        .post_json(
+            "/api/feedback",
+            Some("a1a1a1a1-0000-4000-8000-000000000003"),
+            body,
+        )
+        .await;
+    let retry: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=30).contains(&retry), "{retry}");
+    assert_envelope(response, 429, "rate_limited").await;
+    // Reads have their own budget.
+    assert_eq!(app.get("/api/catalog").await.status(), 200);
+}
+
+#[tokio::test]
+async fn maintenance_switch_serves_a_page_and_503s() {
+    let app = spawn_with(|c| c.maintenance = true).await;
+    let response = app.get("/api/catalog").await;
+    assert_eq!(response.headers()["retry-after"], "600");
+    assert_envelope(response, 503, "maintenance").await;
+    let page = app.get("/matters/bank-account").await;
+    assert_eq!(page.status(), 503);
+    assert!(
+        page.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("style-src 'self' 'sha256-")
+    );
+    assert!(body_string(page).await.contains("系统维护中"));
+}
+
+#[tokio::test]
+async fn the_app_is_served_with_spa_fallback_and_caching() {
+    let app = spawn().await;
+    let index = app.get("/").await;
+    assert_eq!(index.status(), 200);
+    assert_eq!(index.headers()["cache-control"], "no-cache");
+    assert!(body_string(index).await.contains("正在加载"));
+    // A deep link the app routes: index.html with 200.
+    let deep = app.get("/matters/company-registration").await;
+    assert_eq!(deep.status(), 200);
+    assert_eq!(deep.headers()["cache-control"], "no-cache");
+    assert!(body_string(deep).await.contains("<div id=\"app\">"));
+    // Hashed assets are immutable, and the precompressed variant is chosen.
+    let req = Request::get("/onetrip-0123456789abcdef.js")
+        .header("accept-encoding", "gzip, deflate, br")
+        .body(Body::empty())
+        .unwrap();
+    let asset = app.send(req).await;
+    assert_eq!(asset.status(), 200);
+    assert_eq!(
+        asset.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(asset.headers()["content-encoding"], "br");
+    assert_eq!(body_string(asset).await, "brotli-bytes");
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn().await;
+    for uri in [
+        "/",
+        "/api/health",
+        "/api/nope",
+        "/onetrip-0123456789abcdef.js",
+        "/x/y",
+    ] {
+        let response = app.get(uri).await;
+        let h = response.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+            "{uri}: {csp}"
+        );
+        assert!(
+            !csp.contains("'unsafe-eval'") && !csp.contains("unsafe-inline"),
+            "{uri}: {csp}"
+        );
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"),
+            "{csp}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff", "{uri}");
+        assert_eq!(h["referrer-policy"], "no-referrer", "{uri}");
+        assert_eq!(h["x-frame-options"], "DENY", "{uri}");
+        assert!(h.get("x-request-id").is_some(), "{uri}");
+        assert!(h.get("access-control-allow-origin").is_none(), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn the_csp_allows_exactly_the_inline_probe() {
+    use base64::Engine;
+    use sha2::Digest;
+    let app = spawn().await;
+    let csp = app.get("/").await.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(b"probe()"));
+    assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_served_complete_and_committed() {
+    let app = spawn().await;
+    let served = body_json(app.get("/api/openapi.json").await).await;
+    let generated = serde_json::to_value(onetrip_server::openapi()).unwrap();
+    assert_eq!(served, generated);
+    let paths: Vec<&str> = generated["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(paths, ["/catalog", "/feedback", "/health"]);
+    // Every documented operation answers something other than "no such route".
+    for path in &paths {
+        let response = app.get(&format!("/api{path}")).await;
+        assert_ne!(response.status(), 404, "{path}");
+    }
+    // docs/openapi.json is the committed copy; UPDATE_OPENAPI=1 rewrites it.
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+    let pretty = onetrip_server::openapi().to_pretty_json().unwrap() + "\n";
+    if std::env::var("UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
+        std::fs::write(&file, &pretty).unwrap();
+    }
+    let committed = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(
+        committed == pretty,
+        "docs/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test -p onetrip-server --test api`"
+    );
+}
+
+#[cfg(feature = "test-clock")]
+#[tokio::test]
+async fn the_test_clock_can_be_moved_over_http() {
+    let app = spawn().await;
+    let req = Request::put("/api/test/clock")
+        .header("content-type", "application/json")
+        .body(Body::from(r#"{"now_ms":1798732800000}"#))
+        .unwrap();
+    assert_eq!(app.send(req).await.status(), 204);
+    let json = body_json(app.get("/api/health").await).await;
+    assert_eq!(json["now"], "2027-01-01T00:00:00+08:00");
+}

@@ -1,0 +1,139 @@
+//! Shared test set-up: the real router on a fresh SQLite database in a temporary directory,
+//! with a small built-app stand-in for the static-file tests.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response};
+use http_body_util::BodyExt;
+use onetrip_server::clock::{TestClock, Timestamp};
+use onetrip_server::config::Config;
+use onetrip_server::{AppState, router};
+use tower::ServiceExt;
+
+pub const INDEX_HTML: &str = "<!doctype html><html lang=\"zh-CN\"><head><title>一次办</title>\
+<script type=\"module\" src=\"/onetrip-0123456789abcdef.js\"></script></head>\
+<body><div id=\"app\">正在加载…</div><script>probe()</script></body></html>";
+
+/// 2026-11-23T10:00:00+08:00.
+pub const NOW: Timestamp = Timestamp(1_795_399_200_000);
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub clock: TestClock,
+    pub dir: PathBuf,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("onetrip-test-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub async fn spawn() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+/// The app with a configuration changed by `edit` (maintenance, rate limits...).
+pub async fn spawn_with(edit: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = temp_dir();
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
+    std::fs::write(
+        dist.join("onetrip-0123456789abcdef.js"),
+        "export default 1;",
+    )
+    .unwrap();
+    std::fs::write(dist.join("onetrip-0123456789abcdef.js.br"), b"brotli-bytes").unwrap();
+    let mut config = Config::for_tests(&format!("sqlite://{}/test.db", dir.display()));
+    config.dist = dist;
+    edit(&mut config);
+    let storage = onetrip_server::storage::open(&config.database_url)
+        .await
+        .unwrap();
+    let catalog = onetrip_server::catalog::load(&config.catalog).unwrap();
+    let clock = TestClock::at(NOW);
+    let state = AppState::new(config, storage, catalog, Some(clock.clone()));
+    TestApp {
+        router: router(state.clone()),
+        state,
+        clock,
+        dir,
+    }
+}
+
+impl TestApp {
+    pub async fn send(&self, request: Request<Body>) -> Response<Body> {
+        self.router.clone().oneshot(request).await.unwrap()
+    }
+
+    pub async fn get(&self, uri: &str) -> Response<Body> {
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// A same-origin JSON POST as the app makes it.
+    pub async fn post_json(&self, uri: &str, key: Option<&str>, body: &str) -> Response<Body> {
+        let mut req = Request::post(uri)
+            .header("content-type", "application/json")
+            .header("sec-fetch-site", "same-origin");
+        if let Some(k) = key {
+            req = req.header("idempotency-key", k);
+        }
+        self.send(req.body(Body::from(body.to_owned())).unwrap())
+            .await
+    }
+}
+
+pub async fn body_string(response: Response<Body>) -> String {
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+pub async fn body_json(response: Response<Body>) -> serde_json::Value {
+    let text = body_string(response).await;
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// Assert the response is our error envelope with this status and code.
+pub async fn assert_envelope(
+    response: Response<Body>,
+    status: u16,
+    code: &str,
+) -> serde_json::Value {
+    assert_eq!(response.status().as_u16(), status, "status");
+    assert_eq!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/json"),
+        "content type of a {status}"
+    );
+    let json = body_json(response).await;
+    assert_eq!(json["error"]["code"], code, "{json}");
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{json}"
+    );
+    assert!(
+        json["error"]["request_id"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{json}"
+    );
+    json
+}

@@ -1,0 +1,29 @@
+import { expect, Locator, Page } from '@playwright/test';
+import { Layout } from './layout';
+
+/** A bundle's or a matter's guide page. */
+export class GuidePage {
+  readonly layout: Layout;
+
+  constructor(readonly page: Page) {
+    this.layout = new Layout(page);
+  }
+
+  async gotoBundle(code: string) {
+    await this.page.goto(`/bundles/${code}`);
+  }
+
+  async gotoMatter(code: string) {
+    await this.page.goto(`/matters/${code}`);
+  }
+
+  /** The value shown for a fact such as 承诺时限 or 跑动次数. */
+  fact(term: string): Locator {
+    return this.page.locator('.ot-summary-list__row', { has: this.page.getByText(term, { exact: true }) }).locator('dd');
+  }
+
+  async expectTitle(name: string) {
+    await expect(this.layout.heading).toHaveText(name);
+    await expect(this.page).toHaveTitle(`${name} - 一次办`);
+  }
+}

@@ -1,0 +1,34 @@
+import { expect, Locator, Page } from '@playwright/test';
+
+/** What every page has: header with display settings, main, footer with the hotline. */
+export class Layout {
+  readonly elderToggle: Locator;
+  readonly englishToggle: Locator;
+  readonly chineseToggle: Locator;
+  readonly main: Locator;
+  readonly hotline: Locator;
+  readonly heading: Locator;
+
+  constructor(readonly page: Page) {
+    this.elderToggle = page.getByRole('button', { name: /长辈模式|Large text mode/ });
+    this.englishToggle = page.getByRole('button', { name: 'English' });
+    this.chineseToggle = page.getByRole('button', { name: '中文' });
+    this.main = page.getByRole('main');
+    this.hotline = page.getByRole('link', { name: '12345' });
+    this.heading = page.getByRole('heading', { level: 1 });
+  }
+
+  async setElderMode(on: boolean) {
+    const pressed = (await this.elderToggle.getAttribute('aria-pressed')) === 'true';
+    if (pressed !== on) await this.elderToggle.click();
+    await expect(this.elderToggle).toHaveAttribute('aria-pressed', String(on));
+  }
+
+  /** The page fits the screen: no sideways scrolling on a phone. */
+  async expectNoHorizontalScroll() {
+    const overflow = await this.page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow, 'horizontal overflow in px').toBeLessThanOrEqual(0);
+  }
+}

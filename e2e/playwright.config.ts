@@ -1,0 +1,55 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// Runs against any deployment: BASE_URL=https://yici.example.cn npx playwright test
+// (`cargo xtask test` starts the real server on a throwaway database and sets it).
+const baseURL = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
+
+// Debian's Chromium; Playwright's own browser download does not work offline.
+const launchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
+const WECHAT_UA =
+  'Mozilla/5.0 (Linux; Android 13; Pixel 7 Build/TQ3A.230805.001; wv) AppleWebKit/537.36 ' +
+  '(KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 ' +
+  'MMWEBSDK/20231202 MMWEBID/2585 MicroMessenger/8.0.47.2560(0x28002F35) WeChat/arm64 ' +
+  'Weixin NetType/WIFI Language/zh_CN ABI/arm64';
+
+const common = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai', launchOptions };
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: process.env.CI ? 2 : undefined,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: [['list']],
+  use: { baseURL, trace: 'retain-on-failure' },
+  projects: [
+    // Full journeys and page visits.
+    { name: 'pixel7', use: { ...devices['Pixel 7'], ...common } },
+    { name: 'wechat', use: { ...devices['Pixel 7'], userAgent: WECHAT_UA, ...common } },
+    // Every page once.
+    {
+      name: 'iphone',
+      grep: /@visit/,
+      use: { ...devices['iPhone 14'], browserName: 'chromium', defaultBrowserType: 'chromium', ...common },
+    },
+    {
+      name: 'narrow-320',
+      grep: /@visit/,
+      use: { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, ...common },
+    },
+  ],
+});

@@ -1,0 +1,140 @@
+import { test, expect } from '../fixtures';
+import { HomePage } from '../pages/home';
+import { GuidePage } from '../pages/guide';
+import { FeedbackBox } from '../pages/feedback';
+
+// Whole journeys, on the Android phone and in WeChat's browser.
+
+test('finding out what starting a company takes @journey', async ({ page, audit }) => {
+  const home = new HomePage(page);
+  await home.goto();
+  // The list comes from the server's catalogue.
+  await expect(home.bundleLink('企业开办')).toBeVisible();
+  await expect(home.matters.getByRole('listitem')).toHaveCount(8);
+
+  await home.bundleLink('企业开办').click();
+  const guide = new GuidePage(page);
+  await guide.expectTitle('企业开办');
+  await expect(guide.fact('跑动次数')).toHaveText('最多跑一次');
+  await expect(guide.fact('承诺时限')).toHaveText('3 个工作日');
+  await expect(page.getByRole('listitem')).toHaveCount(5);
+  await audit('bundle page after navigation');
+
+  await page.getByRole('link', { name: '银行开户' }).click();
+  await guide.expectTitle('银行开户');
+  await expect(page.getByRole('heading', { name: '为什么需要跑一次' })).toBeVisible();
+  await expect(page.getByText(/面签/)).toBeVisible();
+
+  // The back button (and Android's back key) returns to the previous page.
+  await page.goBack();
+  await guide.expectTitle('企业开办');
+  await page.goBack();
+  await expect(home.layout.heading).toHaveText('办什么事？');
+});
+
+test('elder mode is remembered and really enlarges text and controls @journey', async ({ page }) => {
+  const home = new HomePage(page);
+  await home.goto();
+  await home.layout.setElderMode(true);
+  await page.reload();
+  await expect(home.layout.elderToggle).toHaveAttribute('aria-pressed', 'true');
+  await expect(home.bundleLink('企业开办')).toBeVisible();
+
+  // Body text at least 18 px; main controls at least 60 x 60 px (axe does not check these).
+  const bodySize = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+  expect(bodySize).toBeGreaterThanOrEqual(18);
+  const smallest = await page.evaluate(() =>
+    Math.min(...[...document.querySelectorAll('p, li, dd, dt, a, button')].map((e) => parseFloat(getComputedStyle(e).fontSize))),
+  );
+  expect(smallest, 'smallest text in elder mode').toBeGreaterThanOrEqual(18);
+  const lineHeight = await page.evaluate(() => {
+    const s = getComputedStyle(document.body);
+    return parseFloat(s.lineHeight) / parseFloat(s.fontSize);
+  });
+  expect(lineHeight).toBeGreaterThanOrEqual(1.3);
+  for (const button of await page.getByRole('button').all()) {
+    const box = await button.boundingBox();
+    expect(box!.height, await button.innerText()).toBeGreaterThanOrEqual(60);
+    expect(box!.width, await button.innerText()).toBeGreaterThanOrEqual(60);
+  }
+  const link = await home.bundleLink('企业开办').boundingBox();
+  expect(link!.height).toBeGreaterThanOrEqual(60);
+
+  // The viewport never blocks zooming.
+  const viewport = await page.locator('meta[name=viewport]').getAttribute('content');
+  expect(viewport).not.toMatch(/maximum-scale|user-scalable/);
+
+  await home.layout.setElderMode(false);
+  const normal = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+  expect(normal).toBeLessThan(18);
+});
+
+test('English is one tap away and remembered @journey', async ({ page }) => {
+  const home = new HomePage(page);
+  await home.goto();
+  await home.layout.englishToggle.click();
+  await expect(home.layout.heading).toHaveText('What do you need to do?');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.reload();
+  await expect(home.bundles.getByRole('link', { name: 'Starting a company' })).toBeVisible();
+  await home.layout.chineseToggle.click();
+  await expect(home.layout.heading).toHaveText('办什么事？');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+});
+
+test('an unreachable server shows a message and a retry that works @journey', async ({ page }) => {
+  await page.route('**/api/catalog', (route) => route.abort('internetdisconnected'));
+  await page.goto('/');
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('暂时连不上服务器');
+  await page.unroute('**/api/catalog');
+  await alert.getByRole('button', { name: '重试' }).click();
+  await expect(new HomePage(page).bundleLink('企业开办')).toBeVisible();
+});
+
+test('feedback: checked in the browser, sent once, thanked @journey', async ({ page, audit }) => {
+  await page.goto('/matters/bank-account');
+  const box = new FeedbackBox(page);
+  await box.no.click();
+  await expect(box.comment).toBeFocused();
+  await box.comment.fill('我的电话是 138 0013 8000，面签能否约周末？');
+  await box.send.click();
+  // The same rule as the server: the error summary takes focus and names the problem.
+  await expect(box.errorSummary).toBeFocused();
+  await expect(box.errorSummary).toContainText('请删除意见中的身份证号或手机号');
+  await expect(box.comment).toHaveAttribute('aria-invalid', 'true');
+  // What the user typed is still there.
+  await expect(box.comment).toHaveValue(/面签能否约周末/);
+  await audit('feedback with an error');
+
+  const posts: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/feedback') && r.method() === 'POST') posts.push(r.headers()['idempotency-key']);
+  });
+  await box.comment.fill('面签能否约周末？');
+  await box.send.click();
+  await expect(box.thanks).toBeVisible();
+  expect(posts).toHaveLength(1);
+  expect(posts[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+});
+
+test('keyboard: the skip link leads to the content @journey', async ({ page }) => {
+  await new HomePage(page).goto();
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: '跳到主要内容' });
+  await expect(skip).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/#main$/);
+});
+
+test('an engine that cannot run the app says so instead of a blank page @journey', async ({ page }) => {
+  // Pretend to be an old WeChat X5 kernel: WebAssembly without reference types.
+  await page.addInitScript(() => {
+    WebAssembly.validate = () => false;
+    // And stop the app from starting, as such an engine would.
+    (WebAssembly as unknown as { instantiateStreaming: unknown }).instantiateStreaming = () => new Promise(() => {});
+    (WebAssembly as unknown as { instantiate: unknown }).instantiate = () => new Promise(() => {});
+  });
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: '请升级微信或在浏览器中打开' })).toBeVisible();
+});

@@ -1,0 +1,29 @@
+import { test, expect } from '../fixtures';
+import { Layout } from '../pages/layout';
+
+// Every page once, on every device profile: it renders, fits the screen, and passes axe in
+// normal and elder mode.
+const pages = [
+  { path: '/', heading: '办什么事？' },
+  { path: '/bundles/company-startup', heading: '企业开办' },
+  { path: '/bundles/newborn', heading: '新生儿出生' },
+  { path: '/matters/bank-account', heading: '银行开户' },
+  { path: '/matters/company-registration', heading: '企业设立登记' },
+  { path: '/no/such/page', heading: '找不到这个页面' },
+];
+
+for (const { path, heading } of pages) {
+  test(`${path} renders, fits and is accessible @visit`, async ({ page, audit, consoleErrors }) => {
+    const layout = new Layout(page);
+    await page.goto(path);
+    await expect(layout.heading).toHaveText(heading);
+    await expect(layout.hotline).toHaveAttribute('href', 'tel:12345');
+    await layout.expectNoHorizontalScroll();
+    await audit(`${path} (normal)`);
+
+    await layout.setElderMode(true);
+    await layout.expectNoHorizontalScroll();
+    await audit(`${path} (长辈模式)`);
+    expect(consoleErrors).toEqual([]);
+  });
+}

@@ -1,0 +1,134 @@
+//! The only place the app speaks HTTP. Requests made while a view is alive are aborted when it
+//! goes away; state-changing requests carry an Idempotency-Key and are retried after a dropped
+//! connection with the same key, so a retry can never write twice.
+
+use gloo_net::http::{Request, Response};
+use leptos::prelude::on_cleanup;
+use onetrip_api::catalog::CatalogIndex;
+use onetrip_api::{ErrorEnvelope, FeedbackReceipt};
+use onetrip_domain::feedback::Feedback;
+use send_wrapper::SendWrapper;
+use serde::de::DeserializeOwned;
+
+/// What went wrong with a request, as the user needs to know it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// No answer: offline, dropped connection, or aborted.
+    Network,
+    /// The server answered with an error envelope (or something unreadable).
+    Server {
+        status: u16,
+        envelope: Option<ErrorEnvelope>,
+    },
+}
+
+impl ApiError {
+    /// The code to look up words for (`messages::error_text`).
+    pub fn code(&self) -> &str {
+        match self {
+            ApiError::Network => "network",
+            ApiError::Server {
+                envelope: Some(e), ..
+            } => &e.error.code,
+            ApiError::Server { .. } => "internal",
+        }
+    }
+}
+
+/// An AbortSignal that fires when the current reactive owner is cleaned up (the page is left).
+fn abort_on_cleanup() -> Option<web_sys::AbortSignal> {
+    let controller = web_sys::AbortController::new().ok()?;
+    let signal = controller.signal();
+    let controller = SendWrapper::new(controller);
+    on_cleanup(move || controller.abort());
+    Some(signal)
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    let status = response.status();
+    if (200..300).contains(&status) {
+        response.json::<T>().await.map_err(|_| ApiError::Server {
+            status,
+            envelope: None,
+        })
+    } else {
+        let envelope = response.json::<ErrorEnvelope>().await.ok();
+        Err(ApiError::Server { status, envelope })
+    }
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    let signal = abort_on_cleanup();
+    let response = Request::get(path)
+        .header("Accept", "application/json")
+        .abort_signal(signal.as_ref())
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    decode(response).await
+}
+
+/// A random version-4 UUID from `crypto.getRandomValues` (which, unlike `randomUUID`, also
+/// works on plain-HTTP intranet deployments).
+pub fn new_idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// POST JSON with an Idempotency-Key; retry up to three times after a network failure.
+async fn post<B: serde::Serialize, T: DeserializeOwned>(
+    path: &str,
+    key: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    let mut attempt = 0;
+    loop {
+        let request = Request::post(path)
+            .header("Idempotency-Key", key)
+            .header("Accept", "application/json")
+            .json(body)
+            .map_err(|_| ApiError::Server {
+                status: 400,
+                envelope: None,
+            })?;
+        match request.send().await {
+            Ok(response) => return decode(response).await,
+            Err(_) if attempt < 3 => {
+                attempt += 1;
+                sleep_ms(500 * attempt).await;
+            }
+            Err(_) => return Err(ApiError::Network),
+        }
+    }
+}
+
+/// Wait without blocking, on the browser's timer.
+async fn sleep_ms(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+pub async fn catalog() -> Result<CatalogIndex, ApiError> {
+    get("/api/catalog").await
+}
+
+pub async fn send_feedback(key: &str, feedback: &Feedback) -> Result<FeedbackReceipt, ApiError> {
+    post("/api/feedback", key, feedback).await
+}

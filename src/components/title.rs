@@ -1,0 +1,23 @@
+//! The document title: "页面 - 一次办", kept in step with the page and the language.
+
+use leptos::prelude::*;
+
+use crate::messages::{Key, text};
+use crate::prefs::use_prefs;
+
+/// Set `document.title` from a reactive page name (an `Effect`: syncing with the outside world).
+pub fn use_title(page: impl Fn() -> String + 'static) {
+    let prefs = use_prefs();
+    Effect::new(move |_| {
+        let app = text(prefs.get().locale, Key::AppName);
+        let page = page();
+        let title = if page.is_empty() {
+            app.to_owned()
+        } else {
+            format!("{page} - {app}")
+        };
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            doc.set_title(&title);
+        }
+    });
+}

@@ -1,0 +1,26 @@
+//! 一次办: the citizen app. Components only read signals and call plain functions; every rule
+//! comes from `onetrip-domain`, every HTTP call goes through `api.rs`, every word through
+//! `messages.rs`.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod messages;
+pub mod prefs;
+pub mod routes;
+
+use wasm_bindgen::JsCast;
+
+/// Mount the app into `#app`, replacing the static shell that index.html shows while loading.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    root.set_inner_html("");
+    leptos::mount::mount_to(root, app::App).forget();
+}

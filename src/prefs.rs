@@ -1,0 +1,104 @@
+//! The user's display preferences: language and elder mode (长辈模式). Remembered in
+//! localStorage, which holds nothing else: no identity or phone number is ever stored there.
+
+use leptos::prelude::*;
+
+use crate::messages::Locale;
+
+const KEY: &str = "onetrip.prefs";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Prefs {
+    pub locale: Locale,
+    pub elder: bool,
+}
+
+impl Prefs {
+    /// `zh-CN;elder` style, readable and tiny.
+    pub fn encode(self) -> String {
+        format!(
+            "{}{}",
+            self.locale.tag(),
+            if self.elder { ";elder" } else { "" }
+        )
+    }
+
+    pub fn decode(s: &str) -> Prefs {
+        let mut parts = s.split(';');
+        let locale = parts.next().and_then(Locale::from_tag).unwrap_or_default();
+        let elder = parts.any(|p| p == "elder");
+        Prefs { locale, elder }
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+pub fn load() -> Prefs {
+    storage()
+        .and_then(|s| s.get_item(KEY).ok().flatten())
+        .map(|v| Prefs::decode(&v))
+        .unwrap_or_default()
+}
+
+fn save(prefs: Prefs) {
+    if let Some(s) = storage() {
+        // Private browsing may refuse; the preference then lasts for this visit only.
+        let _ = s.set_item(KEY, &prefs.encode());
+    }
+}
+
+/// Reflect the preferences on `<html>`: its `lang`, and the `ot-elder` class the CSS keys on.
+fn apply(prefs: Prefs) {
+    let Some(html) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let _ = html.set_attribute("lang", prefs.locale.tag());
+    let _ = html.class_list().toggle_with_force("ot-elder", prefs.elder);
+}
+
+/// The preferences as a signal in context; changes are applied to the page and remembered.
+pub fn provide() -> RwSignal<Prefs> {
+    let prefs = RwSignal::new(load());
+    Effect::new(move |_| {
+        let p = prefs.get();
+        apply(p);
+        save(p);
+    });
+    provide_context(prefs);
+    prefs
+}
+
+pub fn use_prefs() -> RwSignal<Prefs> {
+    expect_context::<RwSignal<Prefs>>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        for p in [
+            Prefs {
+                locale: Locale::Zh,
+                elder: false,
+            },
+            Prefs {
+                locale: Locale::Zh,
+                elder: true,
+            },
+            Prefs {
+                locale: Locale::En,
+                elder: true,
+            },
+        ] {
+            assert_eq!(Prefs::decode(&p.encode()), p);
+        }
+        assert_eq!(Prefs::decode("garbage"), Prefs::default());
+    }
+}

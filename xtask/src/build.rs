@@ -1,0 +1,166 @@
+//! The release build of the app: Trunk with the size-optimised profile, then `.br` and `.gz`
+//! files beside every text and wasm asset, and the sizes of what a first visit downloads.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::util::{self, Result, exec, root};
+
+/// The budget for a first visit to the home page: HTML + CSS + JS + wasm, brotli.
+pub const INITIAL_LOAD_BUDGET_BROTLI: u64 = 150 * 1024;
+
+pub fn app() -> Result<PathBuf> {
+    let dist = root().join("dist");
+    exec(
+        Command::new("trunk")
+            .args(["build", "--release", "--offline"])
+            .current_dir(root())
+            .env("PATH", util::tool_path())
+            // Trunk reads NO_COLOR strictly; CI sets odd values.
+            .env_remove("NO_COLOR"),
+    )?;
+    precompress(&dist)?;
+    Ok(dist)
+}
+
+fn compressible(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("html" | "js" | "css" | "wasm" | "svg" | "json" | "webmanifest" | "txt")
+    )
+}
+
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let _ = enc.write_all(bytes);
+    enc.finish().unwrap_or_default()
+}
+
+pub fn brotli(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
+    out
+}
+
+/// Write `name.br` and `name.gz` beside each asset, for the server to send as they are.
+fn precompress(dist: &Path) -> Result {
+    for file in files(dist)? {
+        if !compressible(&file) {
+            continue;
+        }
+        let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        for (ext, data) in [("br", brotli(&bytes)), ("gz", gzip(&bytes))] {
+            let mut name = file.clone().into_os_string();
+            name.push(".");
+            name.push(ext);
+            std::fs::write(&name, data).map_err(|e| format!("{name:?}: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+pub fn files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files(&path)?);
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// One asset of the first visit, with its sizes.
+pub struct Asset {
+    pub name: String,
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: u64,
+}
+
+/// What a first visit to any page downloads: index.html (with the inlined CSS) and the files it
+/// references (the JS glue and the wasm).
+pub fn initial_load(dist: &Path) -> Result<Vec<Asset>> {
+    let index = std::fs::read_to_string(dist.join("index.html"))
+        .map_err(|e| format!("dist/index.html: {e}"))?;
+    let mut names = vec!["index.html".to_owned()];
+    for file in files(dist)? {
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let wanted = name.ends_with(".wasm") || name.ends_with(".js") || name.ends_with(".css");
+        if wanted && index.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+        .into_iter()
+        .map(|name| {
+            let bytes = std::fs::read(dist.join(&name)).map_err(|e| format!("{name}: {e}"))?;
+            Ok(Asset {
+                raw: bytes.len() as u64,
+                gzip: gzip(&bytes).len() as u64,
+                brotli: brotli(&bytes).len() as u64,
+                name,
+            })
+        })
+        .collect()
+}
+
+pub fn size_table(assets: &[Asset]) -> String {
+    let kb = |n: u64| format!("{:.1} KB", n as f64 / 1024.0);
+    let mut s = format!(
+        "{:<44} {:>10} {:>10} {:>10}\n",
+        "asset", "raw", "gzip", "brotli"
+    );
+    for a in assets {
+        s.push_str(&format!(
+            "{:<44} {:>10} {:>10} {:>10}\n",
+            a.name,
+            kb(a.raw),
+            kb(a.gzip),
+            kb(a.brotli)
+        ));
+    }
+    let (r, g, b) = assets.iter().fold((0, 0, 0), |(r, g, b), a| {
+        (r + a.raw, g + a.gzip, b + a.brotli)
+    });
+    s.push_str(&format!(
+        "{:<44} {:>10} {:>10} {:>10}\n",
+        "total (first visit)",
+        kb(r),
+        kb(g),
+        kb(b)
+    ));
+    s
+}
+
+/// The size budget, checked on the built files.
+pub fn check_budget(dist: &Path) -> Result<String> {
+    let assets = initial_load(dist)?;
+    let table = size_table(&assets);
+    let total: u64 = assets.iter().map(|a| a.brotli).sum();
+    if !assets.iter().any(|a| a.name.ends_with(".wasm")) {
+        return Err(format!("no wasm referenced from dist/index.html\n{table}"));
+    }
+    if total > INITIAL_LOAD_BUDGET_BROTLI {
+        return Err(format!(
+            "first visit is {:.1} KB brotli, over the {} KB budget\n{table}",
+            total as f64 / 1024.0,
+            INITIAL_LOAD_BUDGET_BROTLI / 1024
+        ));
+    }
+    Ok(table)
+}
