@@ -2,11 +2,10 @@
 //! layout around it.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
 use crate::components::layout::Layout;
 use crate::prefs;
+use crate::router::{self, Page};
 use crate::routes::{bundle::BundlePage, home::HomePage, matter::MatterPage, not_found::NotFound};
 
 /// The catalogue, fetched once and shared: the home page lists it, guide pages read from it.
@@ -18,15 +17,15 @@ pub fn App() -> impl IntoView {
     prefs::provide();
     let catalog: CatalogResource = LocalResource::new(crate::api::catalog);
     provide_context(catalog);
+    let router = router::provide();
     view! {
-        <Router>
-            <Layout>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/bundles/:code") view=BundlePage />
-                    <Route path=path!("/matters/:code") view=MatterPage />
-                </Routes>
-            </Layout>
-        </Router>
+        <Layout>
+            {move || match router.page.get() {
+                Page::Home => view! { <HomePage /> }.into_any(),
+                Page::Bundle(code) => view! { <BundlePage code /> }.into_any(),
+                Page::Matter(code) => view! { <MatterPage code /> }.into_any(),
+                Page::NotFound => view! { <NotFound /> }.into_any(),
+            }}
+        </Layout>
     }
 }

@@ -3,4 +3,5 @@
 pub mod catalog_status;
 pub mod feedback;
 pub mod layout;
+pub mod matter_item;
 pub mod title;

@@ -7,12 +7,15 @@ pub mod app;
 pub mod components;
 pub mod messages;
 pub mod prefs;
+pub mod router;
 pub mod routes;
 
 use wasm_bindgen::JsCast;
 
 /// Mount the app into `#app`, replacing the static shell that index.html shows while loading.
 pub fn start() {
+    // Panic messages in the console help in development; release builds abort without them.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     let Some(root) = web_sys::window()
         .and_then(|w| w.document())

@@ -1,6 +1,8 @@
 //! Every word the app shows, in Chinese first and English second, and the words for every
 //! error code the domain and the API can return.
 
+use leptos::prelude::Get;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Locale {
     #[default]
@@ -139,6 +141,13 @@ pub fn text(locale: Locale, key: Key) -> &'static str {
         Optional => ("（选填）", "(optional)"),
     };
     locale.pick(zh, en)
+}
+
+/// A fixed text in the current language, as a reactive closure for a view. Every call returns
+/// the same closure type, so the framework's rendering code for it exists once in the wasm.
+pub fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + use<> {
+    let prefs = crate::prefs::use_prefs();
+    move || text(prefs.get().locale, key)
 }
 
 /// "N 个工作日" / "N working days".

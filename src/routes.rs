@@ -6,7 +6,10 @@ pub mod matter;
 pub mod not_found;
 
 use leptos::prelude::*;
+use onetrip_api::catalog::CatalogIndex;
 
+use crate::app::CatalogResource;
+use crate::components::title::use_title;
 use crate::messages::{Key, Locale, text, working_days};
 use crate::prefs::use_prefs;
 
@@ -19,23 +22,46 @@ pub fn localized(zh: &str, en: &str) -> impl Fn() -> String + Clone + Send + Syn
 }
 
 /// "一次不用跑" or "最多跑一次", for a number of trips.
-pub fn trips_text(locale: Locale, trips: u8) -> &'static str {
-    text(
-        locale,
-        if trips == 0 {
-            Key::NoTrip
-        } else {
-            Key::OneTrip
-        },
-    )
+pub fn trips_key(trips: u8) -> Key {
+    if trips == 0 {
+        Key::NoTrip
+    } else {
+        Key::OneTrip
+    }
 }
 
-/// "承诺时限：3 个工作日".
-pub fn promise_text(locale: Locale, days: u32) -> String {
+/// "3 个工作日", reactive.
+pub fn days(n: u32) -> impl Fn() -> String + Copy + Send + Sync + use<> {
+    let prefs = use_prefs();
+    move || working_days(prefs.get().locale, n)
+}
+
+/// "承诺时限：3 个工作日", reactive.
+pub fn promise(days: u32) -> impl Fn() -> String + Copy + Send + Sync + use<> {
+    let prefs = use_prefs();
+    move || promise_text(prefs.get().locale, days)
+}
+
+fn promise_text(locale: Locale, days: u32) -> String {
     let sep = locale.pick("：", ": ");
     format!(
         "{}{sep}{}",
         text(locale, Key::PromisedDays),
         working_days(locale, days)
     )
+}
+
+/// Keep the document title on the name of the catalogue entry the page shows; `name_of` finds
+/// its (Chinese, English) name by code.
+pub fn use_entry_title(code: String, name_of: fn(&CatalogIndex, &str) -> Option<(String, String)>) {
+    let prefs = use_prefs();
+    let catalog = expect_context::<CatalogResource>();
+    use_title(move || {
+        catalog
+            .get()
+            .and_then(Result::ok)
+            .and_then(|index| name_of(&index, &code))
+            .map(|(zh, en)| prefs.get().locale.pick(&zh, &en).to_owned())
+            .unwrap_or_default()
+    });
 }

@@ -23,7 +23,7 @@ test('finding out what starting a company takes @journey', async ({ page, audit 
   await page.getByRole('link', { name: '银行开户' }).click();
   await guide.expectTitle('银行开户');
   await expect(page.getByRole('heading', { name: '为什么需要跑一次' })).toBeVisible();
-  await expect(page.getByText(/面签/)).toBeVisible();
+  await expect(page.getByText(/签署开户协议（面签）/)).toBeVisible();
 
   // The back button (and Android's back key) returns to the previous page.
   await page.goBack();

@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use onetrip_domain::feedback::Feedback;
 
 use crate::api;
-use crate::messages::{Key, error_text, text};
+use crate::messages::{Key, error_text, text, tr};
 use crate::prefs::use_prefs;
 
 /// Where the little form is. Plain data; the component only renders it.
@@ -84,9 +84,10 @@ pub fn FeedbackBox(page: String) -> impl IntoView {
 
     view! {
         <section class="ot-feedback" aria-labelledby="ot-feedback-title">
+            // The heading stays in every stage: it names the region.
+            <h2 id="ot-feedback-title" class="ot-feedback__title">{tr(Key::FeedbackQuestion)}</h2>
             {move || match stage.get() {
                 Stage::Asking => view! {
-                    <h2 id="ot-feedback-title" class="ot-feedback__title">{t(Key::FeedbackQuestion)}</h2>
                     <div class="ot-feedback__buttons">
                         <button type="button" class="ot-button ot-button--secondary" on:click=move |_| send(true)>
                             {t(Key::FeedbackYes)}
@@ -114,7 +115,6 @@ pub fn FeedbackBox(page: String) -> impl IntoView {
                         problems.iter().map(|c| error_text(locale, c)).collect();
                     let first = messages.first().copied().unwrap_or_default();
                     view! {
-                        <h2 id="ot-feedback-title" class="ot-feedback__title">{t(Key::FeedbackQuestion)}</h2>
                         <Show when=move || has_error>
                             <div class="ot-error-summary" role="alert" tabindex="-1" node_ref=summary>
                                 <h3 class="ot-error-summary__title">{t(Key::ErrorSummaryTitle)}</h3>

@@ -1,18 +1,14 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::title::use_title;
-use crate::messages::{Key, text};
-use crate::prefs::use_prefs;
+use crate::messages::{Key, tr};
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    let prefs = use_prefs();
-    let t = move |key| text(prefs.get().locale, key);
-    use_title(move || t(Key::NotFoundTitle).to_owned());
+    use_title(move || tr(Key::NotFoundTitle)().to_owned());
     view! {
-        <h1 class="ot-heading-xl">{move || t(Key::NotFoundTitle)}</h1>
-        <p>{move || t(Key::NotFoundBody)}</p>
-        <p><A href="/">{move || t(Key::BackHome)}</A></p>
+        <h1 class="ot-heading-xl">{tr(Key::NotFoundTitle)}</h1>
+        <p>{tr(Key::NotFoundBody)}</p>
+        <p><a href="/">{tr(Key::BackHome)}</a></p>
     }
 }

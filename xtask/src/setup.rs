@@ -67,10 +67,10 @@ pub fn locked_wasm_bindgen() -> Result<String> {
         .map_err(|e| format!("Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
-                return Ok(v.trim_end_matches('"').to_owned());
-            }
+        if line == "name = \"wasm-bindgen\""
+            && let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(v.trim_end_matches('"').to_owned());
         }
     }
     Err("wasm-bindgen is not in Cargo.lock".into())
@@ -127,7 +127,7 @@ fn npm_ci(dir: &Path) -> Result {
 
 fn wasm_opt_check() -> Result {
     let bin = root().join("tools/node_modules/.bin/wasm-opt");
-    let version = output(&mut Command::new(&bin).arg("--version")).unwrap_or_default();
+    let version = output(Command::new(&bin).arg("--version")).unwrap_or_default();
     if version.contains(&format!("version {BINARYEN_VERSION}")) {
         Ok(())
     } else {
