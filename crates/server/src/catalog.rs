@@ -67,6 +67,25 @@ fn source_of<'a>(sources: &'a [(String, PathBuf)], code: &str) -> Option<&'a Pat
     sources.iter().find(|(c, _)| c == code).map(|(_, p)| p)
 }
 
+/// Every entry of a folder (one per file), hashing each file and noting where each code came from.
+fn load_folder<T: serde::de::DeserializeOwned>(
+    dir: &Path,
+    folder: &str,
+    code_of: fn(&T) -> &str,
+    hash_file: &mut impl FnMut(&Path, &str),
+    sources: &mut Vec<(String, PathBuf)>,
+) -> Result<Vec<T>, CatalogError> {
+    let mut out = Vec::new();
+    for path in toml_files(&dir.join(folder))? {
+        let text = read(&path)?;
+        hash_file(&path, &text);
+        let entry: T = parse(&path, &text)?;
+        sources.push((code_of(&entry).to_owned(), path));
+        out.push(entry);
+    }
+    Ok(out)
+}
+
 pub fn load(dir: &Path) -> Result<LoadedCatalog, CatalogError> {
     let mut hasher = Sha256::new();
     let mut hash_file = |path: &Path, text: &str| {
@@ -91,22 +110,20 @@ pub fn load(dir: &Path) -> Result<LoadedCatalog, CatalogError> {
             .map(|d| (d.code.clone(), dept_path.clone())),
     );
 
-    let mut matters = Vec::new();
-    for path in toml_files(&dir.join("matters"))? {
-        let text = read(&path)?;
-        hash_file(&path, &text);
-        let matter: Matter = parse(&path, &text)?;
-        sources.push((matter.code.clone(), path));
-        matters.push(matter);
-    }
-    let mut bundles = Vec::new();
-    for path in toml_files(&dir.join("bundles"))? {
-        let text = read(&path)?;
-        hash_file(&path, &text);
-        let bundle: Bundle = parse(&path, &text)?;
-        sources.push((bundle.code.clone(), path));
-        bundles.push(bundle);
-    }
+    let matters: Vec<Matter> = load_folder(
+        dir,
+        "matters",
+        |m: &Matter| &m.code,
+        &mut hash_file,
+        &mut sources,
+    )?;
+    let bundles: Vec<Bundle> = load_folder(
+        dir,
+        "bundles",
+        |b: &Bundle| &b.code,
+        &mut hash_file,
+        &mut sources,
+    )?;
 
     let catalog = Catalog {
         departments,
