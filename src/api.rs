@@ -126,9 +126,9 @@ async fn sleep_ms(ms: u32) {
 }
 
 pub async fn catalog() -> Result<CatalogIndex, ApiError> {
-    get("/api/catalog").await
+    get("/api/v1/catalog").await
 }
 
 pub async fn send_feedback(key: &str, feedback: &Feedback) -> Result<FeedbackReceipt, ApiError> {
-    post("/api/feedback", key, feedback).await
+    post("/api/v1/feedback", key, feedback).await
 }

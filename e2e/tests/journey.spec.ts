@@ -83,11 +83,11 @@ test('English is one tap away and remembered @journey', async ({ page }) => {
 });
 
 test('an unreachable server shows a message and a retry that works @journey', async ({ page }) => {
-  await page.route('**/api/catalog', (route) => route.abort('internetdisconnected'));
+  await page.route('**/api/v1/catalog', (route) => route.abort('internetdisconnected'));
   await page.goto('/');
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('暂时连不上服务器');
-  await page.unroute('**/api/catalog');
+  await page.unroute('**/api/v1/catalog');
   await alert.getByRole('button', { name: '重试' }).click();
   await expect(new HomePage(page).bundleLink('企业开办')).toBeVisible();
 });
@@ -109,7 +109,7 @@ test('feedback: checked in the browser, sent once, thanked @journey', async ({ p
 
   const posts: string[] = [];
   page.on('request', (r) => {
-    if (r.url().endsWith('/api/feedback') && r.method() === 'POST') posts.push(r.headers()['idempotency-key']);
+    if (r.url().endsWith('/api/v1/feedback') && r.method() === 'POST') posts.push(r.headers()['idempotency-key']);
   });
   await box.comment.fill('面签能否约周末？');
   await box.send.click();
@@ -137,4 +137,28 @@ test('an engine that cannot run the app says so instead of a blank page @journey
   });
   await page.goto('/');
   await expect(page.getByRole('heading', { name: '请升级微信或在浏览器中打开' })).toBeVisible();
+});
+
+test('feedback survives a dropped connection: retried with one key, stored once @journey', async ({ page }) => {
+  await page.goto('/bundles/newborn');
+  const box = new FeedbackBox(page);
+  const sent: { key: string; body: string }[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/v1/feedback')) sent.push({ key: r.headers()['idempotency-key'], body: r.postData() ?? '' });
+  });
+  // The network drops every attempt: the app retries by itself, then offers 重试.
+  await page.route('**/api/v1/feedback', (route) => route.abort('connectionreset'));
+  await box.no.click();
+  await box.send.click();
+  const retry = box.region.getByRole('button', { name: '重试' });
+  await expect(retry).toBeVisible({ timeout: 15_000 });
+  await expect(box.region.getByRole('alert')).toContainText('您填写的内容没有丢失');
+  await page.unroute('**/api/v1/feedback');
+  await retry.click();
+  await expect(box.thanks).toBeVisible();
+  // Every attempt, automatic or by hand, is the same request with the same key.
+  expect(sent.length).toBeGreaterThanOrEqual(2);
+  expect(new Set(sent.map((s) => s.key)).size).toBe(1);
+  expect(new Set(sent.map((s) => s.body)).size).toBe(1);
+  expect(JSON.parse(sent[0].body)).toEqual({ page: '/bundles/newborn', useful: false, comment: null });
 });

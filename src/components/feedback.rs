@@ -31,13 +31,15 @@ pub fn FeedbackBox(page: String) -> impl IntoView {
     let t = move |key| text(prefs.get().locale, key);
     let stage = RwSignal::new(Stage::Asking);
     let comment = RwSignal::new(String::new());
-    // One key per feedback: made on the first press, kept across retries.
+    // One key per feedback: made on the first press, kept across retries with the same answer.
     let key = StoredValue::new(None::<String>);
+    let answer = StoredValue::new(true);
     let textarea = NodeRef::<leptos::html::Textarea>::new();
     let summary = NodeRef::<leptos::html::Div>::new();
     let page = StoredValue::new(page);
 
     let send = move |useful: bool| {
+        answer.set_value(useful);
         let feedback = Feedback {
             page: page.get_value(),
             useful,
@@ -171,10 +173,9 @@ pub fn FeedbackBox(page: String) -> impl IntoView {
                 }.into_any(),
                 Stage::Failed { code } => {
                     let message = error_text(prefs.get().locale, &code);
-                    let useful = comment.get_untracked().is_empty();
                     view! {
                         <p class="ot-feedback__status" role="alert">{message}</p>
-                        <button type="button" class="ot-button" on:click=move |_| send(useful)>
+                        <button type="button" class="ot-button" on:click=move |_| send(answer.get_value())>
                             {t(Key::Retry)}
                         </button>
                     }.into_any()

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// `GET /api/catalog`.
+/// `GET /api/v1/catalog`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CatalogIndex {

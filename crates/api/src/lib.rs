@@ -25,7 +25,7 @@ pub struct Health {
     pub version: String,
 }
 
-/// `POST /api/feedback` answer.
+/// `POST /api/v1/feedback` answer.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeedbackReceipt {

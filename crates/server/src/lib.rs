@@ -93,12 +93,15 @@ impl AppState {
 )]
 struct ApiDoc;
 
-/// The documented API: every route is registered together with its OpenAPI entry.
+/// The documented API: every route is registered together with its OpenAPI entry. Resources
+/// are versioned under `/v1`; the health check and the document itself are not.
 fn api_router() -> OpenApiRouter<AppState> {
+    let v1 = OpenApiRouter::new()
+        .routes(routes!(routes::catalog::index))
+        .routes(routes!(routes::feedback::submit));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(routes::health::health))
-        .routes(routes!(routes::catalog::index))
-        .routes(routes!(routes::feedback::submit))
+        .nest("/v1", v1)
 }
 
 /// The OpenAPI document, as served at `/api/openapi.json`.

@@ -22,7 +22,7 @@ async fn health_reports_database_and_china_time() {
 #[tokio::test]
 async fn catalogue_lists_bundles_and_matters() {
     let app = spawn().await;
-    let json = body_json(app.get("/api/catalog").await).await;
+    let json = body_json(app.get("/api/v1/catalog").await).await;
     let bundles = json["bundles"].as_array().unwrap();
     let startup = bundles
         .iter()
@@ -46,28 +46,31 @@ async fn unknown_api_routes_and_methods_get_the_envelope() {
     let app = spawn().await;
     assert_envelope(app.get("/api/nothing/here").await, 404, "not_found").await;
     assert_envelope(app.get("/api").await, 404, "not_found").await;
-    let delete = Request::delete("/api/catalog").body(Body::empty()).unwrap();
+    let delete = Request::delete("/api/v1/catalog")
+        .body(Body::empty())
+        .unwrap();
     assert_envelope(app.send(delete).await, 405, "method_not_allowed").await;
 }
 
 #[tokio::test]
 async fn malformed_requests_get_4xx_envelopes_never_a_crash() {
     let app = spawn().await;
-    let key = Some("3b241101-e2bb-4255-8caf-4136c566a962");
+    let raw_key = "3b241101-e2bb-4255-8caf-4136c566a962";
+    let key = Some(raw_key);
     assert_envelope(
-        app.post_json("/api/feedback", key, "{not json").await,
+        app.post_json("/api/v1/feedback", key, "{not json").await,
         400,
         "malformed_json",
     )
     .await;
     assert_envelope(
-        app.post_json("/api/feedback", key, "").await,
+        app.post_json("/api/v1/feedback", key, "").await,
         400,
         "malformed_json",
     )
     .await;
     assert_envelope(
-        app.post_json("/api/feedback", key, r#"{"page":"/","useful":"yes"}"#)
+        app.post_json("/api/v1/feedback", key, r#"{"page":"/","useful":"yes"}"#)
             .await,
         422,
         "validation",
@@ -75,7 +78,7 @@ async fn malformed_requests_get_4xx_envelopes_never_a_crash() {
     .await;
     assert_envelope(
         app.post_json(
-            "/api/feedback",
+            "/api/v1/feedback",
             key,
             r#"{"page":"/","useful":true,"extra":1}"#,
         )
@@ -85,9 +88,9 @@ async fn malformed_requests_get_4xx_envelopes_never_a_crash() {
     )
     .await;
     // Bad UTF-8 inside a string.
-    let bad_utf8 = Request::post("/api/feedback")
+    let bad_utf8 = Request::post("/api/v1/feedback")
         .header("content-type", "application/json")
-        .header("idempotency-key", key.unwrap())
+        .header("idempotency-key", raw_key)
         .body(Body::from(
             b"{\"page\":\"/\xff\xfe\",\"useful\":true}".to_vec(),
         ))
@@ -95,9 +98,9 @@ async fn malformed_requests_get_4xx_envelopes_never_a_crash() {
     let response = app.send(bad_utf8).await;
     assert!(response.status().is_client_error(), "{}", response.status());
     // Wrong content type.
-    let form = Request::post("/api/feedback")
+    let form = Request::post("/api/v1/feedback")
         .header("content-type", "application/x-www-form-urlencoded")
-        .header("idempotency-key", key.unwrap())
+        .header("idempotency-key", raw_key)
         .body(Body::from("page=/&useful=true"))
         .unwrap();
     assert_envelope(app.send(form).await, 415, "unsupported_media_type").await;
@@ -107,7 +110,7 @@ async fn malformed_requests_get_4xx_envelopes_never_a_crash() {
         "字".repeat(40_000)
     );
     assert_envelope(
-        app.post_json("/api/feedback", key, &huge).await,
+        app.post_json("/api/v1/feedback", key, &huge).await,
         413,
         "payload_too_large",
     )
@@ -119,7 +122,7 @@ async fn feedback_needs_an_idempotency_key() {
     let app = spawn().await;
     let body = r#"{"page":"/","useful":true}"#;
     let json = assert_envelope(
-        app.post_json("/api/feedback", None, body).await,
+        app.post_json("/api/v1/feedback", None, body).await,
         400,
         "bad_request",
     )
@@ -129,7 +132,7 @@ async fn feedback_needs_an_idempotency_key() {
         "idempotency_key.missing"
     );
     let json = assert_envelope(
-        app.post_json("/api/feedback", Some("not-a-uuid"), body)
+        app.post_json("/api/v1/feedback", Some("not-a-uuid"), body)
             .await,
         400,
         "bad_request",
@@ -147,7 +150,7 @@ async fn feedback_rules_come_back_as_codes_all_at_once() {
     );
     let json = assert_envelope(
         app.post_json(
-            "/api/feedback",
+            "/api/v1/feedback",
             Some("9a4f2a8e-6d0b-4c57-9d55-2c8f1f6a0b11"),
             &body,
         )
@@ -172,20 +175,20 @@ async fn a_retried_feedback_is_stored_once() {
     let key = Some("0f8fad5b-d9cb-469f-a165-70867728950e");
     let body =
         r#"{"page":"/matters/bank-account","useful":false,"comment":" 面签时间能否提前告知？ "}"#;
-    let first = app.post_json("/api/feedback", key, body).await;
+    let first = app.post_json("/api/v1/feedback", key, body).await;
     assert_eq!(first.status(), 201);
     let first = body_json(first).await;
     assert_eq!(first["received_at"], "2026-11-23T10:00:00+08:00");
     // The network dropped the answer; the app sends the same request again.
     app.clock.set(Timestamp(NOW.0 + 60_000));
-    let again = app.post_json("/api/feedback", key, body).await;
+    let again = app.post_json("/api/v1/feedback", key, body).await;
     assert_eq!(again.status(), 200);
     assert_eq!(body_json(again).await, first);
     assert_eq!(app.state.storage.feedback_count().await.unwrap(), 1);
     // The same key with a different body is a client bug, not a retry.
     let other = r#"{"page":"/","useful":true}"#;
     let json = assert_envelope(
-        app.post_json("/api/feedback", key, other).await,
+        app.post_json("/api/v1/feedback", key, other).await,
         422,
         "validation",
     )
@@ -203,7 +206,7 @@ async fn many_concurrent_identical_posts_store_exactly_one() {
     for _ in 0..200 {
         let router = app.router.clone();
         tasks.push(tokio::spawn(async move {
-            let req = Request::post("/api/feedback")
+            let req = Request::post("/api/v1/feedback")
                 .header("content-type", "application/json")
                 .header("idempotency-key", key)
                 .body(Body::from(body))
@@ -234,14 +237,14 @@ async fn many_concurrent_identical_posts_store_exactly_one() {
 #[tokio::test]
 async fn cross_site_posts_are_refused() {
     let app = spawn().await;
-    let req = Request::post("/api/feedback")
+    let req = Request::post("/api/v1/feedback")
         .header("content-type", "application/json")
         .header("idempotency-key", "5b3c1f2a-0e4d-4d8e-9a57-6c2b9e1f0a33")
         .header("sec-fetch-site", "cross-site")
         .body(Body::from(r#"{"page":"/","useful":true}"#))
         .unwrap();
     assert_envelope(app.send(req).await, 403, "cross_site").await;
-    let req = Request::post("/api/feedback")
+    let req = Request::post("/api/v1/feedback")
         .header("content-type", "application/json")
         .header("idempotency-key", "5b3c1f2a-0e4d-4d8e-9a57-6c2b9e1f0a33")
         .header("origin", "https://evil.example")
@@ -260,7 +263,7 @@ async fn the_rate_limiter_answers_429_with_retry_after() {
         "a1a1a1a1-0000-4000-8000-000000000002",
     ] {
         assert_eq!(
-            app.post_json("/api/feedback", Some(key), body)
+            app.post_json("/api/v1/feedback", Some(key), body)
                 .await
                 .status(),
             201
@@ -268,7 +271,7 @@ async fn the_rate_limiter_answers_429_with_retry_after() {
     }
     let response = app
         .post_json(
-            "/api/feedback",
+            "/api/v1/feedback",
             Some("a1a1a1a1-0000-4000-8000-000000000003"),
             body,
         )
@@ -281,13 +284,13 @@ async fn the_rate_limiter_answers_429_with_retry_after() {
     assert!((1..=30).contains(&retry), "{retry}");
     assert_envelope(response, 429, "rate_limited").await;
     // Reads have their own budget.
-    assert_eq!(app.get("/api/catalog").await.status(), 200);
+    assert_eq!(app.get("/api/v1/catalog").await.status(), 200);
 }
 
 #[tokio::test]
 async fn maintenance_switch_serves_a_page_and_503s() {
     let app = spawn_with(|c| c.maintenance = true).await;
-    let response = app.get("/api/catalog").await;
+    let response = app.get("/api/v1/catalog").await;
     assert_eq!(response.headers()["retry-after"], "600");
     assert_envelope(response, 503, "maintenance").await;
     let page = app.get("/matters/bank-account").await;
@@ -386,7 +389,7 @@ async fn the_openapi_document_is_served_complete_and_committed() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(paths, ["/catalog", "/feedback", "/health"]);
+    assert_eq!(paths, ["/health", "/v1/catalog", "/v1/feedback"]);
     // Every documented operation answers something other than "no such route".
     for path in &paths {
         let response = app.get(&format!("/api{path}")).await;
