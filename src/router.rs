@@ -32,7 +32,7 @@ impl Page {
             .unwrap_or(path);
         let segments: Vec<&str> = path.split('/').skip(1).collect();
         match segments.as_slice() {
-            [""] => Page::Home,
+            [] | [""] => Page::Home,
             ["bundles", code] if is_code(code) => Page::Bundle((*code).to_owned()),
             ["matters", code] if is_code(code) => Page::Matter((*code).to_owned()),
             _ => Page::NotFound,
@@ -139,7 +139,8 @@ mod tests {
             ("/matters/a/b", Page::NotFound),
             ("/bundles", Page::NotFound),
             ("/nothing", Page::NotFound),
-            ("//", Page::NotFound),
+            ("//", Page::Home),
+            ("/matters//", Page::NotFound),
         ];
         for (path, page) in cases {
             assert_eq!(Page::parse(path), page, "{path:?}");

@@ -158,6 +158,7 @@ pub fn run() -> ExitCode {
     test.args([
         "test",
         "--workspace",
+        "--no-fail-fast",
         "--features",
         "onetrip-server/test-clock",
     ]);
