@@ -50,7 +50,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn lighthouse(dir: &std::path::Path, port: u16, tmp: &std::path::Path) -> Result {
     util::wait_for_http(port, "/api/health", 30)?;
     let url = format!("http://127.0.0.1:{port}/");
-    let mut rows: Vec<[f64; 5]> = Vec::new();
+    let mut rows: Vec<[f64; 7]> = Vec::new();
     for i in 0..RUNS {
         let out = tmp.join(format!("lh-{i}.json"));
         util::exec(
@@ -77,6 +77,8 @@ fn lighthouse(dir: &std::path::Path, port: u16, tmp: &std::path::Path) -> Result
             audit("largest-contentful-paint"),
             audit("interactive"),
             audit("total-byte-weight"),
+            audit("total-blocking-time"),
+            audit("cumulative-layout-shift"),
         ]);
     }
     let col = |i: usize| median(rows.iter().map(|r| r[i]).collect());
@@ -85,6 +87,8 @@ fn lighthouse(dir: &std::path::Path, port: u16, tmp: &std::path::Path) -> Result
     println!("FCP                 {:.0} ms", col(1));
     println!("LCP                 {:.0} ms", col(2));
     println!("TTI                 {:.0} ms", col(3));
+    println!("TBT                 {:.0} ms", col(5));
+    println!("CLS                 {:.3}", col(6));
     println!("total transfer      {:.1} KB", col(4) / 1024.0);
     Ok(())
 }
