@@ -15,6 +15,9 @@ pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "ONETRIP_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
+    /// Port to listen on, replacing the port of `--addr` (`cargo xtask serve --port 8091`).
+    #[arg(long, env = "ONETRIP_PORT")]
+    pub port: Option<u16>,
     /// `sqlite://path/to/file.db` (default) or `postgres://user@host:port/db`.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/onetrip.db")]
     pub database_url: String,
@@ -50,11 +53,21 @@ pub struct Config {
 }
 
 impl Config {
+    /// Flags and environment, with `--port` folded into the listen address.
+    pub fn from_args() -> Self {
+        let mut config = Config::parse();
+        if let Some(port) = config.port.take() {
+            config.addr.set_port(port);
+        }
+        config
+    }
+
     /// Settings for in-process tests: loopback, a given database, no dist, the repository's catalogue.
     pub fn for_tests(database_url: &str) -> Self {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
         Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            port: None,
             database_url: database_url.to_owned(),
             dist: root.join("target/no-dist"),
             catalog: root.join("catalog"),

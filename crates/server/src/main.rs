@@ -1,10 +1,8 @@
 //! The `onetrip-server` binary: read the configuration, then hand over to the library.
 
-use clap::Parser;
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let config = onetrip_server::config::Config::parse();
+    let config = onetrip_server::config::Config::from_args();
     onetrip_server::telemetry::init();
     onetrip_server::run(config).await
 }
