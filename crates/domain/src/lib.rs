@@ -17,5 +17,7 @@ pub use date::CivilDate;
 pub fn all_codes() -> Vec<&'static str> {
     let mut codes = ident::all_codes();
     codes.extend(feedback::CODES);
+    codes.extend(catalog::questions::CODES);
+    codes.push(catalog::checklist::UNKNOWN_SUBJECT);
     codes
 }

@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use onetrip_domain::catalog::{Bundle, Catalog, Department, Matter};
+use onetrip_domain::catalog::{
+    Bundle, Catalog, CatalogProblem, Department, FieldDef, MaterialDef, Matter, Synonyms,
+};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -27,6 +29,27 @@ pub struct CatalogError {
 #[serde(deny_unknown_fields)]
 struct DepartmentsFile {
     department: Vec<Department>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldsFile {
+    #[serde(default)]
+    field: Vec<FieldDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MaterialsFile {
+    #[serde(default)]
+    material: Vec<MaterialDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SynonymsFile {
+    #[serde(default)]
+    synonyms: Vec<Synonyms>,
 }
 
 fn read(path: &Path) -> Result<String, CatalogError> {
@@ -86,6 +109,37 @@ fn load_folder<T: serde::de::DeserializeOwned>(
     Ok(out)
 }
 
+/// The file an entry came from and the line that best shows the problem: the line naming what
+/// is wrong (an unknown material, a repeated field) if there is one, else the entry's code.
+fn locate(dir: &Path, sources: &[(String, PathBuf)], problem: &CatalogProblem) -> CatalogError {
+    let file = source_of(sources, &problem.subject)
+        .cloned()
+        .unwrap_or_else(|| dir.to_owned());
+    let text = std::fs::read_to_string(&file).unwrap_or_default();
+    let find = |needle: &str| {
+        let quoted = format!("\"{needle}\"");
+        let start = text
+            .lines()
+            .position(|l| l.contains(&format!("\"{}\"", problem.subject)))
+            .unwrap_or(0);
+        text.lines()
+            .enumerate()
+            .skip(start)
+            .find(|(_, l)| l.contains(&quoted))
+            .map(|(i, _)| i + 1)
+    };
+    let line = problem
+        .problem
+        .detail()
+        .and_then(find)
+        .or_else(|| find(&problem.subject));
+    CatalogError {
+        file,
+        line,
+        message: problem.to_string(),
+    }
+}
+
 pub fn load(dir: &Path) -> Result<LoadedCatalog, CatalogError> {
     let mut hasher = Sha256::new();
     let mut hash_file = |path: &Path, text: &str| {
@@ -100,14 +154,30 @@ pub fn load(dir: &Path) -> Result<LoadedCatalog, CatalogError> {
     };
     let mut sources: Vec<(String, PathBuf)> = Vec::new();
 
-    let dept_path = dir.join("departments.toml");
-    let text = read(&dept_path)?;
-    hash_file(&dept_path, &text);
+    let mut single = |name: &str| -> Result<(PathBuf, String), CatalogError> {
+        let path = dir.join(name);
+        let text = read(&path)?;
+        hash_file(&path, &text);
+        Ok((path, text))
+    };
+    let (dept_path, text) = single("departments.toml")?;
     let departments = parse::<DepartmentsFile>(&dept_path, &text)?.department;
+    let (fields_path, text) = single("fields.toml")?;
+    let fields = parse::<FieldsFile>(&fields_path, &text)?.field;
+    let (materials_path, text) = single("materials.toml")?;
+    let materials = parse::<MaterialsFile>(&materials_path, &text)?.material;
+    let (synonyms_path, text) = single("synonyms.toml")?;
+    let synonyms = parse::<SynonymsFile>(&synonyms_path, &text)?.synonyms;
     sources.extend(
         departments
             .iter()
             .map(|d| (d.code.clone(), dept_path.clone())),
+    );
+    sources.extend(fields.iter().map(|f| (f.key.clone(), fields_path.clone())));
+    sources.extend(
+        materials
+            .iter()
+            .map(|m| (m.key.clone(), materials_path.clone())),
     );
 
     let matters: Vec<Matter> = load_folder(
@@ -127,24 +197,14 @@ pub fn load(dir: &Path) -> Result<LoadedCatalog, CatalogError> {
 
     let catalog = Catalog {
         departments,
+        fields,
+        materials,
         matters,
         bundles,
+        synonyms,
     };
     if let Some(problem) = catalog.problems().into_iter().next() {
-        let file = source_of(&sources, &problem.subject)
-            .cloned()
-            .unwrap_or_else(|| dir.to_owned());
-        let line = std::fs::read_to_string(&file).ok().and_then(|text| {
-            let needle = format!("\"{}\"", problem.subject);
-            text.lines()
-                .position(|l| l.contains(&needle))
-                .map(|i| i + 1)
-        });
-        return Err(CatalogError {
-            file,
-            line,
-            message: problem.to_string(),
-        });
+        return Err(locate(dir, &sources, &problem));
     }
     let digest = hasher.finalize();
     let version = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
