@@ -4,7 +4,6 @@
 
 use gloo_net::http::{Request, Response};
 use leptos::prelude::on_cleanup;
-use onetrip_api::catalog::CatalogIndex;
 use onetrip_api::{ErrorEnvelope, FeedbackReceipt};
 use onetrip_domain::feedback::Feedback;
 use send_wrapper::SendWrapper;
@@ -44,28 +43,39 @@ fn abort_on_cleanup() -> Option<web_sys::AbortSignal> {
     Some(signal)
 }
 
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+/// The body of a successful answer, or the error (with the envelope when there is one).
+async fn body(response: Response) -> Result<String, ApiError> {
     let status = response.status();
+    let text = response.text().await.map_err(|_| ApiError::Network)?;
     if (200..300).contains(&status) {
-        response.json::<T>().await.map_err(|_| ApiError::Server {
-            status,
-            envelope: None,
-        })
+        Ok(text)
     } else {
-        let envelope = response.json::<ErrorEnvelope>().await.ok();
-        Err(ApiError::Server { status, envelope })
+        Err(ApiError::Server {
+            status,
+            envelope: serde_json::from_str::<ErrorEnvelope>(&text).ok(),
+        })
     }
 }
 
-async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+/// Read a JSON answer into its type. Every page fetches text through one function and
+/// decodes it here, so the fetching machinery exists once in the wasm, not once per type.
+pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|_| ApiError::Server {
+        status: 200,
+        envelope: None,
+    })
+}
+
+/// GET a path of the API, aborted if the page is left first.
+pub async fn get(path: String) -> Result<String, ApiError> {
     let signal = abort_on_cleanup();
-    let response = Request::get(path)
+    let response = Request::get(&path)
         .header("Accept", "application/json")
         .abort_signal(signal.as_ref())
         .send()
         .await
         .map_err(|_| ApiError::Network)?;
-    decode(response).await
+    body(response).await
 }
 
 /// A random version-4 UUID from `crypto.getRandomValues` (which, unlike `randomUUID`, also
@@ -89,23 +99,23 @@ pub fn new_idempotency_key() -> String {
 }
 
 /// POST JSON with an Idempotency-Key; retry up to three times after a network failure.
-async fn post<B: serde::Serialize, T: DeserializeOwned>(
+pub async fn post<B: serde::Serialize>(
     path: &str,
     key: &str,
-    body: &B,
-) -> Result<T, ApiError> {
+    json: &B,
+) -> Result<String, ApiError> {
     let mut attempt = 0;
     loop {
         let request = Request::post(path)
             .header("Idempotency-Key", key)
             .header("Accept", "application/json")
-            .json(body)
+            .json(json)
             .map_err(|_| ApiError::Server {
                 status: 400,
                 envelope: None,
             })?;
         match request.send().await {
-            Ok(response) => return decode(response).await,
+            Ok(response) => return body(response).await,
             Err(_) if attempt < 3 => {
                 attempt += 1;
                 sleep_ms(500 * attempt).await;
@@ -125,10 +135,6 @@ async fn sleep_ms(ms: u32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-pub async fn catalog() -> Result<CatalogIndex, ApiError> {
-    get("/api/v1/catalog").await
-}
-
 pub async fn send_feedback(key: &str, feedback: &Feedback) -> Result<FeedbackReceipt, ApiError> {
-    post("/api/v1/feedback", key, feedback).await
+    decode(&post("/api/v1/feedback", key, feedback).await?)
 }

@@ -1,7 +1,8 @@
 //! Reusable pieces of the page. One file per component, each styled by `style/<name>.css`.
 
-pub mod catalog_status;
 pub mod feedback;
 pub mod layout;
-pub mod matter_item;
+pub mod loaded;
+pub mod search_box;
+pub mod server_view;
 pub mod title;

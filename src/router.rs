@@ -1,4 +1,4 @@
-//! Path routing for four kinds of page, without a router crate: `Page::parse` turns a path into
+//! Path routing without a router crate: `Page::parse` turns a path into
 //! a page (plain data, unit tested), same-origin link clicks become `history.pushState`, and the
 //! browser's back button (and Android's back key, `history.back()`) arrive as `popstate`.
 //! leptos_router would cost about 57 KB gzip of wasm for what these hundred lines do.
@@ -7,13 +7,38 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use onetrip_domain::catalog::ApplicantKind;
+use onetrip_domain::catalog::checklist::Subject;
+
 /// Every page of the app.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Page {
     Home,
+    /// `/search?q=`: the query is read from the address.
+    Search,
+    /// Matters and bundles for 个人 or 法人.
+    For(ApplicantKind),
+    /// One department's matters.
+    Department(String),
     Bundle(String),
     Matter(String),
+    /// 情形引导: one question per page; `None` is "the first unanswered one".
+    Questions(Subject, Option<String>),
+    /// A stored one-time checklist (一次性告知单).
+    Checklist(String),
     NotFound,
+}
+
+/// Checklist ids: 10 characters of Crockford base32, upper case.
+fn is_checklist_id(s: &str) -> bool {
+    s.len() == 10
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+}
+
+/// Question keys: snake_case.
+fn is_key(s: &str) -> bool {
+    onetrip_domain::catalog::condition::is_flag(s)
 }
 
 /// Catalogue codes: lowercase letters, digits and dashes (the catalogue's own rule).
@@ -33,17 +58,38 @@ impl Page {
         let segments: Vec<&str> = path.split('/').skip(1).collect();
         match segments.as_slice() {
             [] | [""] => Page::Home,
+            ["search"] => Page::Search,
+            ["for", "person"] => Page::For(ApplicantKind::Person),
+            ["for", "company"] => Page::For(ApplicantKind::Company),
+            ["departments", code] if is_code(code) => Page::Department((*code).to_owned()),
             ["bundles", code] if is_code(code) => Page::Bundle((*code).to_owned()),
             ["matters", code] if is_code(code) => Page::Matter((*code).to_owned()),
+            [kind @ ("bundles" | "matters"), code, "questions", rest @ ..] if is_code(code) => {
+                let key = match rest {
+                    [] => None,
+                    [key] if is_key(key) => Some((*key).to_owned()),
+                    _ => return Page::NotFound,
+                };
+                let code = (*code).to_owned();
+                let subject = if *kind == "bundles" {
+                    Subject::Bundle(code)
+                } else {
+                    Subject::Matter(code)
+                };
+                Page::Questions(subject, key)
+            }
+            ["c", id] if is_checklist_id(id) => Page::Checklist((*id).to_owned()),
             _ => Page::NotFound,
         }
     }
 }
 
-/// The current path and the page it shows, in context.
+/// The current path, its query string and the page it shows, in context.
 #[derive(Clone, Copy)]
 pub struct Router {
     pub path: RwSignal<String>,
+    /// `?q=...` or empty.
+    pub query: RwSignal<String>,
     pub page: Memo<Page>,
 }
 
@@ -51,6 +97,21 @@ fn current_path() -> String {
     web_sys::window()
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_else(|| "/".into())
+}
+
+fn current_query() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+impl Router {
+    /// A parameter of the query string, decoded.
+    pub fn param(&self, name: &str) -> Option<String> {
+        let query = self.query.get();
+        let params = web_sys::UrlSearchParams::new_with_str(&query).ok()?;
+        params.get(name)
+    }
 }
 
 /// Follow same-origin links inside the app without reloading; leave everything else (other
@@ -75,13 +136,14 @@ fn link_target(event: &web_sys::MouseEvent) -> Option<String> {
     let same_origin = anchor.origin() == location.origin().ok()?;
     let path = anchor.pathname();
     let in_page = href.starts_with('#');
-    (same_origin && !in_page && !path.starts_with("/api/")).then_some(path)
+    (same_origin && !in_page && !path.starts_with("/api/")).then(|| path + &anchor.search())
 }
 
 pub fn provide() -> Router {
     let path = RwSignal::new(current_path());
     let router = Router {
         path,
+        query: RwSignal::new(current_query()),
         page: Memo::new(move |_| Page::parse(&path.get())),
     };
     let on_click = window_event_listener(ev::click, move |event| {
@@ -91,6 +153,7 @@ pub fn provide() -> Router {
         }
     });
     let on_back = window_event_listener(ev::popstate, move |_| {
+        router.query.set(current_query());
         router.path.set(current_path());
     });
     on_cleanup(move || {
@@ -101,14 +164,34 @@ pub fn provide() -> Router {
     router
 }
 
-/// Go to `path` as a new history entry, at the top of the new page.
-pub fn navigate(router: Router, path: &str) {
+/// Go to `url` (a path with an optional `?query`) as a new history entry, at the top of the
+/// new page.
+pub fn navigate(router: Router, url: &str) {
+    go(router, url, false);
+}
+
+/// Like [`navigate`], replacing the current history entry (a redirect).
+pub fn redirect(router: Router, url: &str) {
+    go(router, url, true);
+}
+
+fn go(router: Router, url: &str, replace: bool) {
     if let Some(window) = web_sys::window() {
         if let Ok(history) = window.history() {
-            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path));
+            let null = wasm_bindgen::JsValue::NULL;
+            let _ = if replace {
+                history.replace_state_with_url(&null, "", Some(url))
+            } else {
+                history.push_state_with_url(&null, "", Some(url))
+            };
         }
         window.scroll_to_with_x_and_y(0.0, 0.0);
     }
+    let (path, query) = match url.find('?') {
+        Some(i) => (&url[..i], &url[i..]),
+        None => (url, ""),
+    };
+    router.query.set(query.to_owned());
     router.path.set(path.to_owned());
 }
 
@@ -141,6 +224,26 @@ mod tests {
             ("/nothing", Page::NotFound),
             ("//", Page::Home),
             ("/matters//", Page::NotFound),
+            ("/search", Page::Search),
+            ("/for/person", Page::For(ApplicantKind::Person)),
+            ("/for/robots", Page::NotFound),
+            ("/departments/amr", Page::Department("amr".into())),
+            (
+                "/bundles/newborn/questions",
+                Page::Questions(Subject::Bundle("newborn".into()), None),
+            ),
+            (
+                "/matters/rental-filing/questions/sublet",
+                Page::Questions(
+                    Subject::Matter("rental-filing".into()),
+                    Some("sublet".into()),
+                ),
+            ),
+            ("/matters/x/questions/Bad-Key", Page::NotFound),
+            ("/matters/x/questions/a/b", Page::NotFound),
+            ("/c/7KQ2M9XA3T", Page::Checklist("7KQ2M9XA3T".into())),
+            ("/c/7kq2m9xa3t", Page::NotFound),
+            ("/c/SHORT", Page::NotFound),
         ];
         for (path, page) in cases {
             assert_eq!(Page::parse(path), page, "{path:?}");

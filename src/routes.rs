@@ -1,15 +1,13 @@
 //! One module per page.
 
-pub mod bundle;
+pub mod checklist;
 pub mod home;
-pub mod matter;
 pub mod not_found;
+pub mod questions;
+pub mod search;
 
 use leptos::prelude::*;
-use onetrip_api::catalog::CatalogIndex;
 
-use crate::app::CatalogResource;
-use crate::components::title::use_title;
 use crate::messages::{Key, Locale, text, working_days};
 use crate::prefs::use_prefs;
 
@@ -49,19 +47,4 @@ fn promise_text(locale: Locale, days: u32) -> String {
         text(locale, Key::PromisedDays),
         working_days(locale, days)
     )
-}
-
-/// Keep the document title on the name of the catalogue entry the page shows; `name_of` finds
-/// its (Chinese, English) name by code.
-pub fn use_entry_title(code: String, name_of: fn(&CatalogIndex, &str) -> Option<(String, String)>) {
-    let prefs = use_prefs();
-    let catalog = expect_context::<CatalogResource>();
-    use_title(move || {
-        catalog
-            .get()
-            .and_then(Result::ok)
-            .and_then(|index| name_of(&index, &code))
-            .map(|(zh, en)| prefs.get().locale.pick(&zh, &en).to_owned())
-            .unwrap_or_default()
-    });
 }

@@ -4,9 +4,12 @@ import { Layout } from './layout';
 /** A bundle's or a matter's guide page. */
 export class GuidePage {
   readonly layout: Layout;
+  /** A bundle's member matters (包含事项). */
+  readonly members: Locator;
 
   constructor(readonly page: Page) {
     this.layout = new Layout(page);
+    this.members = page.locator('ol').filter({ has: page.getByRole('link') }).first();
   }
 
   async gotoBundle(code: string) {

@@ -14,7 +14,7 @@ export class Layout {
     this.englishToggle = page.getByRole('button', { name: 'English' });
     this.chineseToggle = page.getByRole('button', { name: '中文' });
     this.main = page.getByRole('main');
-    this.hotline = page.getByRole('link', { name: '12345' });
+    this.hotline = page.getByRole('contentinfo').getByRole('link', { name: '12345' });
     this.heading = page.getByRole('heading', { level: 1 });
   }
 

@@ -9,6 +9,12 @@ const pages = [
   { path: '/bundles/newborn', heading: '新生儿出生' },
   { path: '/matters/bank-account', heading: '银行开户' },
   { path: '/matters/company-registration', heading: '企业设立登记' },
+  { path: '/search?q=%E5%BC%80%E5%85%AC%E5%8F%B8', heading: '搜索结果' },
+  { path: '/for/person', heading: '个人办事' },
+  { path: '/for/company', heading: '法人办事' },
+  { path: '/departments/amr', heading: '市场监督管理局' },
+  { path: '/matters/rental-filing', heading: '房屋租赁登记备案' },
+  { path: '/matters/commercial-performance-permit', heading: '营业性演出许可' },
   { path: '/no/such/page', heading: '找不到这个页面' },
 ];
 

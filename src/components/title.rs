@@ -21,3 +21,10 @@ pub fn use_title(page: impl Fn() -> String + 'static) {
         }
     });
 }
+
+/// The page is about a catalogue entry named in both languages.
+pub fn titled(zh: &str, en: &str) {
+    let prefs = use_prefs();
+    let (zh, en) = (zh.to_owned(), en.to_owned());
+    use_title(move || prefs.get().locale.pick(&zh, &en).to_owned());
+}

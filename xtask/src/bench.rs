@@ -1,12 +1,42 @@
 //! `cargo xtask bench`: the numbers that take too long for the test command. Bundle sizes of
-//! the release build, and Lighthouse (mobile throttling: 150 ms RTT, 1.6 Mbps, 4x CPU) on the
-//! home page, median of 5 runs, against the real server on loopback.
+//! the release build, search latency over the whole catalogue (`GET /api/v1/search`), and
+//! Lighthouse (mobile throttling: 150 ms RTT, 1.6 Mbps, 4x CPU) on the home page, median of 5
+//! runs, all against the real server on loopback.
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::process::{Command, Stdio};
+use std::time::Instant;
 
 use crate::util::{self, Result, root};
 
 const RUNS: usize = 5;
+
+/// What people type into the search box: the catalogue's words, everyday phrasings, synonyms,
+/// English, and a miss.
+const SEARCH_QUERIES: &[&str] = &[
+    "开公司",
+    "企业开办",
+    "营业执照",
+    "公司注册",
+    "我想开个公司",
+    "刻章",
+    "刻个章",
+    "申领发票",
+    "发票",
+    "社保登记",
+    "社保卡",
+    "银行开户",
+    "上户口",
+    "怎么上户口",
+    "新生儿",
+    "生孩子",
+    "医保",
+    "出生医学证明",
+    "business licence",
+    "护照",
+];
+const SEARCH_REPEATS: usize = 200;
 
 pub fn run() -> Result {
     crate::setup::run(crate::setup::Need::Build)?;
@@ -32,19 +62,128 @@ pub fn run() -> Result {
             format!("sqlite://{}/bench.db", tmp.display()),
         )
         .env("RUST_LOG", "warn")
+        // Thousands of searches from one address: far above the default read limit.
+        .env("ONETRIP_RATE_READ", "1000000/60")
         .stdout(Stdio::null())
         .spawn()
         .map_err(|e| e.to_string())?;
-    let result = lighthouse(&lh_dir, port, &tmp);
+    let result = search_latency(port).and_then(|()| lighthouse(&lh_dir, port, &tmp));
     let _ = server.kill();
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&tmp);
     result
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+fn median(v: Vec<f64>) -> f64 {
+    percentile(v, 50.0)
+}
+
+/// The smallest value at or above `p` percent of the values (nearest rank).
+fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
-    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0 * v.len() as f64).ceil() as usize).clamp(1, v.len());
+    v[rank - 1]
+}
+
+/// `%XX` for every byte outside the unreserved set, so Chinese queries travel as UTF-8.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// One GET on a kept-alive connection: (status, `Server-Timing` search duration in ms).
+fn get(stream: &mut BufReader<TcpStream>, path: &str) -> Result<(u16, Option<f64>)> {
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    stream
+        .get_mut()
+        .write_all(request.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let mut status = 0;
+    let mut length = None;
+    let mut search_ms = None;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if stream.read_line(&mut line).map_err(|e| e.to_string())? == 0 {
+            return Err("the server closed the connection".into());
+        }
+        let l = line.trim_end();
+        if l.is_empty() {
+            break;
+        }
+        if let Some(rest) = l.strip_prefix("HTTP/1.1 ") {
+            status = rest.get(..3).and_then(|s| s.parse().ok()).unwrap_or(0);
+        } else if let Some((name, value)) = l.split_once(':') {
+            let value = value.trim();
+            match name.to_ascii_lowercase().as_str() {
+                "content-length" => length = value.parse::<usize>().ok(),
+                "server-timing" => {
+                    search_ms = value
+                        .strip_prefix("search;dur=")
+                        .and_then(|v| v.parse().ok())
+                }
+                _ => {}
+            }
+        }
+    }
+    let length = length.ok_or("an answer without Content-Length")?;
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body).map_err(|e| e.to_string())?;
+    Ok((status, search_ms))
+}
+
+/// Every query, many times, over one kept-alive connection: the round trip as a client sees it
+/// and the search alone as the server reports it (`Server-Timing`).
+fn search_latency(port: u16) -> Result {
+    util::wait_for_http(port, "/api/health", 30)?;
+    let stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    stream.set_nodelay(true).map_err(|e| e.to_string())?;
+    let mut stream = BufReader::new(stream);
+    let paths: Vec<String> = SEARCH_QUERIES
+        .iter()
+        .map(|q| format!("/api/v1/search?q={}", percent_encode(q)))
+        .collect();
+    // One warm-up round, not counted.
+    for path in &paths {
+        get(&mut stream, path)?;
+    }
+    let mut round_trip = Vec::with_capacity(paths.len() * SEARCH_REPEATS);
+    let mut in_server = Vec::with_capacity(paths.len() * SEARCH_REPEATS);
+    for _ in 0..SEARCH_REPEATS {
+        for path in &paths {
+            let started = Instant::now();
+            let (status, search_ms) = get(&mut stream, path)?;
+            round_trip.push(started.elapsed().as_secs_f64() * 1000.0);
+            if status != 200 {
+                return Err(format!("{path} answered {status}"));
+            }
+            in_server.extend(search_ms);
+        }
+    }
+    println!(
+        "\n## Search, whole catalogue: {} queries x {SEARCH_REPEATS}, debug server on loopback\n",
+        paths.len()
+    );
+    println!(
+        "GET /api/v1/search    median {:.3} ms   p99 {:.3} ms",
+        median(round_trip.clone()),
+        percentile(round_trip, 99.0)
+    );
+    println!(
+        "search (Server-Timing) median {:.3} ms   p99 {:.3} ms",
+        median(in_server.clone()),
+        percentile(in_server, 99.0)
+    );
+    Ok(())
 }
 
 fn lighthouse(dir: &std::path::Path, port: u16, tmp: &std::path::Path) -> Result {

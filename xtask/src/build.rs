@@ -20,8 +20,43 @@ pub fn app() -> Result<PathBuf> {
             // Trunk reads NO_COLOR strictly; CI sets odd values.
             .env_remove("NO_COLOR"),
     )?;
+    minify_js(&dist)?;
     precompress(&dist)?;
     Ok(dist)
+}
+
+/// The subresource integrity value of some bytes, as Trunk writes it.
+fn sri(bytes: &[u8]) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(bytes))
+}
+
+/// Trunk's own JS minifier cannot parse wasm-bindgen's glue (it warns and leaves it as it is),
+/// so the glue is minified here with terser from `tools/` (`cargo xtask setup` installs it):
+/// 45 KB to 21 KB raw, about 2 KB less brotli on every first visit. The same input always
+/// gives the same output, so the hashed name still names one content; the integrity value in
+/// index.html is updated to the new bytes.
+fn minify_js(dist: &Path) -> Result {
+    let terser = root().join("tools/node_modules/terser/bin/terser");
+    let index_path = dist.join("index.html");
+    let mut index = std::fs::read_to_string(&index_path).map_err(|e| format!("index.html: {e}"))?;
+    for file in files(dist)? {
+        if file.extension().is_some_and(|e| e == "js") {
+            let read = |f: &Path| std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()));
+            let before = sri(&read(&file)?);
+            exec(
+                Command::new("node")
+                    .arg(&terser)
+                    .arg(&file)
+                    .args(["--module", "--compress", "--mangle", "--output"])
+                    .arg(&file),
+            )?;
+            index = index.replace(&before, &sri(&read(&file)?));
+        }
+    }
+    std::fs::write(&index_path, index).map_err(|e| format!("index.html: {e}"))?;
+    Ok(())
 }
 
 fn compressible(path: &Path) -> bool {

@@ -69,20 +69,13 @@ pub struct MatterSummary {
     pub popular: Option<u8>,
 }
 
-/// `GET /api/v1/search?q=`: bundles and matters, best first.
+/// `GET /api/v1/search?q=`: bundles and matters, each best first.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchResults {
     pub query: String,
-    pub results: Vec<SearchResult>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum SearchResult {
-    Bundle(BundleSummary),
-    Matter(MatterSummary),
+    pub bundles: Vec<BundleSummary>,
+    pub matters: Vec<MatterSummary>,
 }
 
 /// `GET /api/v1/matters/{code}`: the service guide (办事指南).
@@ -143,6 +136,7 @@ pub struct BundleMember {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChecklistRequest {
+    #[cfg_attr(feature = "openapi", schema(value_type = onetrip_domain::catalog::checklist::SubjectRef))]
     pub subject: Subject,
     /// Question key → chosen option value, for every question that applies.
     #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, String>))]
@@ -167,4 +161,28 @@ pub struct ChecklistRecord {
     pub checklist: Checklist,
     /// The catalogue has changed since and this situation's checklist would now differ.
     pub changed: bool,
+}
+
+/// `GET /api/v1/views/...`: a read-only page rendered by the server for one language, which
+/// the app shows as it is. The JSON resources above carry the same facts.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct View {
+    /// The page's name for the document title (empty for the home page).
+    pub title: String,
+    /// The page's content as HTML: every text escaped, links within the app.
+    pub html: String,
+}
+
+/// `GET /api/v1/bundles/{code}/questions` and `/matters/{code}/questions`: what the app needs
+/// to walk the situational questions (情形引导) one per page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Questionnaire {
+    #[cfg_attr(feature = "openapi", schema(value_type = onetrip_domain::catalog::checklist::SubjectRef))]
+    pub subject: Subject,
+    pub name: String,
+    pub name_en: String,
+    /// In order, each with the condition under which it is asked.
+    pub questions: Vec<GatedQuestion>,
 }

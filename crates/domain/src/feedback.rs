@@ -64,18 +64,27 @@ fn page_path(page: &str) -> Result<(), ValidationError> {
 /// Comments are free text: refuse the ones that carry an ID or phone number (a run of 11 or more
 /// digits), so that personal data does not end up where nobody expects it.
 fn no_identifiers(comment: &str) -> Result<(), ValidationError> {
+    if carries_identifier(comment) {
+        return Err(ValidationError::new("feedback.personal_data"));
+    }
+    Ok(())
+}
+
+/// Free text that may carry an ID or phone number: a run of 11 or more digits (after
+/// full-width digits are made half-width). Such text never goes into a URL, a log or storage.
+pub fn carries_identifier(text: &str) -> bool {
     let mut run = 0;
-    for c in crate::ident::normalize(comment).chars() {
+    for c in crate::ident::normalize(text).chars() {
         if c.is_ascii_digit() {
             run += 1;
             if run >= 11 {
-                return Err(ValidationError::new("feedback.personal_data"));
+                return true;
             }
         } else {
             run = 0;
         }
     }
-    Ok(())
+    false
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! The one error type of the HTTP layer, mapped to the JSON envelope in one place.
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use onetrip_api::{ErrorCode, ErrorEnvelope, FieldError};
@@ -19,6 +20,8 @@ pub struct ApiError {
     pub code: ErrorCode,
     pub fields: Vec<FieldError>,
     pub retry_after_secs: Option<u64>,
+    /// A more precise Chinese message than the code's own (没有找到这个事项).
+    pub message: Option<&'static str>,
 }
 
 impl ApiError {
@@ -27,13 +30,13 @@ impl ApiError {
             code,
             fields: Vec::new(),
             retry_after_secs: None,
+            message: None,
         }
     }
     pub fn validation(fields: Vec<FieldError>) -> Self {
         ApiError {
-            code: ErrorCode::Validation,
             fields,
-            retry_after_secs: None,
+            ..ApiError::new(ErrorCode::Validation)
         }
     }
     pub fn with_field(mut self, field: &str, code: &str) -> Self {
@@ -41,6 +44,10 @@ impl ApiError {
             field: field.to_owned(),
             code: code.to_owned(),
         });
+        self
+    }
+    pub fn with_message(mut self, message: &'static str) -> Self {
+        self.message = Some(message);
         self
     }
     pub fn retry_after(mut self, secs: u64) -> Self {
@@ -67,6 +74,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut envelope = ErrorEnvelope::new(self.code);
         envelope.error.fields = self.fields;
+        if let Some(message) = self.message {
+            envelope.error.message = message.to_owned();
+        }
         envelope.error.request_id = REQUEST_ID.try_with(Clone::clone).ok();
         let status =
             StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -109,6 +119,44 @@ where
                 _ => ErrorCode::BadRequest,
             })),
         }
+    }
+}
+
+/// `Query` whose rejection is our envelope: a query string that does not fit (`for=robot`) is 400.
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| ApiQuery(value))
+            .map_err(|_| {
+                ApiError::new(ErrorCode::BadRequest).with_message("查询参数有误，请检查后重试。")
+            })
+    }
+}
+
+/// `Path` whose rejection is our envelope (a segment that is not UTF-8 is 400).
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| ApiPath(value))
+            .map_err(|_| ApiError::new(ErrorCode::BadRequest))
     }
 }
 

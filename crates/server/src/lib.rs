@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod middleware;
+pub mod qr;
 pub mod rate_limit;
 pub mod routes;
 pub mod static_files;
@@ -87,7 +88,9 @@ impl AppState {
     tags(
         (name = "system", description = "健康检查"),
         (name = "catalog", description = "服务目录：事项与一件事"),
+        (name = "checklists", description = "一次性告知单：保存、分享链接和二维码"),
         (name = "feedback", description = "页面反馈"),
+        (name = "views", description = "服务器生成的只读页面（HTML），与 JSON 资源内容相同"),
     ),
     components(schemas(onetrip_api::ErrorEnvelope))
 )]
@@ -98,7 +101,24 @@ struct ApiDoc;
 fn api_router() -> OpenApiRouter<AppState> {
     let v1 = OpenApiRouter::new()
         .routes(routes!(routes::catalog::index))
-        .routes(routes!(routes::feedback::submit));
+        .routes(routes!(routes::catalog::list_matters))
+        .routes(routes!(routes::catalog::matter_guide))
+        .routes(routes!(routes::catalog::list_bundles))
+        .routes(routes!(routes::catalog::bundle_detail))
+        .routes(routes!(routes::catalog::bundle_questions))
+        .routes(routes!(routes::catalog::matter_questions))
+        .routes(routes!(routes::catalog::search))
+        .routes(routes!(routes::checklists::create))
+        .routes(routes!(routes::checklists::get))
+        .routes(routes!(routes::checklists::qr))
+        .routes(routes!(routes::feedback::submit))
+        .routes(routes!(routes::views::home))
+        .routes(routes!(routes::views::for_whom))
+        .routes(routes!(routes::views::department))
+        .routes(routes!(routes::views::search))
+        .routes(routes!(routes::views::bundle))
+        .routes(routes!(routes::views::matter))
+        .routes(routes!(routes::views::checklist));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(routes::health::health))
         .nest("/v1", v1)
@@ -134,6 +154,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api", api)
         .merge(static_files::router(&state.config.dist))
+        .layer(from_fn_with_state(
+            state.clone(),
+            middleware::catalogue_etag,
+        ))
         .layer(from_fn_with_state(state.clone(), middleware::rate_limit))
         .layer(from_fn_with_state(state.clone(), middleware::cross_site))
         .layer(from_fn_with_state(state.clone(), middleware::maintenance))

@@ -4,11 +4,13 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
+use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use onetrip_api::ErrorCode;
+use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::error::{ApiError, REQUEST_ID};
@@ -175,6 +177,88 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
     }
 }
 
+/// The catalogue's read-only resources: each answer is a function of the catalogue version and
+/// the URL alone.
+const CATALOGUE_PATHS: &[&str] = &[
+    "/api/v1/catalog",
+    "/api/v1/matters",
+    "/api/v1/bundles",
+    "/api/v1/search",
+    "/api/v1/views",
+];
+
+fn is_catalogue(path: &str) -> bool {
+    CATALOGUE_PATHS.iter().any(|p| {
+        path.strip_prefix(p)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
+/// A strong ETag for a catalogue answer: the catalogue version, the server's own version (the
+/// shape of an answer may change with it) and the path with its query.
+pub fn catalogue_etag_of(catalog_version: &str, path_and_query: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [catalog_version, env!("CARGO_PKG_VERSION"), path_and_query] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    let hex: String = h.finalize()[..12]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("\"{hex}\"")
+}
+
+/// Does `If-None-Match` name this tag? (`*`, a list, weak or strong: RFC 9110 weak comparison.)
+fn none_match_hits(header: &str, etag: &str) -> bool {
+    header.split(',').map(str::trim).any(|candidate| {
+        candidate == "*" || candidate.strip_prefix("W/").unwrap_or(candidate) == etag
+    })
+}
+
+/// Revalidation for every catalogue read, in one place: successful answers get an `ETag` and
+/// `Cache-Control: no-cache`, and a matching `If-None-Match` gets 304 without a body. The
+/// handler still runs, so an unknown code stays a 404 whatever the client sends.
+pub async fn catalogue_etag(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let applies = matches!(*request.method(), Method::GET | Method::HEAD)
+        && is_catalogue(request.uri().path());
+    if !applies {
+        return next.run(request).await;
+    }
+    let path_and_query = request.uri().path_and_query().map_or_else(
+        || request.uri().path().to_owned(),
+        |p| p.as_str().to_owned(),
+    );
+    let etag = catalogue_etag_of(&state.catalog.version, &path_and_query);
+    let if_none_match = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut response = next.run(request).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let Ok(value) = HeaderValue::from_str(&etag) else {
+        return response;
+    };
+    let h = response.headers_mut();
+    h.insert(header::ETAG, value);
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if if_none_match.is_some_and(|v| none_match_hits(&v, &etag)) {
+        let (mut parts, _) = response.into_parts();
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_TYPE);
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::empty());
+    }
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,5 +298,28 @@ mod tests {
             &headers(&[("sec-fetch-site", "cross-site")]),
             ours
         ));
+    }
+
+    #[test]
+    fn catalogue_paths_and_if_none_match() {
+        for path in ["/api/v1/catalog", "/api/v1/matters/x", "/api/v1/search"] {
+            assert!(is_catalogue(path), "{path}");
+        }
+        for path in [
+            "/api/v1/checklists/x",
+            "/api/v1/matterss",
+            "/api/health",
+            "/",
+        ] {
+            assert!(!is_catalogue(path), "{path}");
+        }
+        let tag = catalogue_etag_of("v1", "/api/v1/search?q=x");
+        assert!(tag.starts_with('"') && tag.ends_with('"'), "{tag}");
+        assert_ne!(tag, catalogue_etag_of("v2", "/api/v1/search?q=x"));
+        assert_ne!(tag, catalogue_etag_of("v1", "/api/v1/search?q=y"));
+        assert!(none_match_hits(&tag, &tag));
+        assert!(none_match_hits(&format!("\"zz\", W/{tag}"), &tag));
+        assert!(none_match_hits("*", &tag));
+        assert!(!none_match_hits("\"zz\"", &tag));
     }
 }

@@ -2,7 +2,10 @@
 //! `api_router`, so an endpoint cannot exist undocumented.
 
 pub mod catalog;
+pub mod checklists;
 pub mod feedback;
 pub mod health;
+pub mod idempotency;
 #[cfg(feature = "test-clock")]
 pub mod test_clock;
+pub mod views;

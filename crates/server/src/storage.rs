@@ -25,6 +25,9 @@ pub enum StorageError {
     Query(String),
     #[error("the database is not safe to use: {0}")]
     Unsafe(String),
+    /// A new record's random id is already taken (pick another and try again).
+    #[error("the id is already taken")]
+    IdTaken,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +55,26 @@ pub struct FeedbackRecord {
     pub page: String,
     pub useful: bool,
     pub comment: Option<String>,
+    pub created_at: Timestamp,
+}
+
+/// A stored checklist: the situation it was computed for and the result, as JSON text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChecklistRow {
+    /// The public id (`7KQ2M9XA3T`).
+    pub id: String,
+    /// The client's Idempotency-Key.
+    pub idempotency_key: String,
+    /// A hash of the request body, to tell a retry from a different request with the same key.
+    pub fingerprint: String,
+    /// `bundle` or `matter`.
+    pub subject_kind: String,
+    pub subject_code: String,
+    /// The situational answers (question key → option value), JSON.
+    pub answers: String,
+    pub catalog_version: String,
+    /// The checklist as computed, JSON.
+    pub checklist: String,
     pub created_at: Timestamp,
 }
 
@@ -91,6 +114,17 @@ pub trait Storage: Send + Sync {
     ) -> Result<Inserted<FeedbackRecord>, StorageError>;
 
     async fn feedback_count(&self) -> Result<u64, StorageError>;
+
+    /// Insert unless a checklist with the same idempotency key exists; never writes twice.
+    /// `StorageError::IdTaken` when the id belongs to another checklist.
+    async fn insert_checklist(
+        &self,
+        row: ChecklistRow,
+    ) -> Result<Inserted<ChecklistRow>, StorageError>;
+
+    async fn checklist(&self, id: &str) -> Result<Option<ChecklistRow>, StorageError>;
+
+    async fn checklist_count(&self) -> Result<u64, StorageError>;
 }
 
 /// Open the database named by `url`, apply the durability settings and run migrations.

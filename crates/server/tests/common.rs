@@ -137,3 +137,35 @@ pub async fn assert_envelope(
     );
     json
 }
+
+/// A fresh database on the PostgreSQL server, so runs never see each other's rows.
+pub async fn fresh_postgres_database(server: &str) -> String {
+    let (client, conn) = tokio_postgres::connect(server, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let name = format!("onetrip_test_{}", uuid::Uuid::new_v4().simple());
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let (base, _) = server.rsplit_once('/').unwrap();
+    format!("{base}/{name}")
+}
+
+pub fn postgres_server() -> Option<String> {
+    match std::env::var("ONETRIP_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+            assert!(
+                !ci,
+                "CI=true but ONETRIP_TEST_POSTGRES_URL is not set: PostgreSQL tests cannot be skipped on CI"
+            );
+            eprintln!(
+                "skipping PostgreSQL: ONETRIP_TEST_POSTGRES_URL is not set (cargo xtask test sets it)"
+            );
+            None
+        }
+    }
+}

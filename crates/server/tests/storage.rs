@@ -6,7 +6,9 @@ mod common;
 use std::sync::Arc;
 
 use onetrip_server::clock::Timestamp;
-use onetrip_server::storage::{self, FeedbackRecord, Inserted, Storage};
+use onetrip_server::storage::{
+    self, ChecklistRow, FeedbackRecord, Inserted, Storage, StorageError,
+};
 
 fn feedback(id: &str, fingerprint: &str) -> FeedbackRecord {
     FeedbackRecord {
@@ -17,6 +19,48 @@ fn feedback(id: &str, fingerprint: &str) -> FeedbackRecord {
         comment: Some("材料清单很清楚".to_owned()),
         created_at: Timestamp(1_000),
     }
+}
+
+fn checklist_row(id: &str, key: &str) -> ChecklistRow {
+    ChecklistRow {
+        id: id.to_owned(),
+        idempotency_key: key.to_owned(),
+        fingerprint: "f1".to_owned(),
+        subject_kind: "bundle".to_owned(),
+        subject_code: "company-startup".to_owned(),
+        answers: r#"{"has_seal":"yes"}"#.to_owned(),
+        catalog_version: "aaaa".to_owned(),
+        checklist: r#"{"name":"企业开办","matters":[]}"#.to_owned(),
+        created_at: Timestamp(3_000),
+    }
+}
+
+/// Checklists: idempotent by key, a taken id told apart from a retry, read back exactly.
+async fn checklist_story(db: &dyn Storage) {
+    let first = checklist_row("7KQ2M9XA3T", "key-1");
+    assert_eq!(
+        db.insert_checklist(first.clone()).await.unwrap(),
+        Inserted::New(first.clone())
+    );
+    // A retry draws a new id; the key finds the first write.
+    let retry = ChecklistRow {
+        fingerprint: "f2".to_owned(),
+        ..checklist_row("00000000AA", "key-1")
+    };
+    assert_eq!(
+        db.insert_checklist(retry).await.unwrap(),
+        Inserted::Existing(first.clone())
+    );
+    // Another request whose random id happens to be taken.
+    assert!(matches!(
+        db.insert_checklist(checklist_row("7KQ2M9XA3T", "key-2"))
+            .await,
+        Err(StorageError::IdTaken)
+    ));
+    assert_eq!(db.checklist_count().await.unwrap(), 1);
+    // Exactly as written, JSON text included.
+    assert_eq!(db.checklist("7KQ2M9XA3T").await.unwrap(), Some(first));
+    assert_eq!(db.checklist("ZZZZZZZZZZ").await.unwrap(), None);
 }
 
 /// What every backend must do the same way.
@@ -64,10 +108,13 @@ async fn story(open: impl AsyncFn() -> Arc<dyn Storage>) {
     );
     assert_eq!(db.feedback_count().await.unwrap(), 1);
 
+    checklist_story(db.as_ref()).await;
+
     // Reopening runs the migrations again, harmlessly, and keeps the data.
     drop(db);
     let db = open().await;
     assert_eq!(db.feedback_count().await.unwrap(), 1);
+    assert_eq!(db.checklist_count().await.unwrap(), 1);
     assert_eq!(db.catalog_versions().await.unwrap().len(), 2);
 }
 
@@ -128,53 +175,21 @@ async fn a_bad_database_url_is_refused() {
     assert!(storage::open("mysql://localhost/x").await.is_err());
 }
 
-/// A fresh database on the PostgreSQL server, so runs never see each other's rows.
-async fn fresh_postgres_database(server: &str) -> String {
-    let (client, conn) = tokio_postgres::connect(server, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(conn);
-    let name = format!("onetrip_test_{}", uuid::Uuid::new_v4().simple());
-    client
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let (base, _) = server.rsplit_once('/').unwrap();
-    format!("{base}/{name}")
-}
-
-fn postgres_server() -> Option<String> {
-    match std::env::var("ONETRIP_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-            assert!(
-                !ci,
-                "CI=true but ONETRIP_TEST_POSTGRES_URL is not set: PostgreSQL tests cannot be skipped on CI"
-            );
-            eprintln!(
-                "skipping PostgreSQL: ONETRIP_TEST_POSTGRES_URL is not set (cargo xtask test sets it)"
-            );
-            None
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_story() {
-    let Some(server) = postgres_server() else {
+    let Some(server) = common::postgres_server() else {
         return;
     };
-    let url = fresh_postgres_database(&server).await;
+    let url = common::fresh_postgres_database(&server).await;
     story(async || storage::open(&url).await.unwrap()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_concurrent_inserts_keep_one_per_key() {
-    let Some(server) = postgres_server() else {
+    let Some(server) = common::postgres_server() else {
         return;
     };
-    let db = storage::open(&fresh_postgres_database(&server).await)
+    let db = storage::open(&common::fresh_postgres_database(&server).await)
         .await
         .unwrap();
     let mut tasks = Vec::new();
@@ -190,4 +205,24 @@ async fn postgres_concurrent_inserts_keep_one_per_key() {
         t.await.unwrap();
     }
     assert_eq!(db.feedback_count().await.unwrap(), 20);
+
+    // And checklists: many retries of one request at once, one row.
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            let id = format!("{i:0>10}");
+            db.insert_checklist(checklist_row(&id, "one-key"))
+                .await
+                .unwrap()
+        }));
+    }
+    let mut new = 0;
+    for t in tasks {
+        if matches!(t.await.unwrap(), Inserted::New(_)) {
+            new += 1;
+        }
+    }
+    assert_eq!(new, 1);
+    assert_eq!(db.checklist_count().await.unwrap(), 1);
 }

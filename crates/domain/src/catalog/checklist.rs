@@ -12,13 +12,54 @@ use super::questions::{
 use super::{Catalog, Condition, Delivery, Department, FileType, MaterialUse, Matter, Supply};
 use crate::validation::FieldProblem;
 
-/// What a checklist is for: a bundle (一件事) or a single matter.
+/// What a checklist is for: a bundle (一件事) or a single matter. On the wire
+/// `{"kind": "bundle", "code": "company-startup"}` (see [`SubjectRef`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", content = "code", rename_all = "snake_case")]
+#[serde(into = "SubjectRef", from = "SubjectRef")]
 pub enum Subject {
     Bundle(String),
     Matter(String),
+}
+
+/// The wire form of a [`Subject`]: a plain struct, which decodes with far less code in the
+/// app than serde's adjacently tagged enums.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubjectRef {
+    pub kind: SubjectKind,
+    pub code: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    Bundle,
+    Matter,
+}
+
+impl From<Subject> for SubjectRef {
+    fn from(s: Subject) -> Self {
+        match s {
+            Subject::Bundle(code) => SubjectRef {
+                kind: SubjectKind::Bundle,
+                code,
+            },
+            Subject::Matter(code) => SubjectRef {
+                kind: SubjectKind::Matter,
+                code,
+            },
+        }
+    }
+}
+
+impl From<SubjectRef> for Subject {
+    fn from(r: SubjectRef) -> Self {
+        match r.kind {
+            SubjectKind::Bundle => Subject::Bundle(r.code),
+            SubjectKind::Matter => Subject::Matter(r.code),
+        }
+    }
 }
 
 pub const UNKNOWN_SUBJECT: &str = "subject.unknown";
@@ -129,6 +170,7 @@ pub struct Savings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Checklist {
+    #[cfg_attr(feature = "openapi", schema(value_type = SubjectRef))]
     pub subject: Subject,
     pub name: String,
     pub name_en: String,

@@ -1,30 +1,13 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use onetrip_api::{ErrorCode, ErrorEnvelope, FeedbackReceipt, FieldError};
+use onetrip_api::{ErrorEnvelope, FeedbackReceipt, FieldError};
 use onetrip_domain::feedback::Feedback;
-use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiJson};
+use crate::routes::idempotency;
 use crate::storage::{FeedbackRecord, Inserted};
-
-/// The `Idempotency-Key` header: a UUID the app makes when the button is first pressed.
-pub fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| {
-            ApiError::new(ErrorCode::BadRequest)
-                .with_field("Idempotency-Key", "idempotency_key.missing")
-        })?;
-    uuid::Uuid::parse_str(key)
-        .map(|u| u.hyphenated().to_string())
-        .map_err(|_| {
-            ApiError::new(ErrorCode::BadRequest)
-                .with_field("Idempotency-Key", "idempotency_key.format")
-        })
-}
 
 /// Tell us whether a page helped. Retrying with the same `Idempotency-Key` and body returns the
 /// first answer; the same key with a different body is refused.
@@ -47,7 +30,7 @@ pub async fn submit(
     headers: HeaderMap,
     ApiJson(feedback): ApiJson<Feedback>,
 ) -> Result<(StatusCode, Json<FeedbackReceipt>), ApiError> {
-    let key = idempotency_key(&headers)?;
+    let key = idempotency::key(&headers)?;
     let feedback = feedback.normalized();
     let problems = feedback.problems();
     if !problems.is_empty() {
@@ -61,13 +44,7 @@ pub async fn submit(
                 .collect(),
         ));
     }
-    let fingerprint = {
-        let body = serde_json::to_vec(&feedback).unwrap_or_default();
-        Sha256::digest(&body)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
+    let fingerprint = idempotency::fingerprint(&feedback);
     let record = FeedbackRecord {
         id: key,
         fingerprint: fingerprint.clone(),
@@ -79,10 +56,7 @@ pub async fn submit(
     let (status, stored) = match state.storage.insert_feedback(record).await? {
         Inserted::New(r) => (StatusCode::CREATED, r),
         Inserted::Existing(r) if r.fingerprint == fingerprint => (StatusCode::OK, r),
-        Inserted::Existing(_) => {
-            return Err(ApiError::new(ErrorCode::Validation)
-                .with_field("Idempotency-Key", "idempotency_key.reused"));
-        }
+        Inserted::Existing(_) => return Err(idempotency::reused()),
     };
     Ok((
         status,

@@ -5,14 +5,21 @@ use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
-use super::{Backend, FeedbackRecord, Inserted, Migrations, Storage, StorageError};
+use super::{Backend, ChecklistRow, FeedbackRecord, Inserted, Migrations, Storage, StorageError};
 use crate::clock::Timestamp;
 
-const MIGRATIONS: Migrations = &[(
-    1,
-    "init",
-    include_str!("../../migrations/postgres/0001_init.sql"),
-)];
+const MIGRATIONS: Migrations = &[
+    (
+        1,
+        "init",
+        include_str!("../../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "checklists",
+        include_str!("../../migrations/postgres/0002_checklists.sql"),
+    ),
+];
 
 /// An arbitrary constant naming our migration lock.
 const MIGRATION_LOCK: i64 = 0x0E7C_1B4D;
@@ -103,6 +110,24 @@ fn row_to_feedback(row: &tokio_postgres::Row) -> FeedbackRecord {
         useful: row.get(3),
         comment: row.get(4),
         created_at: Timestamp(row.get(5)),
+    }
+}
+
+/// The JSON columns (json, which keeps the text as written) are read back as text.
+const CHECKLIST_SELECT: &str = "SELECT id, idempotency_key, fingerprint, subject_kind, \
+     subject_code, answers::text, catalog_version, checklist::text, created_at FROM checklists";
+
+fn row_to_checklist(row: &tokio_postgres::Row) -> ChecklistRow {
+    ChecklistRow {
+        id: row.get(0),
+        idempotency_key: row.get(1),
+        fingerprint: row.get(2),
+        subject_kind: row.get(3),
+        subject_code: row.get(4),
+        answers: row.get(5),
+        catalog_version: row.get(6),
+        checklist: row.get(7),
+        created_at: Timestamp(row.get(8)),
     }
 }
 
@@ -207,6 +232,67 @@ impl Storage for Postgres {
             .client()
             .await?
             .query_one("SELECT COUNT(*) FROM feedback", &[])
+            .await
+            .map_err(query_err)?;
+        Ok(row.get::<_, i64>(0) as u64)
+    }
+
+    async fn insert_checklist(
+        &self,
+        row: ChecklistRow,
+    ) -> Result<Inserted<ChecklistRow>, StorageError> {
+        let client = self.client().await?;
+        // No conflict target: a taken id and a known key both end here, told apart below. A
+        // duplicate arriving while the first insert is in flight waits for it on the index.
+        let inserted = client
+            .execute(
+                "INSERT INTO checklists (id, idempotency_key, fingerprint, subject_kind,
+                     subject_code, answers, catalog_version, checklist, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6::text::json, $7, $8::text::json, $9)
+                 ON CONFLICT DO NOTHING",
+                &[
+                    &row.id,
+                    &row.idempotency_key,
+                    &row.fingerprint,
+                    &row.subject_kind,
+                    &row.subject_code,
+                    &row.answers,
+                    &row.catalog_version,
+                    &row.checklist,
+                    &row.created_at.0,
+                ],
+            )
+            .await
+            .map_err(query_err)?;
+        if inserted == 1 {
+            return Ok(Inserted::New(row));
+        }
+        client
+            .query_opt(
+                &format!("{CHECKLIST_SELECT} WHERE idempotency_key = $1"),
+                &[&row.idempotency_key],
+            )
+            .await
+            .map_err(query_err)?
+            .map(|r| Inserted::Existing(row_to_checklist(&r)))
+            .ok_or(StorageError::IdTaken)
+    }
+
+    async fn checklist(&self, id: &str) -> Result<Option<ChecklistRow>, StorageError> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(&format!("{CHECKLIST_SELECT} WHERE id = $1"), &[&id])
+            .await
+            .map_err(query_err)?;
+        Ok(row.as_ref().map(row_to_checklist))
+    }
+
+    async fn checklist_count(&self) -> Result<u64, StorageError> {
+        let row = self
+            .client()
+            .await?
+            .query_one("SELECT COUNT(*) FROM checklists", &[])
             .await
             .map_err(query_err)?;
         Ok(row.get::<_, i64>(0) as u64)

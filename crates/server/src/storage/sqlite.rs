@@ -9,14 +9,21 @@ use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::oneshot;
 
-use super::{Backend, FeedbackRecord, Inserted, Migrations, Storage, StorageError};
+use super::{Backend, ChecklistRow, FeedbackRecord, Inserted, Migrations, Storage, StorageError};
 use crate::clock::Timestamp;
 
-const MIGRATIONS: Migrations = &[(
-    1,
-    "init",
-    include_str!("../../migrations/sqlite/0001_init.sql"),
-)];
+const MIGRATIONS: Migrations = &[
+    (
+        1,
+        "init",
+        include_str!("../../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        2,
+        "checklists",
+        include_str!("../../migrations/sqlite/0002_checklists.sql"),
+    ),
+];
 
 /// At most this many writes share one transaction.
 const MAX_BATCH: usize = 512;
@@ -235,6 +242,23 @@ fn row_to_feedback(row: &rusqlite::Row<'_>) -> rusqlite::Result<FeedbackRecord> 
 
 const FEEDBACK_COLUMNS: &str = "id, fingerprint, page, useful, comment, created_at";
 
+const CHECKLIST_COLUMNS: &str = "id, idempotency_key, fingerprint, subject_kind, subject_code, \
+     answers, catalog_version, checklist, created_at";
+
+fn row_to_checklist(row: &rusqlite::Row<'_>) -> rusqlite::Result<ChecklistRow> {
+    Ok(ChecklistRow {
+        id: row.get(0)?,
+        idempotency_key: row.get(1)?,
+        fingerprint: row.get(2)?,
+        subject_kind: row.get(3)?,
+        subject_code: row.get(4)?,
+        answers: row.get(5)?,
+        catalog_version: row.get(6)?,
+        checklist: row.get(7)?,
+        created_at: Timestamp(row.get(8)?),
+    })
+}
+
 #[async_trait]
 impl Storage for Sqlite {
     fn backend(&self) -> Backend {
@@ -343,6 +367,72 @@ impl Storage for Sqlite {
             conn.query_row("SELECT COUNT(*) FROM feedback", [], |r| r.get::<_, i64>(0))
                 .map(|n| n as u64)
                 .map_err(query_err)
+        })
+        .await
+    }
+
+    async fn insert_checklist(
+        &self,
+        row: ChecklistRow,
+    ) -> Result<Inserted<ChecklistRow>, StorageError> {
+        self.write(move |conn| {
+            // No conflict target: a taken id and a known key both end here, told apart below.
+            let inserted = conn
+                .execute(
+                    &format!(
+                        "INSERT INTO checklists ({CHECKLIST_COLUMNS})
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING"
+                    ),
+                    params![
+                        row.id,
+                        row.idempotency_key,
+                        row.fingerprint,
+                        row.subject_kind,
+                        row.subject_code,
+                        row.answers,
+                        row.catalog_version,
+                        row.checklist,
+                        row.created_at.0
+                    ],
+                )
+                .map_err(query_err)?;
+            if inserted == 1 {
+                return Ok(Inserted::New(row));
+            }
+            conn.query_row(
+                &format!("SELECT {CHECKLIST_COLUMNS} FROM checklists WHERE idempotency_key = ?1"),
+                [&row.idempotency_key],
+                row_to_checklist,
+            )
+            .optional()
+            .map_err(query_err)?
+            .map(Inserted::Existing)
+            .ok_or(StorageError::IdTaken)
+        })
+        .await
+    }
+
+    async fn checklist(&self, id: &str) -> Result<Option<ChecklistRow>, StorageError> {
+        let id = id.to_owned();
+        self.read(move |conn| {
+            conn.query_row(
+                &format!("SELECT {CHECKLIST_COLUMNS} FROM checklists WHERE id = ?1"),
+                [&id],
+                row_to_checklist,
+            )
+            .optional()
+            .map_err(query_err)
+        })
+        .await
+    }
+
+    async fn checklist_count(&self) -> Result<u64, StorageError> {
+        self.read(|conn| {
+            conn.query_row("SELECT COUNT(*) FROM checklists", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n as u64)
+            .map_err(query_err)
         })
         .await
     }

@@ -1,0 +1,517 @@
+//! The read-only pages, built from the API's data for one language. The server renders them
+//! to HTML (`GET /api/v1/views/...`); the app puts that HTML into its shell.
+
+use onetrip_api::catalog::{
+    BundleDetail, CatalogIndex, ChecklistRecord, MatterGuide, SearchResults,
+};
+use onetrip_domain::catalog::checklist::Subject;
+use onetrip_domain::catalog::{ApplicantKind, Delivery};
+
+use crate::blocks::{
+    bundle_cards, fee, h, illustrative, material_groups, matter_list, row, savings_table,
+    summary_list, t, tag, trips,
+};
+use crate::doc::{N, el, link, tc, txt};
+use crate::messages::{Key, Locale, working_days};
+use crate::words::W;
+
+/// A page: its title (for the document title) and its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub title: String,
+    pub nodes: Vec<N>,
+}
+
+/// The home page below its search box: bundles (一件事), the most used matters, departments.
+pub fn home(l: Locale, index: &CatalogIndex) -> Page {
+    let mut popular: Vec<_> = index
+        .matters
+        .iter()
+        .filter(|m| m.popular.is_some())
+        .collect();
+    popular.sort_by_key(|m| m.popular);
+    let nodes = vec![
+        el("section")
+            .attr("aria-labelledby", "ot-bundles-heading")
+            .children([
+                h(2, "ot-heading-l", t(l, W::BundlesHeading)).attr("id", "ot-bundles-heading"),
+                bundle_cards(l, &index.bundles),
+            ]),
+        el("section")
+            .attr("aria-labelledby", "ot-popular-heading")
+            .children([
+                h(2, "ot-heading-l", t(l, W::Popular)).attr("id", "ot-popular-heading"),
+                matter_list(l, popular),
+            ]),
+        el("section")
+            .attr("aria-labelledby", "ot-departments-heading")
+            .children([
+                h(2, "ot-heading-l", t(l, W::ByDepartment)).attr("id", "ot-departments-heading"),
+                el("ul").class("ot-grid-links").children(
+                    index.departments.iter().filter(|d| d.matters > 0).map(|d| {
+                        el("li").child(link(
+                            format!("/departments/{}", d.code),
+                            "ot-grid-links__link",
+                            l.pick(&d.name, &d.name_en),
+                        ))
+                    }),
+                ),
+            ]),
+    ];
+    Page {
+        title: String::new(),
+        nodes,
+    }
+}
+
+/// Everything for 个人 or 法人.
+pub fn for_whom(l: Locale, index: &CatalogIndex, kind: ApplicantKind) -> Page {
+    let key = match kind {
+        ApplicantKind::Person => Key::ForPerson,
+        ApplicantKind::Company => Key::ForCompany,
+    };
+    Page {
+        title: t(l, key).to_owned(),
+        nodes: vec![
+            h(1, "ot-heading-xl", t(l, key)),
+            h(2, "ot-heading-l", t(l, W::BundlesHeading)),
+            bundle_cards(l, index.bundles.iter().filter(|b| b.for_whom == kind)),
+            h(2, "ot-heading-l", t(l, W::MattersHeading)),
+            matter_list(
+                l,
+                index.matters.iter().filter(|m| m.for_whom.contains(&kind)),
+            ),
+        ],
+    }
+}
+
+/// One department's matters; `None` for an unknown department.
+pub fn department(l: Locale, index: &CatalogIndex, code: &str) -> Option<Page> {
+    let d = index.departments.iter().find(|d| d.code == code)?;
+    let name = l.pick(&d.name, &d.name_en);
+    Some(Page {
+        title: name.to_owned(),
+        nodes: vec![
+            tc("span", "ot-caption", t(l, W::ByDepartment)),
+            h(1, "ot-heading-xl", name),
+            matter_list(
+                l,
+                index.matters.iter().filter(|m| m.department_code == code),
+            ),
+        ],
+    })
+}
+
+/// Search results, bundles first, each best first.
+pub fn search(l: Locale, found: &SearchResults) -> Page {
+    let mut nodes = Vec::new();
+    if found.bundles.is_empty() && found.matters.is_empty() {
+        nodes.push(tc("p", "ot-inset", t(l, W::SearchNone)).attr("role", "status"));
+    }
+    if !found.bundles.is_empty() {
+        nodes.push(h(2, "ot-heading-l", t(l, W::BundlesHeading)));
+        nodes.push(bundle_cards(l, &found.bundles));
+    }
+    if !found.matters.is_empty() {
+        nodes.push(h(2, "ot-heading-l", t(l, W::MattersHeading)));
+        nodes.push(matter_list(l, &found.matters));
+    }
+    Page {
+        title: t(l, Key::SearchTitle).to_owned(),
+        nodes,
+    }
+}
+
+/// The box that starts the questions (or, on a guide, the checklist).
+pub fn start_box(l: Locale, href: String, label: W) -> N {
+    el("div")
+        .class("ot-start")
+        .child(tc("p", "", t(l, W::StartHint)))
+        .child(link(href, "ot-button ot-button--start", t(l, label)))
+}
+
+/// A bundle's page (一件事): its matters and departments, what doing them together saves, and
+/// the way into the situational questions.
+pub fn bundle(l: Locale, d: &BundleDetail) -> Page {
+    Page {
+        title: l.pick(&d.summary.name, &d.summary.name_en).to_owned(),
+        nodes: bundle_nodes(l, d),
+    }
+}
+
+fn bundle_nodes(l: Locale, d: &BundleDetail) -> Vec<N> {
+    let b = &d.summary;
+    let members = d.members.iter().map(|member| {
+        let m = &member.matter;
+        let mut meta = format!(
+            "{} · {}",
+            l.pick(&m.department, &m.department_en),
+            trips(l, m.trips)
+        );
+        if member.conditional {
+            meta = format!("{meta} · {}", t(l, W::Conditional));
+        }
+        let after: Vec<&str> = member
+            .after
+            .iter()
+            .filter_map(|c| d.members.iter().find(|x| &x.matter.code == c))
+            .map(|x| l.pick(&x.matter.name, &x.matter.name_en))
+            .collect();
+        el("li")
+            .class("ot-link-list__item")
+            .child(link(
+                format!("/matters/{}", m.code),
+                "ot-link-list__link",
+                l.pick(&m.name, &m.name_en),
+            ))
+            .child(tc("span", "ot-link-list__meta", meta))
+            .maybe((!after.is_empty()).then(|| {
+                tc(
+                    "span",
+                    "ot-link-list__meta",
+                    format!("{}{}", t(l, W::AfterPrefix), after.join(l.pick("、", ", "))),
+                )
+            }))
+    });
+    let mut out = vec![
+        tc("span", "ot-caption", t(l, W::BundlesHeading)),
+        h(1, "ot-heading-xl", l.pick(&b.name, &b.name_en)),
+        tc("p", "ot-lead", l.pick(&b.summary, &b.summary_en)),
+    ];
+    if d.illustrative {
+        out.push(illustrative(l));
+    }
+    out.extend([
+        summary_list([
+            row(t(l, W::Trips), tag(trips(l, b.trips))),
+            row(
+                t(l, Key::PromisedDays),
+                txt(working_days(l, b.promised_days)),
+            ),
+        ]),
+        start_box(
+            l,
+            format!("/bundles/{}/questions", b.code),
+            W::StartQuestions,
+        ),
+        h(2, "ot-heading-l", t(l, W::MatterCount)),
+        el("ol").class("ot-link-list").children(members),
+        h(2, "ot-heading-l", t(l, W::DepartmentsHeading)),
+        el("ul").children(
+            d.departments
+                .iter()
+                .map(|dep| tc("li", "", l.pick(&dep.name, &dep.name_en))),
+        ),
+        savings_table(l, &d.savings, false),
+        tc(
+            "p",
+            "ot-source",
+            format!("{}{}{}", t(l, W::Source), l.pick("：", ": "), d.source),
+        ),
+    ]);
+    out
+}
+
+/// The reason for the one trip and where to go, as a highlighted box.
+pub fn trip_box(l: Locale, level: u8, title: &str, reason: &str, office: Option<&str>) -> N {
+    el("div")
+        .class("ot-inset")
+        .child(h(level, "ot-heading-m", title))
+        .child(tc("p", "", reason).zh())
+        .maybe(office.map(|o| {
+            el("p")
+                .child(tc("strong", "", t(l, W::Office)))
+                .text(" ")
+                .child(tc("span", "", o).zh())
+        }))
+}
+
+fn bullets(items: &[String]) -> N {
+    el("ul")
+        .zh()
+        .children(items.iter().map(|c| tc("li", "", c.clone())))
+}
+
+/// A matter's service guide (办事指南): every fact of the catalogue entry, the trips badge with
+/// its reason, materials grouped by what the applicant has to do, the way to a checklist.
+pub fn matter(l: Locale, g: &MatterGuide) -> Page {
+    Page {
+        title: l.pick(&g.matter.name, &g.matter.name_en).to_owned(),
+        nodes: matter_nodes(l, g),
+    }
+}
+
+fn matter_nodes(l: Locale, g: &MatterGuide) -> Vec<N> {
+    let m = &g.matter;
+    let sep = l.pick("、", ", ");
+    let for_whom: Vec<&str> = m
+        .for_whom
+        .iter()
+        .map(|k| {
+            t(
+                l,
+                if *k == ApplicantKind::Person {
+                    W::Person
+                } else {
+                    W::Company
+                },
+            )
+        })
+        .collect();
+    let delivery: Vec<&str> = m
+        .delivery
+        .iter()
+        .map(|d| {
+            t(
+                l,
+                match d {
+                    Delivery::Ems => W::Ems,
+                    Delivery::Pickup => W::Pickup,
+                    Delivery::Electronic => W::Electronic,
+                },
+            )
+        })
+        .collect();
+    let dept = l.pick(&g.department.name, &g.department.name_en);
+    let badge = if m.trips == 0 {
+        "ot-badge ot-badge--zero"
+    } else {
+        "ot-badge ot-badge--one"
+    };
+    let mut out = vec![
+        tc("span", "ot-caption", dept),
+        h(1, "ot-heading-xl", l.pick(&m.name, &m.name_en)),
+        tc("p", "ot-lead", l.pick(&m.summary, &m.summary_en)),
+    ];
+    if m.illustrative {
+        out.push(illustrative(l));
+    }
+    out.push(
+        el("p")
+            .class(badge)
+            .text(format!("{}{}", t(l, W::Trips), l.pick("：", ": ")))
+            .child(tc("strong", "", trips(l, m.trips))),
+    );
+    if let Some(reason) = &m.trip_reason {
+        out.push(trip_box(
+            l,
+            2,
+            t(l, W::TripReasonHeading),
+            reason,
+            m.office.as_deref(),
+        ));
+    }
+    let fee_value = el("span").text(fee(l, m.fee_fen)).maybe(
+        m.fee_note
+            .as_ref()
+            .map(|n| tc("span", "ot-link-list__meta", n.clone()).zh()),
+    );
+    out.push(summary_list([
+        row(t(l, W::Department), txt(dept)),
+        row(t(l, Key::ForWhom), txt(for_whom.join(sep))),
+        row(
+            t(l, Key::PromisedDays),
+            txt(working_days(l, m.promised_days)),
+        ),
+        row(t(l, W::LegalDays), txt(working_days(l, m.legal_days))),
+        row(t(l, W::Fee), fee_value),
+        row(t(l, W::Result), tc("span", "", m.result.clone()).zh()),
+        row(t(l, W::Delivery), txt(delivery.join(sep))),
+        row(
+            t(l, W::HotlineLabel),
+            link(
+                format!("tel:{}", g.hotline.replace('-', "")),
+                "",
+                g.hotline.clone(),
+            ),
+        ),
+    ]));
+    out.push(start_box(
+        l,
+        format!("/matters/{}/questions", m.code),
+        W::GetChecklist,
+    ));
+    out.push(h(2, "ot-heading-l", t(l, W::MaterialsHeading)));
+    out.extend(material_groups(
+        l,
+        &g.materials,
+        std::slice::from_ref(&g.department),
+        3,
+    ));
+    if !m.conditions.is_empty() {
+        out.push(h(2, "ot-heading-l", t(l, W::Conditions)));
+        out.push(bullets(&m.conditions));
+    }
+    if !g.fields.is_empty() {
+        out.push(h(2, "ot-heading-l", t(l, W::FieldsHeading)));
+        out.push(
+            el("ul").class("ot-columns").children(
+                g.fields
+                    .iter()
+                    .map(|f| tc("li", "", l.pick(&f.label, &f.label_en))),
+            ),
+        );
+    }
+    if !m.legal_basis.is_empty() {
+        out.push(h(2, "ot-heading-l", t(l, W::LegalBasis)));
+        out.push(bullets(&m.legal_basis));
+    }
+    if !g.bundles.is_empty() {
+        out.push(h(2, "ot-heading-l", t(l, W::InBundles)));
+        out.push(
+            el("ul")
+                .class("ot-link-list")
+                .children(g.bundles.iter().map(|b| {
+                    el("li").class("ot-link-list__item").child(link(
+                        format!("/bundles/{}", b.code),
+                        "ot-link-list__link",
+                        l.pick(&b.name, &b.name_en),
+                    ))
+                })),
+        );
+    }
+    out.push(tc(
+        "p",
+        "ot-source",
+        format!("{}{}{}", t(l, W::Source), l.pick("：", ": "), m.source),
+    ));
+    out
+}
+
+/// `7KQ2M9XA3T` as `7KQ2 M9XA 3T`, easy to read out at a counter.
+pub fn spaced(id: &str) -> String {
+    id.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A stored one-time checklist (一次性告知单): the QR code and link first, the situation, the
+/// materials grouped by what to do, the matters with their departments, days, trips and fees.
+pub fn checklist(l: Locale, r: &ChecklistRecord) -> Page {
+    Page {
+        title: format!(
+            "{} - {}",
+            t(l, W::ChecklistTitle),
+            l.pick(&r.checklist.name, &r.checklist.name_en)
+        ),
+        nodes: checklist_nodes(l, r),
+    }
+}
+
+fn checklist_nodes(l: Locale, r: &ChecklistRecord) -> Vec<N> {
+    let c = &r.checklist;
+    let again = match &c.subject {
+        Subject::Bundle(code) => format!("/bundles/{code}/questions"),
+        Subject::Matter(code) => format!("/matters/{code}/questions"),
+    };
+    let mut out = vec![
+        tc("span", "ot-caption", t(l, W::ChecklistTitle)),
+        h(1, "ot-heading-xl", l.pick(&c.name, &c.name_en)),
+    ];
+    if r.changed {
+        out.push(
+            el("div")
+                .class("ot-notice")
+                .attr("role", "status")
+                .child(tc("p", "", t(l, W::ChangedNote)))
+                .child(link(
+                    again.clone(),
+                    "ot-button ot-button--secondary",
+                    t(l, W::Regenerate),
+                )),
+        );
+    }
+    if c.illustrative {
+        out.push(illustrative(l));
+    }
+    out.push(
+        el("figure")
+            .class("ot-qr")
+            .child(
+                el("img")
+                    .class("ot-qr__image")
+                    .attr("src", r.qr_url.clone())
+                    .attr("width", "240")
+                    .attr("height", "240")
+                    .attr("alt", t(l, W::QrAlt)),
+            )
+            .child(
+                el("figcaption")
+                    .class("ot-qr__caption")
+                    .child(tc("span", "", t(l, W::ChecklistCode)))
+                    .child(tc("strong", "ot-qr__code", spaced(&r.id)))
+                    .child(tc("span", "", t(l, W::ChecklistLink)))
+                    .child(link(r.url.clone(), "ot-qr__link", r.url.clone())),
+            ),
+    );
+    out.push(tc("p", "", t(l, W::ChecklistKeep)));
+    out.push(summary_list([
+        row(t(l, W::Trips), tag(trips(l, c.trips))),
+        row(
+            t(l, Key::PromisedDays),
+            txt(working_days(l, c.promised_days)),
+        ),
+        row(t(l, W::Fee), txt(fee(l, c.fee_fen))),
+    ]));
+    if !c.answers.is_empty() {
+        out.push(h(2, "ot-heading-l", t(l, W::YourAnswers)));
+        out.push(summary_list(c.answers.iter().map(|a| {
+            row(
+                l.pick(&a.question, &a.question_en),
+                txt(l.pick(&a.answer, &a.answer_en)),
+            )
+        })));
+        out.push(el("p").child(link(again, "", t(l, W::Regenerate))));
+    }
+    out.push(h(2, "ot-heading-l", t(l, W::MaterialsHeading)));
+    out.extend(material_groups(l, &c.materials, &c.departments, 3));
+    let trip_matters: Vec<_> = c.matters.iter().filter(|m| m.trips > 0).collect();
+    if !trip_matters.is_empty() {
+        out.push(h(2, "ot-heading-l", t(l, W::WhereToGo)));
+        for m in trip_matters {
+            out.push(trip_box(
+                l,
+                3,
+                l.pick(&m.name, &m.name_en),
+                m.trip_reason.as_deref().unwrap_or_default(),
+                m.office.as_deref(),
+            ));
+        }
+    }
+    out.push(h(2, "ot-heading-l", t(l, W::MattersIncluded)));
+    out.push(
+        el("ol")
+            .class("ot-link-list")
+            .children(c.matters.iter().map(|m| {
+                let dept = c
+                    .departments
+                    .iter()
+                    .find(|d| d.code == m.department)
+                    .map(|d| l.pick(&d.name, &d.name_en))
+                    .unwrap_or_default();
+                el("li")
+                    .class("ot-link-list__item")
+                    .child(link(
+                        format!("/matters/{}", m.code),
+                        "ot-link-list__link",
+                        l.pick(&m.name, &m.name_en),
+                    ))
+                    .child(tc(
+                        "span",
+                        "ot-link-list__meta",
+                        format!(
+                            "{dept} · {} · {} · {}",
+                            working_days(l, m.promised_days),
+                            trips(l, m.trips),
+                            fee(l, m.fee_fen)
+                        ),
+                    ))
+            })),
+    );
+    if let Some(s) = &c.savings {
+        out.push(savings_table(l, s, true));
+    }
+    out
+}

@@ -1,0 +1,162 @@
+import { test, expect } from '../fixtures';
+import { APIRequestContext, Page } from '@playwright/test';
+import { HomePage } from '../pages/home';
+import { GuidePage } from '../pages/guide';
+import { QuestionPage } from '../pages/questions';
+import { ChecklistPage } from '../pages/checklist';
+
+// 告知一口清: from what people type to the one-time checklist for their situation.
+
+type Option = { value: string; label: string; label_en: string };
+type Gated = { question: { key: string; text: string; text_en: string; option: Option[] } };
+
+async function questionnaire(request: APIRequestContext, path: string): Promise<Gated[]> {
+  const q = await (await request.get(`/api/v1/${path}/questions`)).json();
+  return q.questions;
+}
+
+const GROUPS = {
+  critical: '必须提交',
+  deferrable: '可以先办理，之后补交（容缺受理）',
+  optional: '选择提交',
+  shared: '无需提交：政府部门已有',
+};
+
+/** Answer every question the app asks with `pick`, returning the answers given by key. */
+async function answerAll(
+  page: Page,
+  questions: Gated[],
+  pick: (q: Gated['question'], n: number) => Option,
+  audit?: (label: string) => Promise<void>,
+  english = false,
+): Promise<Record<string, string>> {
+  const answers: Record<string, string> = {};
+  const form = new QuestionPage(page);
+  for (let n = 0; n < questions.length; n++) {
+    await expect(page).toHaveURL(/\/questions\/[a-z0-9_]+$|\/c\/[0-9A-Z]{10}$/);
+    if (/\/c\//.test(page.url())) break;
+    const key = form.key();
+    const q = questions.find((g) => g.question.key === key)!.question;
+    await form.expectOnQuestion(english ? q.text_en : q.text);
+    if (n === 0 && audit) await audit('first question');
+    const option = pick(q, n);
+    answers[key] = option.value;
+    await form.choose(option.label);
+  }
+  return answers;
+}
+
+test('开公司 finds 企业开办; the questions lead to its checklist @journey', async ({ page, audit, request }) => {
+  const home = new HomePage(page);
+  await home.goto();
+  await home.search('开公司');
+  await expect(page).toHaveURL(/\/search\?q=/);
+  const firstResult = page.getByRole('main').getByRole('listitem').first().getByRole('link');
+  await expect(firstResult).toHaveText('企业开办');
+  await audit('search results');
+  await firstResult.click();
+  await new GuidePage(page).expectTitle('企业开办');
+  await page.getByRole('link', { name: '回答问题，获取一次性告知单' }).click();
+
+  // Continue without choosing: the error summary takes focus and names the problem.
+  const form = new QuestionPage(page);
+  await expect(form.question).toBeVisible();
+  await form.continueButton.click();
+  await expect(form.errorSummary).toBeFocused();
+  await expect(form.errorSummary).toContainText('请选择一项');
+  await audit('question with an error');
+
+  // The last option everywhere: the least common situation, so the checklist differs from
+  // the bundle page's typical one.
+  const questions = await questionnaire(request, 'bundles/company-startup');
+  const answers = await answerAll(page, questions, (q) => q.option[q.option.length - 1]);
+  expect(Object.keys(answers).length).toBeGreaterThan(1);
+
+  const checklist = new ChecklistPage(page);
+  await checklist.expectLoaded();
+  await expect(checklist.layout.heading).toHaveText('企业开办');
+  await audit('checklist');
+
+  // The QR code is an <img> (WeChat recognises it on long-press) of at least 240 px, and the
+  // short code beside it is the page's id.
+  const width = await checklist.qr.evaluate((img: HTMLImageElement) => img.naturalWidth);
+  expect(width).toBeGreaterThanOrEqual(240);
+  await expect(page.getByText(checklist.id().replace(/(.{4})(.{4})(.{2})/, '$1 $2 $3'))).toBeVisible();
+
+  // Exactly the materials the catalogue gives this situation, each in its group.
+  const fresh = await request.post('/api/v1/checklists', {
+    headers: { 'Idempotency-Key': crypto.randomUUID() },
+    data: { subject: { kind: 'bundle', code: 'company-startup' }, answers },
+  });
+  expect(fresh.status()).toBe(201);
+  const expected = (await fresh.json()).checklist;
+  for (const [need, heading] of Object.entries(GROUPS)) {
+    const names = expected.materials.filter((m: { need: string }) => m.need === need).map((m: { name: string }) => m.name);
+    expect(await checklist.materials(heading), heading).toEqual(names);
+  }
+  // And the situation as answered.
+  for (const line of expected.answers) {
+    await expect(page.getByText(line.answer, { exact: true })).toBeVisible();
+  }
+
+  // The link works on its own, as on paper or on another phone.
+  const id = checklist.id();
+  await page.goto(`/c/${id}`);
+  await checklist.expectLoaded();
+  await expect(page.getByRole('link', { name: new RegExp(`/c/${id}$`) })).toBeVisible();
+});
+
+test('back returns to the previous question with its answer @journey', async ({ page, request }) => {
+  const questions = await questionnaire(request, 'bundles/newborn');
+  await page.goto('/bundles/newborn/questions');
+  const form = new QuestionPage(page);
+  await expect(form.question).toBeVisible();
+  const first = form.key();
+  const q = questions.find((g) => g.question.key === first)!.question;
+  await form.choose(q.option[0].label);
+  await expect(page).not.toHaveURL(new RegExp(`/questions/${first}$`));
+  await page.goBack();
+  await form.expectOnQuestion(q.text);
+  await expect(page.getByRole('radio', { name: q.option[0].label, exact: true })).toBeChecked();
+});
+
+test('a matter on the negative list says why a trip is needed @journey', async ({ page, audit, request }) => {
+  const guide = await (await request.get('/api/v1/matters/bank-account')).json();
+  expect(guide.matter.trips).toBe(1);
+  await page.goto('/matters/bank-account');
+  await expect(page.getByText('跑动次数：最多跑一次')).toBeVisible();
+  await expect(page.getByRole('heading', { name: '为什么需要跑一次' })).toBeVisible();
+  await expect(page.getByText(guide.matter.trip_reason)).toBeVisible();
+  await audit('negative-list guide');
+});
+
+test('elder mode and English switched in the middle of the questions @journey', async ({ page, request, audit }) => {
+  const questions = await questionnaire(request, 'bundles/newborn');
+  await page.goto('/bundles/newborn');
+  await page.getByRole('link', { name: '回答问题，获取一次性告知单' }).click();
+  const form = new QuestionPage(page);
+  await expect(form.question).toBeVisible();
+  const first = questions.find((g) => g.question.key === form.key())!.question;
+  await form.expectOnQuestion(first.text);
+
+  await form.layout.setElderMode(true);
+  await form.layout.englishToggle.click();
+  await form.expectOnQuestion(first.text_en);
+  const size = await page.getByRole('radio').first().evaluate((e) => e.getBoundingClientRect().height);
+  expect(size).toBeGreaterThanOrEqual(36);
+  await audit('question in English, elder mode');
+
+  // The rest in English, with the English labels.
+  const answers = await answerAll(page, questions, (q) => ({ ...q.option[0], label: q.option[0].label_en }), undefined, true);
+  const checklist = new ChecklistPage(page);
+  await checklist.expectLoaded();
+  const bundle = await (await request.get('/api/v1/bundles/newborn')).json();
+  await expect(checklist.layout.heading).toHaveText(bundle.summary.name_en);
+  await expect(page.getByRole('heading', { name: 'Required', exact: true })).toBeVisible();
+  await audit('checklist in English, elder mode');
+  expect(Object.keys(answers).length).toBeGreaterThan(0);
+
+  await form.layout.chineseToggle.click();
+  await expect(checklist.layout.heading).toHaveText(bundle.summary.name);
+  await form.layout.setElderMode(false);
+});
