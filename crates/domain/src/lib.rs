@@ -19,5 +19,6 @@ pub fn all_codes() -> Vec<&'static str> {
     codes.extend(feedback::CODES);
     codes.extend(catalog::questions::CODES);
     codes.push(catalog::checklist::UNKNOWN_SUBJECT);
+    codes.push(catalog::merge::FIELD_CONFLICT);
     codes
 }

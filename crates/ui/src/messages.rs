@@ -295,6 +295,10 @@ pub fn error_text(locale: Locale, code: &str) -> &'static str {
             "办事指南已更新，请重新回答问题。",
             "The guide has changed: answer the questions again.",
         ),
+        "catalog.field_conflict" => (
+            "这项信息的要求有冲突，暂时无法在线填写，请拨打 12345。",
+            "The requirements for this item conflict; call 12345 while we fix it.",
+        ),
         "subject.unknown" => (
             "没有找到这个事项，可能已经调整，请返回首页重新选择。",
             "We could not find that service. Go back to the home page and choose again.",

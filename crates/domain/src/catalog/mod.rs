@@ -8,6 +8,7 @@
 
 pub mod checklist;
 pub mod condition;
+pub mod merge;
 mod problems;
 pub mod questions;
 pub mod search;

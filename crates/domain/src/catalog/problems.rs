@@ -26,7 +26,10 @@ pub enum Problem {
     UnknownMaterial(String),
     NoApplicantKind,
     NoDelivery,
-    PromiseExceedsLegalLimit { promised: u32, legal: u32 },
+    PromiseExceedsLegalLimit {
+        promised: u32,
+        legal: u32,
+    },
     TripsOutOfRange(u8),
     TripWithoutReason,
     ReasonWithoutTrip,
@@ -36,7 +39,10 @@ pub enum Problem {
     RepeatedMaterial(String),
     MinAboveMax(String),
     OptionsOnNonChoice(String),
-    UnknownOption { field: String, value: String },
+    UnknownOption {
+        field: String,
+        value: String,
+    },
     ChoiceWithoutOptions(String),
     NoCopies(String),
     DeferrableNotRequired(String),
@@ -45,12 +51,18 @@ pub enum Problem {
     NoFileTypes(String),
     BadFlag(String),
     FewOptions(String),
-    RepeatedOption { question: String, value: String },
+    RepeatedOption {
+        question: String,
+        value: String,
+    },
     RepeatedQuestion(String),
     QuestionsDiffer(String),
     UnsetFlag(String),
     AfterNotEarlier(String),
     MemberNotFor(String),
+    /// Two members' rules for one field leave no possible value (empty intersection of
+    /// options, or a minimum above a maximum) once merged.
+    FieldConflict(String),
 }
 
 impl fmt::Display for CatalogProblem {
@@ -126,6 +138,10 @@ impl fmt::Display for CatalogProblem {
                 f,
                 "matter `{m}` is not for the bundle's kind of applicant (for_whom)"
             ),
+            Problem::FieldConflict(k) => write!(
+                f,
+                "field `{k}`: the members' rules leave no possible value once merged (no common option, or min above max)"
+            ),
         }
     }
 }
@@ -154,7 +170,8 @@ impl Problem {
             | Problem::RepeatedQuestion(x)
             | Problem::QuestionsDiffer(x)
             | Problem::AfterNotEarlier(x)
-            | Problem::MemberNotFor(x) => Some(x),
+            | Problem::MemberNotFor(x)
+            | Problem::FieldConflict(x) => Some(x),
             Problem::UnknownOption { value, .. } => Some(value),
             Problem::RepeatedOption { value, .. } => Some(value),
             _ => None,
@@ -404,6 +421,28 @@ impl Catalog {
             let conditions = b.members.iter().filter_map(|m| m.when.as_ref());
             check_flags_settable(code, conditions, &settable, r);
             check_question_order(code, gathered.iter().map(|g| &g.question), r);
+            // Every use, whatever the situation: a conflict that some answers could reach is
+            // a conflict.
+            let uses = self
+                .bundle_matters(b)
+                .flat_map(|m| m.fields.iter().map(move |f| (m, f)));
+            if let Err(conflicts) = super::merge::merge_fields(self, uses) {
+                // A use that is impossible on its own is reported for its matter already.
+                let own = |k: &str| {
+                    self.bundle_matters(b).any(|m| {
+                        m.fields.iter().any(|f| {
+                            f.key == k && super::merge::merge_fields(self, [(m, f)]).is_err()
+                        })
+                    })
+                };
+                for c in conflicts {
+                    let (super::merge::Conflict::NoCommonOption(k)
+                    | super::merge::Conflict::MinAboveMax(k)) = c;
+                    if !own(&k) {
+                        r.push(code, Problem::FieldConflict(k));
+                    }
+                }
+            }
         }
     }
 

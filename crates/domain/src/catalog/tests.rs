@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use serde::Deserialize;
 
 use super::checklist::{Need, Subject, checklist, typical};
+use super::merge::{group_of, merged_form};
 use super::questions::{self, Answers, complete, prune, questionnaire_of, walk};
 use super::search::{normalize, search};
 use super::*;
@@ -621,4 +622,109 @@ fn search_finds_by_name_keyword_synonym_and_phrasing() {
         "nothing here is for a person"
     );
     assert_eq!(normalize("ＡＢ　c-1"), "abc1");
+}
+
+fn merged(c: &Catalog, answers_: &[(&str, &str)]) -> Vec<super::merge::MergedField> {
+    merged_form(c, &Subject::Bundle("startup".into()), &answers(answers_)).unwrap()
+}
+
+const WITH_SEAL: &[(&str, &str)] = &[("seal", "yes"), ("rep_is_shareholder", "yes")];
+
+#[test]
+fn each_field_is_asked_once_with_the_departments_that_need_it() {
+    let c = good();
+    let form = merged(&c, WITH_SEAL);
+    let keys: Vec<&str> = form.iter().map(|f| f.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["company.name", "applicant.id_number", "company.type"]
+    );
+    assert_eq!(form[0].departments, ["amr", "police"]);
+    assert_eq!(form[1].departments, ["amr"]);
+    // Without the seal, the police do not ask.
+    let form = merged(&c, &[("seal", "no"), ("rep_is_shareholder", "yes")]);
+    assert_eq!(form[0].departments, ["amr"]);
+}
+
+#[test]
+fn the_strictest_rule_wins_rule_by_rule() {
+    let mut c = good();
+    // company.name: registration says optional, 2..=50; the seal says required, 4..=30.
+    c.matters[0].fields[0].required = false;
+    c.matters[0].fields[0].min = Some(2);
+    c.matters[0].fields[0].max = Some(50);
+    c.matters[1].fields[0].required = true;
+    c.matters[1].fields[0].min = Some(4);
+    c.matters[1].fields[0].max = Some(30);
+    let f = &merged(&c, WITH_SEAL)[0];
+    assert!(f.required, "required if any requires it");
+    assert_eq!(f.min, Some(4), "the largest minimum");
+    assert_eq!(f.max, Some(30), "the smallest maximum");
+
+    // Only one side sets a bound: that bound holds.
+    c.matters[0].fields[0].min = None;
+    c.matters[1].fields[0].max = None;
+    let f = &merged(&c, WITH_SEAL)[0];
+    assert_eq!((f.min, f.max), (Some(4), Some(50)));
+
+    // Allowed values: the intersection, in the catalogue's order.
+    c.fields[2].options.push(ChoiceOption {
+        value: "partnership".into(),
+        label: "合伙企业".into(),
+        label_en: "Partnership".into(),
+    });
+    c.matters[0].fields[2].options = Some(vec!["partnership".into(), "limited".into()]);
+    c.matters[1].fields.push(FieldUse {
+        key: "company.type".into(),
+        required: true,
+        min: None,
+        max: None,
+        options: Some(vec!["sole".into(), "limited".into(), "partnership".into()]),
+        when: None,
+    });
+    let f = merged(&c, WITH_SEAL)
+        .into_iter()
+        .find(|f| f.key == "company.type")
+        .unwrap();
+    let values: Vec<&str> = f.options.iter().map(|o| o.value.as_str()).collect();
+    assert_eq!(values, ["limited", "partnership"]);
+    assert_eq!(c.problems(), vec![]);
+}
+
+#[test]
+fn rules_no_value_can_meet_stop_the_catalogue_at_load() {
+    check(
+        |c| {
+            c.matters[1].fields.push(FieldUse {
+                key: "company.type".into(),
+                required: true,
+                min: None,
+                max: None,
+                options: Some(vec!["sole".into()]),
+                when: None,
+            });
+            c.matters[0].fields[2].options = Some(vec!["limited".into()]);
+        },
+        "startup",
+        Problem::FieldConflict("company.type".into()),
+    );
+    check(
+        |c| {
+            c.matters[0].fields[0].min = Some(10);
+            c.matters[1].fields[0].max = Some(5);
+        },
+        "startup",
+        Problem::FieldConflict("company.name".into()),
+    );
+}
+
+#[test]
+fn a_merged_form_needs_complete_answers_and_a_known_subject() {
+    let c = good();
+    let err = merged_form(&c, &Subject::Bundle("startup".into()), &Answers::new()).unwrap_err();
+    assert_eq!(err[0].code, questions::MISSING);
+    let err = merged_form(&c, &Subject::Bundle("nope".into()), &Answers::new()).unwrap_err();
+    assert_eq!(err[0].code, super::checklist::UNKNOWN_SUBJECT);
+    assert_eq!(group_of("shareholders[].name"), Some("shareholders"));
+    assert_eq!(group_of("company.name"), None);
 }
