@@ -312,6 +312,20 @@ pub fn search_results(c: &Catalog, q: &str, for_whom: Option<ApplicantKind>) -> 
     }
 }
 
+/// A matter by code, or the 404 that says so in words.
+fn find_matter<'a>(c: &'a Catalog, code: &str) -> Result<&'a Matter, ApiError> {
+    c.matter(code).ok_or_else(|| {
+        ApiError::new(ErrorCode::NotFound).with_message("没有找到这个事项，请检查链接是否完整。")
+    })
+}
+
+/// A bundle by code, or the 404 that says so in words.
+fn find_bundle<'a>(c: &'a Catalog, code: &str) -> Result<&'a Bundle, ApiError> {
+    c.bundle(code).ok_or_else(|| {
+        ApiError::new(ErrorCode::NotFound).with_message("没有找到这件事，请检查链接是否完整。")
+    })
+}
+
 /// A department by code; a validated catalogue always has it, so the fallback is only a guard.
 fn department_of(c: &Catalog, code: &str) -> Department {
     c.department(code).cloned().unwrap_or_else(|| Department {
@@ -346,9 +360,7 @@ pub async fn matter_guide(
 /// The guide of a matter, or the 404 for an unknown code.
 pub fn matter_guide_of(state: &AppState, code: &str) -> Result<MatterGuide, ApiError> {
     let c = &state.catalog.catalog;
-    let m = c.matter(code).ok_or_else(|| {
-        ApiError::new(ErrorCode::NotFound).with_message("没有找到这个事项，请检查链接是否完整。")
-    })?;
+    let m = find_matter(c, code)?;
     Ok(MatterGuide {
         version: state.catalog.version.clone(),
         matter: m.clone(),
@@ -399,9 +411,7 @@ pub async fn bundle_detail(
 /// A bundle's page data, or the 404 for an unknown code.
 pub fn bundle_detail_of(state: &AppState, code: &str) -> Result<BundleDetail, ApiError> {
     let c = &state.catalog.catalog;
-    let b = c.bundle(code).ok_or_else(|| {
-        ApiError::new(ErrorCode::NotFound).with_message("没有找到这件事，请检查链接是否完整。")
-    })?;
+    let b = find_bundle(c, code)?;
     let typical = typical(c, &Subject::Bundle(b.code.clone()));
     let mut departments: Vec<Department> = Vec::new();
     for m in c.bundle_matters(b) {
@@ -454,9 +464,7 @@ pub async fn bundle_questions(
     ApiPath(code): ApiPath<String>,
 ) -> Result<Json<Questionnaire>, ApiError> {
     let c = &state.catalog.catalog;
-    let b = c.bundle(&code).ok_or_else(|| {
-        ApiError::new(ErrorCode::NotFound).with_message("没有找到这件事，请检查链接是否完整。")
-    })?;
+    let b = find_bundle(c, &code)?;
     Ok(Json(Questionnaire {
         subject: Subject::Bundle(b.code.clone()),
         name: b.name.clone(),
@@ -478,9 +486,7 @@ pub async fn matter_questions(
     ApiPath(code): ApiPath<String>,
 ) -> Result<Json<Questionnaire>, ApiError> {
     let c = &state.catalog.catalog;
-    let m = c.matter(&code).ok_or_else(|| {
-        ApiError::new(ErrorCode::NotFound).with_message("没有找到这个事项，请检查链接是否完整。")
-    })?;
+    let m = find_matter(c, &code)?;
     Ok(Json(Questionnaire {
         subject: Subject::Matter(m.code.clone()),
         name: m.name.clone(),
