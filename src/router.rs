@@ -7,8 +7,8 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use onetrip_domain::catalog::ApplicantKind;
 use onetrip_domain::catalog::checklist::Subject;
+use onetrip_domain::catalog::{ApplicantKind, is_code};
 
 /// Every page of the app.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,13 +39,6 @@ fn is_checklist_id(s: &str) -> bool {
 /// Question keys: snake_case.
 fn is_key(s: &str) -> bool {
     onetrip_domain::catalog::condition::is_flag(s)
-}
-
-/// Catalogue codes: lowercase letters, digits and dashes (the catalogue's own rule).
-fn is_code(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 impl Page {

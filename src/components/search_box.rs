@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::messages::{Key, text, tr};
+use crate::messages::{Key, error_text, tr};
 use crate::prefs::use_prefs;
 use crate::router::{navigate, use_router};
 
@@ -12,18 +12,16 @@ pub fn SearchBox(#[prop(optional)] initial: String) -> impl IntoView {
     let prefs = use_prefs();
     let router = use_router();
     let value = RwSignal::new(initial);
-    let problem = RwSignal::new(None::<Key>);
+    let problem = RwSignal::new(None::<&'static str>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let q = value.get_untracked().trim().to_owned();
-        if q.is_empty() {
-            problem.set(Some(Key::SearchEmpty));
-        } else if onetrip_domain::feedback::carries_identifier(&q) {
-            problem.set(Some(Key::SearchPersonal));
-        } else {
-            problem.set(None);
-            let q = String::from(js_sys::encode_uri_component(&q));
-            navigate(router, &format!("/search?q={q}"));
+        match onetrip_domain::catalog::search::search_text(&value.get_untracked()) {
+            Err(code) => problem.set(Some(code)),
+            Ok(q) => {
+                problem.set(None);
+                let q = String::from(js_sys::encode_uri_component(q));
+                navigate(router, &format!("/search?q={q}"));
+            }
         }
     };
     view! {
@@ -33,7 +31,7 @@ pub fn SearchBox(#[prop(optional)] initial: String) -> impl IntoView {
                 <p class="ot-field__hint" id="ot-search-hint">{tr(Key::SearchHint)}</p>
                 {move || problem.get().map(|k| view! {
                     <p class="ot-field__error" id="ot-search-error" role="alert">
-                        {text(prefs.get().locale, k)}
+                        {error_text(prefs.get().locale, k)}
                     </p>
                 })}
                 <div class="ot-search__row">

@@ -20,5 +20,6 @@ pub fn all_codes() -> Vec<&'static str> {
     codes.extend(catalog::questions::CODES);
     codes.push(catalog::checklist::UNKNOWN_SUBJECT);
     codes.push(catalog::merge::FIELD_CONFLICT);
+    codes.extend(catalog::search::QUERY_CODES);
     codes
 }

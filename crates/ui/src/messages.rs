@@ -77,8 +77,6 @@ pub enum Key {
     SearchHint,
     SearchButton,
     SearchTitle,
-    SearchPersonal,
-    SearchEmpty,
     ForPerson,
     ForCompany,
     ByLifeEvent,
@@ -147,11 +145,6 @@ pub fn text(locale: Locale, key: Key) -> &'static str {
         ),
         SearchButton => ("搜索", "Search"),
         SearchTitle => ("搜索结果", "Search results"),
-        SearchPersonal => (
-            "请不要在搜索框输入身份证号或手机号，输入要办的事即可。",
-            "Do not type an ID or phone number here: just say what you need to do.",
-        ),
-        SearchEmpty => ("请输入要办的事。", "Type what you need to do."),
         ForPerson => ("个人办事", "For individuals"),
         ForCompany => ("法人办事", "For companies"),
         ByLifeEvent => ("按主题办", "By life event"),
@@ -298,6 +291,16 @@ pub fn error_text(locale: Locale, code: &str) -> &'static str {
         "catalog.field_conflict" => (
             "这项信息的要求有冲突，暂时无法在线填写，请拨打 12345。",
             "The requirements for this item conflict; call 12345 while we fix it.",
+        ),
+        // Search text (crates/domain catalog::search).
+        "q.empty" => ("请输入要办的事。", "Type what you need to do."),
+        "q.too_long" => (
+            "搜索内容太长，请不要超过 50 个字。",
+            "That is too long: at most 50 characters.",
+        ),
+        "q.personal_data" => (
+            "请不要在搜索框输入身份证号或手机号，输入要办的事即可。",
+            "Do not type an ID or phone number here: just say what you need to do.",
         ),
         "subject.unknown" => (
             "没有找到这个事项，可能已经调整，请返回首页重新选择。",

@@ -187,7 +187,7 @@ pub struct Checklist {
 }
 
 /// A subject resolved against the catalogue: its questions and its members.
-struct Resolved<'a> {
+pub(crate) struct Resolved<'a> {
     name: &'a str,
     name_en: &'a str,
     illustrative: bool,
@@ -195,6 +195,34 @@ struct Resolved<'a> {
     /// (matter, after, membership condition)
     members: Vec<(&'a Matter, &'a [String], Option<&'a Condition>)>,
     is_bundle: bool,
+}
+
+impl<'a> Resolved<'a> {
+    /// The members that apply under `flags`, each with the members it waits for.
+    pub(crate) fn applicable(&self, flags: &BTreeSet<String>) -> Vec<(&'a Matter, &'a [String])> {
+        self.members
+            .iter()
+            .filter(|(_, _, when)| holds(*when, flags))
+            .map(|(m, after, _)| (*m, *after))
+            .collect()
+    }
+}
+
+/// A subject and a complete set of answers: the subject resolved and the flags the answers
+/// set, or the problems (an unknown subject, missing or foreign answers).
+pub(crate) fn situation<'a>(
+    catalog: &'a Catalog,
+    subject: &Subject,
+    answers: &Answers,
+) -> Result<(Resolved<'a>, BTreeSet<String>), Vec<FieldProblem>> {
+    let Some(r) = resolve(catalog, subject) else {
+        return Err(vec![FieldProblem {
+            field: "subject".into(),
+            code: UNKNOWN_SUBJECT.into(),
+        }]);
+    };
+    let flags = complete(&r.questions, answers)?;
+    Ok((r, flags))
 }
 
 fn resolve<'a>(catalog: &'a Catalog, subject: &Subject) -> Option<Resolved<'a>> {
@@ -328,13 +356,7 @@ pub fn checklist(
     subject: &Subject,
     answers: &Answers,
 ) -> Result<Checklist, Vec<FieldProblem>> {
-    let Some(r) = resolve(catalog, subject) else {
-        return Err(vec![FieldProblem {
-            field: "subject".into(),
-            code: UNKNOWN_SUBJECT.into(),
-        }]);
-    };
-    let flags = complete(&r.questions, answers)?;
+    let (r, flags) = situation(catalog, subject, answers)?;
     Ok(build(catalog, subject, &r, answers, &flags))
 }
 
@@ -345,12 +367,7 @@ fn build(
     answers: &Answers,
     flags: &BTreeSet<String>,
 ) -> Checklist {
-    let members: Vec<(&Matter, &[String])> = r
-        .members
-        .iter()
-        .filter(|(_, _, when)| holds(*when, flags))
-        .map(|(m, after, _)| (*m, *after))
-        .collect();
+    let members = r.applicable(flags);
     let material_uses = members.iter().flat_map(|(m, _)| {
         m.materials
             .iter()

@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::checklist::{Subject, UNKNOWN_SUBJECT};
+use super::checklist::{Subject, situation};
 use super::condition::holds;
-use super::questions::{Answers, complete};
+use super::questions::Answers;
 use super::{Catalog, ChoiceOption, FieldKind, FieldUse, Matter};
 use crate::validation::FieldProblem;
 
@@ -128,42 +128,17 @@ pub fn merged_form(
     subject: &Subject,
     answers: &Answers,
 ) -> Result<Vec<MergedField>, Vec<FieldProblem>> {
-    let unknown = || {
-        vec![FieldProblem {
-            field: "subject".into(),
-            code: UNKNOWN_SUBJECT.into(),
-        }]
-    };
-    let (members, questions): (Vec<(&Matter, Option<&super::Condition>)>, _) = match subject {
-        Subject::Bundle(code) => {
-            let b = catalog.bundle(code).ok_or_else(unknown)?;
-            (
-                b.members
-                    .iter()
-                    .filter_map(|m| catalog.matter(&m.matter).map(|x| (x, m.when.as_ref())))
-                    .collect(),
-                super::questions::questionnaire_of(catalog, b),
-            )
-        }
-        Subject::Matter(code) => {
-            let m = catalog.matter(code).ok_or_else(unknown)?;
-            (
-                vec![(m, None)],
-                super::questions::questionnaire_of_matter(m),
-            )
-        }
-    };
-    let flags = complete(&questions, answers)?;
-    let uses = members
+    let (resolved, flags) = situation(catalog, subject, answers)?;
+    let uses: Vec<(&Matter, &FieldUse)> = resolved
+        .applicable(&flags)
         .into_iter()
-        .filter(|(_, when)| holds(*when, &flags))
         .flat_map(|(m, _)| {
             m.fields
                 .iter()
                 .filter(|f| holds(f.when.as_ref(), &flags))
                 .map(move |f| (m, f))
         })
-        .collect::<Vec<_>>();
+        .collect();
     // A validated catalogue has no conflicts; a conflict here is reported as the field's.
     merge_fields(catalog, uses).map_err(|conflicts| {
         conflicts

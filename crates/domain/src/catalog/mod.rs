@@ -338,6 +338,18 @@ pub struct Bundle {
     pub questions: Vec<Question>,
 }
 
+/// Codes of departments, matters and bundles: lowercase letters, digits and dashes, at most 64.
+/// The app's router accepts exactly these in addresses.
+pub fn is_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= 64
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !code.starts_with('-')
+        && !code.ends_with('-')
+}
+
 /// Words that mean the same to someone searching (开公司 = 企业开办).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

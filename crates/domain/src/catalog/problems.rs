@@ -5,7 +5,7 @@ use std::fmt;
 
 use super::condition::is_flag;
 use super::questions::questionnaire_of;
-use super::{Catalog, Condition, FieldKind, Matter, Question, Supply};
+use super::{Catalog, Condition, FieldKind, Matter, Question, Supply, is_code};
 
 /// A rule a catalogue breaks; `subject` is the code or key of the entry at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,16 +177,6 @@ impl Problem {
             _ => None,
         }
     }
-}
-
-fn is_code(code: &str) -> bool {
-    !code.is_empty()
-        && code.len() <= 64
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !code.starts_with('-')
-        && !code.ends_with('-')
 }
 
 /// Field and material keys: `applicant.id_number`, `shareholders[].share_percent`, `id-card`.

@@ -4,6 +4,29 @@
 use super::checklist::Subject;
 use super::{ApplicantKind, Catalog};
 
+/// The longest search text, in characters.
+pub const MAX_QUERY_CHARS: usize = 50;
+pub const QUERY_EMPTY: &str = "q.empty";
+pub const QUERY_TOO_LONG: &str = "q.too_long";
+pub const QUERY_PERSONAL_DATA: &str = "q.personal_data";
+pub const QUERY_CODES: &[&str] = &[QUERY_EMPTY, QUERY_TOO_LONG, QUERY_PERSONAL_DATA];
+
+/// What can be searched: the text trimmed, or the code of why not. Text that may carry an ID
+/// or phone number is refused, so that it never goes into an address or a log; the search box
+/// and the server both ask here.
+pub fn search_text(text: &str) -> Result<&str, &'static str> {
+    let q = text.trim();
+    if q.is_empty() {
+        Err(QUERY_EMPTY)
+    } else if q.chars().count() > MAX_QUERY_CHARS {
+        Err(QUERY_TOO_LONG)
+    } else if crate::feedback::carries_identifier(q) {
+        Err(QUERY_PERSONAL_DATA)
+    } else {
+        Ok(q)
+    }
+}
+
 /// One result, best first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {

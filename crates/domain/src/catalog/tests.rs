@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::checklist::{Need, Subject, checklist, typical};
 use super::merge::{group_of, merged_form};
 use super::questions::{self, Answers, complete, prune, questionnaire_of, walk};
-use super::search::{normalize, search};
+use super::search::{self as find, normalize, search, search_text};
 use super::*;
 
 #[derive(Deserialize)]
@@ -727,4 +727,13 @@ fn a_merged_form_needs_complete_answers_and_a_known_subject() {
     assert_eq!(err[0].code, super::checklist::UNKNOWN_SUBJECT);
     assert_eq!(group_of("shareholders[].name"), Some("shareholders"));
     assert_eq!(group_of("company.name"), None);
+}
+
+#[test]
+fn what_can_be_searched() {
+    assert_eq!(search_text("  开公司 "), Ok("开公司"));
+    assert_eq!(search_text(" "), Err(find::QUERY_EMPTY));
+    assert_eq!(search_text(&"办".repeat(50)), Ok("办".repeat(50).as_str()));
+    assert_eq!(search_text(&"办".repeat(51)), Err(find::QUERY_TOO_LONG));
+    assert_eq!(search_text("138 0013 8000"), Err(find::QUERY_PERSONAL_DATA));
 }

@@ -14,7 +14,9 @@ use onetrip_api::catalog::{
 use onetrip_api::{ErrorCode, ErrorEnvelope};
 use onetrip_domain::catalog::checklist::{Savings, Subject, merge_materials, typical};
 use onetrip_domain::catalog::questions::{questionnaire_of, questionnaire_of_matter};
-use onetrip_domain::catalog::search::search as search_catalog;
+use onetrip_domain::catalog::search::{
+    QUERY_EMPTY, QUERY_TOO_LONG, search as search_catalog, search_text,
+};
 use onetrip_domain::catalog::{ApplicantKind, Bundle, Catalog, Department, Matter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -94,9 +96,6 @@ pub fn index_of(state: &AppState) -> CatalogIndex {
     }
 }
 
-/// Longest search text, in characters.
-pub const MAX_QUERY_CHARS: usize = 50;
-
 /// `If-None-Match`, answered by `middleware::catalogue_etag` for every catalogue read.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Header)]
@@ -160,18 +159,27 @@ pub struct BundleList {
 
 /// The search text, trimmed: `None` when there is none, 422 when it is too long.
 fn query_text(q: Option<&str>) -> Result<Option<&str>, ApiError> {
-    let q = q.map(str::trim).filter(|q| !q.is_empty());
-    if q.is_some_and(|q| q.chars().count() > MAX_QUERY_CHARS) {
-        return Err(ApiError::new(ErrorCode::Validation)
-            .with_field("q", "q.too_long")
-            .with_message("搜索内容太长，请不要超过 50 个字。"));
+    match q.map(search_text) {
+        None | Some(Err(QUERY_EMPTY)) => Ok(None),
+        Some(Ok(q)) => Ok(Some(q)),
+        Some(Err(code)) => Err(query_error(code)),
     }
-    if q.is_some_and(onetrip_domain::feedback::carries_identifier) {
-        return Err(ApiError::new(ErrorCode::Validation)
-            .with_field("q", "q.personal_data")
-            .with_message("请不要在搜索框输入身份证号或手机号，输入要办的事即可。"));
-    }
-    Ok(q)
+}
+
+/// The search text where one is required (`/search`, `/views/search`), by the domain's rule.
+pub fn required_query(q: &str) -> Result<&str, ApiError> {
+    search_text(q).map_err(query_error)
+}
+
+fn query_error(code: &'static str) -> ApiError {
+    let message = match code {
+        QUERY_EMPTY => "请输入要搜索的内容。",
+        QUERY_TOO_LONG => "搜索内容太长，请不要超过 50 个字。",
+        _ => "请不要在搜索框输入身份证号或手机号，输入要办的事即可。",
+    };
+    ApiError::new(ErrorCode::Validation)
+        .with_field("q", code)
+        .with_message(message)
 }
 
 fn matter_is_for(m: &Matter, for_whom: Option<ApplicantKind>) -> bool {
@@ -281,11 +289,7 @@ pub async fn search(
     ApiQuery(query): ApiQuery<SearchQuery>,
 ) -> Result<([(HeaderName, String); 1], Json<SearchResults>), ApiError> {
     let c = &state.catalog.catalog;
-    let Some(q) = query_text(Some(&query.q))? else {
-        return Err(ApiError::new(ErrorCode::Validation)
-            .with_field("q", "q.empty")
-            .with_message("请输入要搜索的内容。"));
-    };
+    let q = required_query(&query.q)?;
     let started = Instant::now();
     let results = search_results(c, q, query.for_whom);
     let ms = started.elapsed().as_secs_f64() * 1000.0;

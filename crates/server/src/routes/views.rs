@@ -15,7 +15,9 @@ use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiPath, ApiQuery};
-use crate::routes::catalog::{bundle_detail_of, index_of, matter_guide_of, search_results};
+use crate::routes::catalog::{
+    bundle_detail_of, index_of, matter_guide_of, required_query, search_results,
+};
 
 /// The language of a page.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -127,17 +129,7 @@ pub async fn search(
     ApiQuery(q): ApiQuery<ViewSearchQuery>,
 ) -> Result<Json<View>, ApiError> {
     let l = locale(q.lang.as_deref())?;
-    let text = q.q.trim();
-    if text.is_empty() || text.chars().count() > 50 {
-        return Err(ApiError::new(ErrorCode::Validation)
-            .with_field("q", "q.length")
-            .with_message("请输入 1 到 50 个字的搜索内容。"));
-    }
-    if onetrip_domain::feedback::carries_identifier(text) {
-        return Err(ApiError::new(ErrorCode::Validation)
-            .with_field("q", "q.personal_data")
-            .with_message("请不要在搜索框输入身份证号或手机号。"));
-    }
+    let text = required_query(&q.q)?;
     let found = search_results(&state.catalog.catalog, text, None);
     Ok(view(pages::search(l, &found)))
 }
