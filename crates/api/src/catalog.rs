@@ -159,6 +159,10 @@ pub struct ChecklistRecord {
     pub catalog_version: String,
     /// The checklist exactly as it was computed then.
     pub checklist: Checklist,
+    /// The situational answers it was computed for (question key → option value), to start
+    /// an application from.
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, String>))]
+    pub answers: Answers,
     /// The catalogue has changed since and this situation's checklist would now differ.
     pub changed: bool,
 }

@@ -3,6 +3,7 @@
 //! Architecture invariant: this crate holds shapes, not rules. Rules live in `onetrip-domain`.
 //! The `openapi` feature adds schema derives for the server only, so the wasm build stays small.
 
+pub mod application;
 pub mod catalog;
 pub mod error;
 

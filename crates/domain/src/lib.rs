@@ -4,6 +4,8 @@
 //! Architecture invariant: pure. No IO, no clock, no randomness, no async; "today" and every
 //! other fact from the outside world is an argument.
 
+pub mod application;
+pub mod calendar;
 pub mod catalog;
 pub mod date;
 pub mod feedback;
@@ -21,5 +23,6 @@ pub fn all_codes() -> Vec<&'static str> {
     codes.push(catalog::checklist::UNKNOWN_SUBJECT);
     codes.push(catalog::merge::FIELD_CONFLICT);
     codes.extend(catalog::search::QUERY_CODES);
+    codes.extend(application::CODES);
     codes
 }

@@ -3,8 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use onetrip_domain::calendar::WorkCalendar;
 use onetrip_domain::catalog::{
-    Bundle, Catalog, CatalogProblem, Department, FieldDef, MaterialDef, Matter, Synonyms,
+    Bundle, Catalog, CatalogProblem, Department, FieldDef, MaterialDef, Matter, SectionDef,
+    Synonyms,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -13,6 +15,8 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, Clone)]
 pub struct LoadedCatalog {
     pub catalog: Catalog,
+    /// The working-day calendar (`calendar.toml`) that promised dates are counted on.
+    pub calendar: WorkCalendar,
     /// First 16 hex characters of a SHA-256 over every file's name and bytes, in order.
     pub version: String,
 }
@@ -50,6 +54,12 @@ struct MaterialsFile {
 struct SynonymsFile {
     #[serde(default)]
     synonyms: Vec<Synonyms>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SectionsFile {
+    section: Vec<SectionDef>,
 }
 
 fn read(path: &Path) -> Result<String, CatalogError> {
@@ -140,6 +150,25 @@ fn locate(dir: &Path, sources: &[(String, PathBuf)], problem: &CatalogProblem) -
     }
 }
 
+/// A calendar problem, at the first line (not a comment) that shows the date or the year it
+/// names.
+fn calendar_error(file: PathBuf, text: &str, problem: String) -> CatalogError {
+    let line = problem
+        .split(' ')
+        .map(|word| word.trim_end_matches(':'))
+        .filter(|word| word.len() >= 4 && word.starts_with(|c: char| c.is_ascii_digit()))
+        .find_map(|word| {
+            text.lines()
+                .position(|l| !l.trim_start().starts_with('#') && l.contains(word))
+        })
+        .map(|i| i + 1);
+    CatalogError {
+        file,
+        line,
+        message: problem,
+    }
+}
+
 pub fn load(dir: &Path) -> Result<LoadedCatalog, CatalogError> {
     let mut hasher = Sha256::new();
     let mut hash_file = |path: &Path, text: &str| {
@@ -168,6 +197,18 @@ pub fn load(dir: &Path) -> Result<LoadedCatalog, CatalogError> {
     let materials = parse::<MaterialsFile>(&materials_path, &text)?.material;
     let (synonyms_path, text) = single("synonyms.toml")?;
     let synonyms = parse::<SynonymsFile>(&synonyms_path, &text)?.synonyms;
+    let (calendar_path, text) = single("calendar.toml")?;
+    let calendar = parse::<WorkCalendar>(&calendar_path, &text)?;
+    if let Some(problem) = calendar.problems().into_iter().next() {
+        return Err(calendar_error(calendar_path, &text, problem));
+    }
+    let (sections_path, text) = single("sections.toml")?;
+    let sections = parse::<SectionsFile>(&sections_path, &text)?.section;
+    sources.extend(
+        sections
+            .iter()
+            .map(|s| (s.key.clone(), sections_path.clone())),
+    );
     sources.extend(
         departments
             .iter()
@@ -198,6 +239,7 @@ pub fn load(dir: &Path) -> Result<LoadedCatalog, CatalogError> {
     let catalog = Catalog {
         departments,
         fields,
+        sections,
         materials,
         matters,
         bundles,
@@ -208,7 +250,11 @@ pub fn load(dir: &Path) -> Result<LoadedCatalog, CatalogError> {
     }
     let digest = hasher.finalize();
     let version = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    Ok(LoadedCatalog { catalog, version })
+    Ok(LoadedCatalog {
+        catalog,
+        calendar,
+        version,
+    })
 }
 
 #[cfg(test)]
@@ -227,6 +273,69 @@ mod tests {
         assert_eq!(loaded.version.len(), 16);
         // Loading twice gives the same version.
         assert_eq!(load(&repo_catalog()).unwrap().version, loaded.version);
+    }
+
+    #[test]
+    fn the_repository_calendar_loads() {
+        let loaded = load(&repo_catalog()).expect("catalog/ must load");
+        let years: Vec<i32> = loaded.calendar.years.iter().map(|y| y.year).collect();
+        for year in [2025, 2026, 2027] {
+            assert!(years.contains(&year), "{year} in {years:?}");
+        }
+        assert!(loaded.calendar.problems().is_empty());
+        let start = "2026-02-13".parse().unwrap();
+        assert_eq!(
+            loaded.calendar.add_working_days(start, 3).date.to_string(),
+            "2026-02-25"
+        );
+    }
+
+    #[test]
+    fn the_calendar_is_part_of_the_version() {
+        let dir = std::env::temp_dir().join(format!("onetrip-cat-{}", uuid::Uuid::new_v4()));
+        copy_dir(&repo_catalog(), &dir);
+        let path = dir.join("calendar.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{text}\n# edited\n")).unwrap();
+        let edited = load(&dir).map(|l| l.version);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_ne!(edited.unwrap(), load(&repo_catalog()).unwrap().version);
+    }
+
+    fn broken_calendar(from: &str, to: &str) -> CatalogError {
+        broken(|dir| {
+            let path = dir.join("calendar.toml");
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(text.contains(from), "{from}");
+            std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        })
+    }
+
+    #[test]
+    fn a_bad_calendar_is_refused() {
+        // A syntax error names the file and the line.
+        let err = broken_calendar("year = 2026", "year = = 2026");
+        assert!(err.file.ends_with("calendar.toml"), "{err}");
+        assert!(err.line.is_some(), "{err}");
+
+        // A date that is not real is refused while parsing.
+        let err = broken_calendar("\"2026-02-14\"", "\"2026-02-30\"");
+        assert!(err.file.ends_with("calendar.toml"), "{err}");
+
+        // A weekday as an adjusted workday breaks a rule: the file, the line and the problem.
+        let err = broken_calendar("\"2026-02-28\"", "\"2026-02-27\"");
+        assert!(err.file.ends_with("calendar.toml"), "{err}");
+        assert!(err.to_string().contains("workday 2026-02-27"), "{err}");
+        let line = err.line.expect("a line number");
+        let text = std::fs::read_to_string(repo_catalog().join("calendar.toml")).unwrap();
+        assert!(
+            text.lines().nth(line - 1).unwrap().contains("2026-02-28"),
+            "line {line}: {err}"
+        );
+
+        // A missing calendar stops the server too.
+        let err = broken(|dir| std::fs::remove_file(dir.join("calendar.toml")).unwrap());
+        assert!(err.file.ends_with("calendar.toml"), "{err}");
     }
 
     fn broken(edit: impl FnOnce(&Path)) -> CatalogError {

@@ -59,9 +59,13 @@ impl AppState {
         catalog: LoadedCatalog,
         test_clock: Option<TestClock>,
     ) -> Self {
-        let index = std::fs::read_to_string(config.dist.join("index.html")).unwrap_or_default();
-        let csp =
-            static_files::content_security_policy(&[&index, static_files::maintenance_page()]);
+        let read = |p: &str| std::fs::read_to_string(config.dist.join(p)).unwrap_or_default();
+        let (index, apply) = (read("index.html"), read("apply/index.html"));
+        let csp = static_files::content_security_policy(&[
+            &index,
+            &apply,
+            static_files::maintenance_page(),
+        ]);
         let clock: Arc<dyn Clock> = match &test_clock {
             Some(c) => Arc::new(c.clone()),
             None => Arc::new(SystemClock),
@@ -89,6 +93,7 @@ impl AppState {
         (name = "system", description = "健康检查"),
         (name = "catalog", description = "服务目录：事项与一件事"),
         (name = "checklists", description = "一次性告知单：保存、分享链接和二维码"),
+        (name = "applications", description = "一表登记：草稿、续填、提交和回执"),
         (name = "feedback", description = "页面反馈"),
         (name = "views", description = "服务器生成的只读页面（HTML），与 JSON 资源内容相同"),
     ),
@@ -111,6 +116,13 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::checklists::create))
         .routes(routes!(routes::checklists::get))
         .routes(routes!(routes::checklists::qr))
+        .routes(routes!(routes::drafts::create))
+        .routes(routes!(routes::drafts::get, routes::drafts::save))
+        .routes(routes!(routes::drafts::open))
+        .routes(routes!(routes::drafts::qr))
+        .routes(routes!(routes::applications::create))
+        .routes(routes!(routes::applications::get))
+        .routes(routes!(routes::applications::qr))
         .routes(routes!(routes::feedback::submit))
         .routes(routes!(routes::views::home))
         .routes(routes!(routes::views::for_whom))
@@ -118,7 +130,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::views::search))
         .routes(routes!(routes::views::bundle))
         .routes(routes!(routes::views::matter))
-        .routes(routes!(routes::views::checklist));
+        .routes(routes!(routes::views::checklist))
+        .routes(routes!(routes::views::application));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(routes::health::health))
         .nest("/v1", v1)
@@ -239,6 +252,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         "一次办 is running at {}  (listening on http://{local})",
         public.origin()
     );
+    // Expired drafts (personal data) are deleted every ten minutes.
+    tokio::spawn(routes::drafts::purge(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

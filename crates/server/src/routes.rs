@@ -1,11 +1,14 @@
 //! The API's handlers, one module per resource. Each is registered with its OpenAPI entry in
 //! `api_router`, so an endpoint cannot exist undocumented.
 
+pub mod applications;
 pub mod catalog;
 pub mod checklists;
+pub mod drafts;
 pub mod feedback;
 pub mod health;
 pub mod idempotency;
+pub mod ids;
 #[cfg(feature = "test-clock")]
 pub mod test_clock;
 pub mod views;

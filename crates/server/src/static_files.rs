@@ -53,7 +53,21 @@ pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
                 .precompressed_br()
                 .precompressed_gzip(),
         );
-    Router::new()
+    let mut router = Router::new();
+    // The application flow is a second app under /apply/, with its own index.html.
+    let apply = dist.join("apply");
+    if apply.join("index.html").is_file() {
+        let serve_apply = ServeDir::new(&apply)
+            .precompressed_br()
+            .precompressed_gzip()
+            .fallback(
+                ServeFile::new(apply.join("index.html"))
+                    .precompressed_br()
+                    .precompressed_gzip(),
+            );
+        router = router.nest_service("/apply", serve_apply);
+    }
+    router
         .fallback_service(serve)
         .layer(middleware::from_fn(cache_control))
 }

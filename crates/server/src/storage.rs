@@ -78,6 +78,60 @@ pub struct ChecklistRow {
     pub created_at: Timestamp,
 }
 
+/// A draft application (草稿): what the applicant has typed so far, kept for a limited time.
+/// Holds personal data: never logged, readable only with the draft key or, from another
+/// device, with the second factor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftRow {
+    /// The resume token (in the resume link and QR code): random, not personal data.
+    pub token: String,
+    /// The client's Idempotency-Key of the request that created it.
+    pub idempotency_key: String,
+    pub fingerprint: String,
+    /// SHA-256 (hex) of the current draft key; the key itself is only ever held by the client.
+    pub key_hash: String,
+    /// `bundle` or `matter`.
+    pub subject_kind: String,
+    pub subject_code: String,
+    /// Situational answers, JSON.
+    pub answers: String,
+    /// `ApplicationData` as last saved, JSON.
+    pub data: String,
+    /// The `ApplicationForm` the data was saved against, JSON (to name what a changed
+    /// catalogue dropped).
+    pub form: String,
+    pub catalog_version: String,
+    /// `id` (last six characters of an ID number in the draft), `pin`, or empty (none yet).
+    pub factor_kind: String,
+    /// SHA-256 (hex) of the token and the second factor.
+    pub factor_hash: Option<String>,
+    /// Wrong second factors since the last success.
+    pub failed_opens: u32,
+    pub locked_until: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub saved_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// A submitted application (申请), stored once per Idempotency-Key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationRow {
+    /// The application number (`7KQ2M9XA3T`): short, unambiguous, not sequential.
+    pub number: String,
+    pub idempotency_key: String,
+    pub fingerprint: String,
+    pub subject_kind: String,
+    pub subject_code: String,
+    /// Situational answers, JSON.
+    pub answers: String,
+    /// `ApplicationData`, JSON (personal data: never logged).
+    pub data: String,
+    /// The receipt as computed at submission, JSON.
+    pub receipt: String,
+    pub catalog_version: String,
+    pub created_at: Timestamp,
+}
+
 /// What an idempotent insert found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inserted<T> {
@@ -125,6 +179,34 @@ pub trait Storage: Send + Sync {
     async fn checklist(&self, id: &str) -> Result<Option<ChecklistRow>, StorageError>;
 
     async fn checklist_count(&self) -> Result<u64, StorageError>;
+
+    /// Insert unless a draft with the same idempotency key exists; never writes twice.
+    /// `StorageError::IdTaken` when the token belongs to another draft.
+    async fn insert_draft(&self, row: DraftRow) -> Result<Inserted<DraftRow>, StorageError>;
+
+    async fn draft(&self, token: &str) -> Result<Option<DraftRow>, StorageError>;
+
+    /// Replace every column of the draft with `row.token` but the token, idempotency key,
+    /// fingerprint and creation time. False when there is no such draft (purged or submitted).
+    async fn update_draft(&self, row: DraftRow) -> Result<bool, StorageError>;
+
+    /// Delete drafts that expired before `now`; returns how many.
+    async fn purge_drafts(&self, now: Timestamp) -> Result<u64, StorageError>;
+
+    async fn draft_count(&self) -> Result<u64, StorageError>;
+
+    /// Insert unless an application with the same idempotency key exists; never writes twice.
+    /// When written now and `draft` names one, that draft is deleted in the same transaction.
+    /// `StorageError::IdTaken` when the number belongs to another application.
+    async fn insert_application(
+        &self,
+        row: ApplicationRow,
+        draft: Option<String>,
+    ) -> Result<Inserted<ApplicationRow>, StorageError>;
+
+    async fn application(&self, number: &str) -> Result<Option<ApplicationRow>, StorageError>;
+
+    async fn application_count(&self) -> Result<u64, StorageError>;
 }
 
 /// Open the database named by `url`, apply the durability settings and run migrations.

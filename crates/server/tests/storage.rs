@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use onetrip_server::clock::Timestamp;
 use onetrip_server::storage::{
-    self, ChecklistRow, FeedbackRecord, Inserted, Storage, StorageError,
+    self, ApplicationRow, ChecklistRow, DraftRow, FeedbackRecord, Inserted, Storage, StorageError,
 };
 
 fn feedback(id: &str, fingerprint: &str) -> FeedbackRecord {
@@ -63,6 +63,240 @@ async fn checklist_story(db: &dyn Storage) {
     assert_eq!(db.checklist("ZZZZZZZZZZ").await.unwrap(), None);
 }
 
+fn draft_row(token: &str, key: &str) -> DraftRow {
+    DraftRow {
+        token: token.to_owned(),
+        idempotency_key: key.to_owned(),
+        fingerprint: "f1".to_owned(),
+        key_hash: "a".repeat(64),
+        subject_kind: "matter".to_owned(),
+        subject_code: "company-registration".to_owned(),
+        answers: r#"{"limited":"yes"}"#.to_owned(),
+        data: r#"{"fields":{"company.name":"杭州一次办科技有限公司"}}"#.to_owned(),
+        form: r#"{"sections":[]}"#.to_owned(),
+        catalog_version: "aaaa".to_owned(),
+        factor_kind: String::new(),
+        factor_hash: None,
+        failed_opens: 0,
+        locked_until: None,
+        created_at: Timestamp(5_000),
+        saved_at: Timestamp(5_000),
+        expires_at: Timestamp(100_000),
+    }
+}
+
+fn application_row(number: &str, key: &str) -> ApplicationRow {
+    ApplicationRow {
+        number: number.to_owned(),
+        idempotency_key: key.to_owned(),
+        fingerprint: "f1".to_owned(),
+        subject_kind: "matter".to_owned(),
+        subject_code: "company-registration".to_owned(),
+        answers: r#"{"limited":"yes"}"#.to_owned(),
+        data: r#"{"fields":{"company.name":"杭州一次办科技有限公司"}}"#.to_owned(),
+        receipt: r#"{"number":"A1","matters":[]}"#.to_owned(),
+        catalog_version: "aaaa".to_owned(),
+        created_at: Timestamp(9_000),
+    }
+}
+
+/// Drafts: idempotent by key, a taken token told apart from a retry, updated in place, purged
+/// once expired.
+async fn draft_story(db: &dyn Storage) {
+    let first = draft_row("TOKEN-1", "draft-key-1");
+    assert_eq!(
+        db.insert_draft(first.clone()).await.unwrap(),
+        Inserted::New(first.clone())
+    );
+    // The same request again.
+    assert_eq!(
+        db.insert_draft(first.clone()).await.unwrap(),
+        Inserted::Existing(first.clone())
+    );
+    // A retry draws a new token; the key finds the first write.
+    let retry = DraftRow {
+        fingerprint: "f2".to_owned(),
+        ..draft_row("TOKEN-X", "draft-key-1")
+    };
+    assert_eq!(
+        db.insert_draft(retry).await.unwrap(),
+        Inserted::Existing(first.clone())
+    );
+    assert_eq!(db.draft("TOKEN-X").await.unwrap(), None);
+    // Another request whose random token happens to be taken.
+    assert!(matches!(
+        db.insert_draft(draft_row("TOKEN-1", "draft-key-2")).await,
+        Err(StorageError::IdTaken)
+    ));
+    assert_eq!(db.draft_count().await.unwrap(), 1);
+    assert_eq!(db.draft("TOKEN-1").await.unwrap(), Some(first.clone()));
+    assert_eq!(db.draft("NO-SUCH").await.unwrap(), None);
+
+    // Saving replaces everything but the token, key, fingerprint and creation time.
+    let saved = DraftRow {
+        idempotency_key: "ignored".to_owned(),
+        fingerprint: "ignored".to_owned(),
+        key_hash: "b".repeat(64),
+        answers: r#"{"limited":"no"}"#.to_owned(),
+        data: r#"{"fields":{"applicant.id_number":"11010519491231002X"}}"#.to_owned(),
+        form: r#"{"sections":[{"key":"applicant"}]}"#.to_owned(),
+        catalog_version: "bbbb".to_owned(),
+        factor_kind: "id".to_owned(),
+        factor_hash: Some("c".repeat(64)),
+        failed_opens: 3,
+        locked_until: Some(Timestamp(60_000)),
+        created_at: Timestamp(1),
+        saved_at: Timestamp(50_000),
+        expires_at: Timestamp(200_000),
+        ..first.clone()
+    };
+    assert!(db.update_draft(saved.clone()).await.unwrap());
+    let expected = DraftRow {
+        idempotency_key: first.idempotency_key.clone(),
+        fingerprint: first.fingerprint.clone(),
+        created_at: first.created_at,
+        ..saved.clone()
+    };
+    assert_eq!(db.draft("TOKEN-1").await.unwrap(), Some(expected.clone()));
+    // Back to no lock and no factor: the NULLs round-trip too.
+    let cleared = DraftRow {
+        factor_kind: "pin".to_owned(),
+        failed_opens: 0,
+        locked_until: None,
+        ..expected.clone()
+    };
+    assert!(db.update_draft(cleared.clone()).await.unwrap());
+    assert_eq!(db.draft("TOKEN-1").await.unwrap(), Some(cleared));
+    // Purged or submitted: nothing to update, nothing created.
+    assert!(!db.update_draft(draft_row("NO-SUCH", "k")).await.unwrap());
+    assert_eq!(db.draft_count().await.unwrap(), 1);
+
+    // Purging removes only what expired before `now`.
+    for (token, expires) in [("OLD-1", 10_000), ("OLD-2", 20_000), ("EDGE", 30_000)] {
+        let row = DraftRow {
+            expires_at: Timestamp(expires),
+            ..draft_row(token, &format!("key-{token}"))
+        };
+        db.insert_draft(row).await.unwrap();
+    }
+    assert_eq!(db.draft_count().await.unwrap(), 4);
+    assert_eq!(db.purge_drafts(Timestamp(30_000)).await.unwrap(), 2);
+    assert_eq!(db.draft("OLD-1").await.unwrap(), None);
+    assert_eq!(db.draft("OLD-2").await.unwrap(), None);
+    assert!(db.draft("EDGE").await.unwrap().is_some());
+    assert!(db.draft("TOKEN-1").await.unwrap().is_some());
+    assert_eq!(db.purge_drafts(Timestamp(30_000)).await.unwrap(), 0);
+    assert_eq!(db.purge_drafts(Timestamp(30_001)).await.unwrap(), 1);
+    assert_eq!(db.draft_count().await.unwrap(), 1);
+}
+
+/// Applications: idempotent by key; submitting ends the draft, a retry ends nothing.
+async fn application_story(db: &dyn Storage) {
+    db.insert_draft(draft_row("SUBMIT-1", "draft-submit-1"))
+        .await
+        .unwrap();
+    db.insert_draft(draft_row("SUBMIT-2", "draft-submit-2"))
+        .await
+        .unwrap();
+    let drafts = db.draft_count().await.unwrap();
+
+    let first = application_row("7KQ2M9XA3T", "app-key-1");
+    assert_eq!(
+        db.insert_application(first.clone(), Some("SUBMIT-1".to_owned()))
+            .await
+            .unwrap(),
+        Inserted::New(first.clone())
+    );
+    assert_eq!(db.draft("SUBMIT-1").await.unwrap(), None);
+    assert_eq!(db.draft_count().await.unwrap(), drafts - 1);
+
+    // A retry with a new number (and, here, another draft) finds the first write and deletes
+    // nothing.
+    let retry = ApplicationRow {
+        fingerprint: "f2".to_owned(),
+        ..application_row("00000000AA", "app-key-1")
+    };
+    assert_eq!(
+        db.insert_application(retry, Some("SUBMIT-2".to_owned()))
+            .await
+            .unwrap(),
+        Inserted::Existing(first.clone())
+    );
+    assert!(db.draft("SUBMIT-2").await.unwrap().is_some());
+    assert_eq!(db.draft_count().await.unwrap(), drafts - 1);
+
+    // Another request whose random number happens to be taken: nothing written, nothing deleted.
+    assert!(matches!(
+        db.insert_application(
+            application_row("7KQ2M9XA3T", "app-key-2"),
+            Some("SUBMIT-2".to_owned())
+        )
+        .await,
+        Err(StorageError::IdTaken)
+    ));
+    assert!(db.draft("SUBMIT-2").await.unwrap().is_some());
+
+    // Without a draft, or naming one already gone.
+    let second = application_row("8MR3N0YB4V", "app-key-3");
+    assert_eq!(
+        db.insert_application(second.clone(), None).await.unwrap(),
+        Inserted::New(second.clone())
+    );
+    let third = application_row("9NS4P1ZC5W", "app-key-4");
+    assert_eq!(
+        db.insert_application(third.clone(), Some("SUBMIT-1".to_owned()))
+            .await
+            .unwrap(),
+        Inserted::New(third)
+    );
+    assert_eq!(db.draft_count().await.unwrap(), drafts - 1);
+
+    assert_eq!(db.application_count().await.unwrap(), 3);
+    // Exactly as written, JSON text included.
+    assert_eq!(db.application("7KQ2M9XA3T").await.unwrap(), Some(first));
+    assert_eq!(db.application("8MR3N0YB4V").await.unwrap(), Some(second));
+    assert_eq!(db.application("ZZZZZZZZZZ").await.unwrap(), None);
+}
+
+/// Many retries of one submission at once: one row, and every caller is told the same number.
+async fn concurrent_applications(db: Arc<dyn Storage>) {
+    db.insert_draft(draft_row("RACE-DRAFT", "race-draft-key"))
+        .await
+        .unwrap();
+    let drafts = db.draft_count().await.unwrap();
+    let applications = db.application_count().await.unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            let number = format!("R{i:0>9}");
+            db.insert_application(
+                application_row(&number, "race-key"),
+                Some("RACE-DRAFT".to_owned()),
+            )
+            .await
+            .unwrap()
+        }));
+    }
+    let mut new = 0;
+    let mut numbers = std::collections::BTreeSet::new();
+    for t in tasks {
+        let row = match t.await.unwrap() {
+            Inserted::New(row) => {
+                new += 1;
+                row
+            }
+            Inserted::Existing(row) => row,
+        };
+        numbers.insert(row.number);
+    }
+    assert_eq!(new, 1);
+    assert_eq!(numbers.len(), 1, "{numbers:?}");
+    assert_eq!(db.application_count().await.unwrap(), applications + 1);
+    assert_eq!(db.draft("RACE-DRAFT").await.unwrap(), None);
+    assert_eq!(db.draft_count().await.unwrap(), drafts - 1);
+}
+
 /// What every backend must do the same way.
 async fn story(open: impl AsyncFn() -> Arc<dyn Storage>) {
     let db = open().await;
@@ -109,6 +343,8 @@ async fn story(open: impl AsyncFn() -> Arc<dyn Storage>) {
     assert_eq!(db.feedback_count().await.unwrap(), 1);
 
     checklist_story(db.as_ref()).await;
+    draft_story(db.as_ref()).await;
+    application_story(db.as_ref()).await;
 
     // Reopening runs the migrations again, harmlessly, and keeps the data.
     drop(db);
@@ -116,6 +352,8 @@ async fn story(open: impl AsyncFn() -> Arc<dyn Storage>) {
     assert_eq!(db.feedback_count().await.unwrap(), 1);
     assert_eq!(db.checklist_count().await.unwrap(), 1);
     assert_eq!(db.catalog_versions().await.unwrap().len(), 2);
+    assert_eq!(db.draft_count().await.unwrap(), 2);
+    assert_eq!(db.application_count().await.unwrap(), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -167,6 +405,16 @@ async fn sqlite_group_commit_keeps_every_write() {
     }
     assert_eq!(new, 250);
     assert_eq!(db.feedback_count().await.unwrap(), 250);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_concurrent_applications_keep_one_per_key() {
+    let dir = common::temp_dir();
+    let db = storage::open(&format!("sqlite://{}/a.db", dir.display()))
+        .await
+        .unwrap();
+    concurrent_applications(db).await;
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -225,4 +473,7 @@ async fn postgres_concurrent_inserts_keep_one_per_key() {
     }
     assert_eq!(new, 1);
     assert_eq!(db.checklist_count().await.unwrap(), 1);
+
+    // And applications, each retry naming the draft it submits.
+    concurrent_applications(db).await;
 }

@@ -330,6 +330,10 @@ pub fn error_text(locale: Locale, code: &str) -> &'static str {
             "请从一次办页面内操作。",
             "Please use the 一次办 pages to do this.",
         ),
+        "forbidden" => (
+            "没有权限打开，请从原来的链接进入或重新验证。",
+            "Not allowed: open it from its link and verify again.",
+        ),
         "rate_limited" => (
             "操作太频繁，请稍后再试。",
             "Too many attempts. Wait a moment and try again.",
@@ -368,8 +372,8 @@ mod tests {
                 .map(|c| c.as_str().to_owned()),
         );
         for code in &codes {
-            let zh = error_text(Locale::Zh, code);
-            let en = error_text(Locale::En, code);
+            let zh = crate::form_words::form_error_text(Locale::Zh, code);
+            let en = crate::form_words::form_error_text(Locale::En, code);
             assert_ne!(zh, fallback, "no Chinese words for `{code}`");
             assert!(!en.is_empty() && en != zh, "no English words for `{code}`");
         }

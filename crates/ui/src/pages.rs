@@ -1,6 +1,7 @@
 //! The read-only pages, built from the API's data for one language. The server renders them
 //! to HTML (`GET /api/v1/views/...`); the app puts that HTML into its shell.
 
+use onetrip_api::application::Receipt;
 use onetrip_api::catalog::{
     BundleDetail, CatalogIndex, ChecklistRecord, MatterGuide, SearchResults,
 };
@@ -513,5 +514,111 @@ fn checklist_nodes(l: Locale, r: &ChecklistRecord) -> Vec<N> {
     if let Some(s) = &c.savings {
         out.push(savings_table(l, s, true));
     }
+    out.push(
+        el("section")
+            .class("ot-apply")
+            .child(h(2, "ot-heading-l", t(l, W::ApplyOnline)))
+            .child(tc("p", "", t(l, W::ApplyOnlineNote)))
+            .child(
+                el("a")
+                    .class("ot-button")
+                    .attr("href", format!("/apply/c/{}", r.id))
+                    .attr("data-full-load", "")
+                    .child(txt(t(l, W::ApplyOnline))),
+            ),
+    );
+    out
+}
+
+/// 申请回执: the receipt of a submitted application.
+pub fn receipt(l: Locale, r: &Receipt) -> Page {
+    Page {
+        title: format!(
+            "{} - {}",
+            t(l, W::ReceiptTitle),
+            l.pick(&r.name, &r.name_en)
+        ),
+        nodes: receipt_nodes(l, r),
+    }
+}
+
+fn promised(l: Locale, p: &onetrip_domain::calendar::Promise) -> String {
+    let date = p.date.to_string();
+    if p.provisional {
+        format!("{date}{}", t(l, W::ReceiptProvisional))
+    } else {
+        date
+    }
+}
+
+fn receipt_nodes(l: Locale, r: &Receipt) -> Vec<N> {
+    let mut out = vec![
+        tc("span", "ot-caption", t(l, W::ReceiptTitle)),
+        h(1, "ot-heading-xl", l.pick(&r.name, &r.name_en)),
+        el("div")
+            .class("ot-panel")
+            .attr("role", "status")
+            .child(tc("p", "ot-panel__title", t(l, W::ReceiptNumber)))
+            .child(tc("p", "ot-panel__number", spaced(&r.number)))
+            .child(tc("p", "", t(l, W::ReceiptAccepted))),
+    ];
+    if r.name_review {
+        out.push(
+            el("div")
+                .class("ot-notice")
+                .child(tc("p", "", t(l, W::ReceiptNameReview))),
+        );
+    }
+    let delivery = match r.delivery {
+        Delivery::Ems => t(l, W::ReceiptEms),
+        _ => t(l, W::ReceiptPickup),
+    };
+    out.push(summary_list([
+        row(
+            t(l, W::ReceiptSubmitted),
+            txt(r
+                .submitted_at
+                .get(..16)
+                .unwrap_or(&r.submitted_at)
+                .replace('T', " ")),
+        ),
+        row(t(l, W::ReceiptPromised), txt(promised(l, &r.promised))),
+        row(t(l, W::ReceiptDelivery), txt(delivery)),
+    ]));
+    out.push(h(2, "ot-heading-l", t(l, W::ReceiptNext)));
+    out.push(tc("p", "", t(l, W::ReceiptNextText)));
+    out.push(h(2, "ot-heading-l", t(l, W::ReceiptByMatter)));
+    out.push(summary_list(r.matters.iter().map(|m| {
+        row(
+            l.pick(&m.name, &m.name_en),
+            txt(format!(
+                "{} · {} · {}",
+                l.pick(&m.department_name, &m.department_name_en),
+                m.result,
+                promised(l, &m.promised)
+            )),
+        )
+    })));
+    if let Some(s) = &r.savings {
+        out.push(savings_table(l, s, true));
+    }
+    out.push(
+        el("figure")
+            .class("ot-qr")
+            .child(
+                el("img")
+                    .class("ot-qr__image")
+                    .attr("src", r.qr_url.clone())
+                    .attr("width", "240")
+                    .attr("height", "240")
+                    .attr("alt", t(l, W::ReceiptQrAlt)),
+            )
+            .child(
+                el("figcaption")
+                    .class("ot-qr__caption")
+                    .child(tc("span", "", t(l, W::ReceiptKeep)))
+                    .child(link(r.url.clone(), "ot-qr__link", r.url.clone())),
+            ),
+    );
     out
 }

@@ -6,6 +6,25 @@ use crate::messages::{Key, Locale, text};
 /// Keys of the pages' fixed texts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum W {
+    ApplyOnline,
+    ApplyOnlineNote,
+    ReceiptTitle,
+    ReceiptQrAlt,
+    ReceiptNumber,
+    ReceiptSubmitted,
+    ReceiptPromised,
+    ReceiptProvisional,
+    ReceiptAccepted,
+    ReceiptNext,
+    ReceiptNextText,
+    ReceiptKeep,
+    ReceiptNameReview,
+    ReceiptDelivery,
+    ReceiptEms,
+    ReceiptPickup,
+    ReceiptByMatter,
+    ReceiptWho,
+    ReceiptWhen,
     AfterPrefix,
     BothSides,
     BundlesHeading,
@@ -84,6 +103,52 @@ pub fn word(locale: Locale, key: W) -> &'static str {
             "The guide has changed since this checklist was made. Below is what it said then; answer the questions again for the current requirements.",
         ),
         ChecklistCode => ("告知单编号", "Checklist number"),
+        ApplyOnline => ("在线申请", "Apply online"),
+        ApplyOnlineNote => (
+            "按这张告知单在线填写一张表，各部门共用，每项信息只填一次。",
+            "Fill in one form for every department, each item once, for this checklist.",
+        ),
+        ReceiptTitle => ("申请回执", "Application receipt"),
+        ReceiptNumber => ("申请编号", "Application number"),
+        ReceiptSubmitted => ("提交时间", "Submitted"),
+        ReceiptPromised => ("承诺办结日期", "Promised by"),
+        ReceiptProvisional => (
+            "（暂定：该年节假日安排尚未公布，日期可能调整）",
+            " (provisional: that year's public holidays are not yet published)",
+        ),
+        ReceiptAccepted => (
+            "申请已提交，各部门将同时办理。请保存申请编号。",
+            "Your application is submitted; the departments work on it at the same time. Keep the application number.",
+        ),
+        ReceiptNext => ("接下来", "What happens next"),
+        ReceiptNextText => (
+            "各部门审核您的申请，结果会以短信通知申请人。需要补正时，我们会告诉您缺什么、怎么补。",
+            "Each department reviews your application and the applicant gets a text message with the result. If anything is missing we say what and how to supply it.",
+        ),
+        ReceiptKeep => (
+            "长按二维码可保存图片，扫码或打开链接可再次查看本回执。",
+            "Long-press the code to save it; scan it or open the link to see this receipt again.",
+        ),
+        ReceiptNameReview => (
+            "企业名称以“中国”“中华”“全国”开头，需由登记机关人工审核，可能需要更长时间。",
+            "Names starting with 中国, 中华 or 全国 are reviewed by a person and may take longer.",
+        ),
+        ReceiptDelivery => ("领取方式", "Receiving the result"),
+        ReceiptEms => (
+            "免费邮寄（EMS）到您填写的地址",
+            "Posted free (EMS) to the address you gave",
+        ),
+        ReceiptPickup => (
+            "到窗口领取，办结后短信通知",
+            "Collect at the counter; a text message says when",
+        ),
+        ReceiptByMatter => ("各部门办理", "Department by department"),
+        ReceiptWho => ("办理部门", "Department"),
+        ReceiptWhen => ("承诺日期", "Promised by"),
+        ReceiptQrAlt => (
+            "申请回执二维码，长按可识别或保存",
+            "QR code of this receipt; long-press to scan or save",
+        ),
         ChecklistKeep => (
             "扫码或打开链接，随时查看这张告知单；到窗口时出示即可。",
             "Scan the code or open the link to see this checklist any time; show it at the counter.",

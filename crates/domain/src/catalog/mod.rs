@@ -29,6 +29,29 @@ pub struct Department {
     /// The department's own hotline, if it has one (otherwise 12345 applies).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hotline: Option<String>,
+    /// The department's own declaration (承诺) an applicant accepts before submitting; each
+    /// department's stands alone, none implies another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declaration: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declaration_en: Option<String>,
+}
+
+/// A section of the merged form: the fields whose keys start with `key.` (or `key[].` for a
+/// repeatable group), asked on one page, in the order the sections are listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionDef {
+    pub key: String,
+    pub title: String,
+    pub title_en: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help_en: Option<String>,
+    /// Fewest and most rows of a repeatable group; absent for an ordinary section.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<(u16, u16)>,
 }
 
 /// Who a matter is for: 个人 (a person) or 法人 (a company or other legal person).
@@ -361,6 +384,7 @@ pub struct Synonyms {
 pub struct Catalog {
     pub departments: Vec<Department>,
     pub fields: Vec<FieldDef>,
+    pub sections: Vec<SectionDef>,
     pub materials: Vec<MaterialDef>,
     pub matters: Vec<Matter>,
     pub bundles: Vec<Bundle>,

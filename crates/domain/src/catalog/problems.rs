@@ -16,6 +16,9 @@ pub struct CatalogProblem {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
+    NoSection(String),
+    GroupMismatch(String),
+    HalfDeclaration(String),
     BadCode,
     DuplicateCode,
     EmptyName,
@@ -134,6 +137,18 @@ impl fmt::Display for CatalogProblem {
                 f,
                 "`after = [\"{m}\"]` must name a member listed earlier in the bundle"
             ),
+            Problem::NoSection(k) => write!(
+                f,
+                "field `{k}` belongs to no section in sections.toml (its key's first part)"
+            ),
+            Problem::GroupMismatch(k) => write!(
+                f,
+                "section `{k}`: `rows` must be given exactly when its fields are `{k}[].…`, with 1 <= min <= max"
+            ),
+            Problem::HalfDeclaration(k) => write!(
+                f,
+                "department `{k}`: give both declaration and declaration_en, or neither"
+            ),
             Problem::MemberNotFor(m) => write!(
                 f,
                 "matter `{m}` is not for the bundle's kind of applicant (for_whom)"
@@ -171,7 +186,10 @@ impl Problem {
             | Problem::QuestionsDiffer(x)
             | Problem::AfterNotEarlier(x)
             | Problem::MemberNotFor(x)
-            | Problem::FieldConflict(x) => Some(x),
+            | Problem::FieldConflict(x)
+            | Problem::NoSection(x)
+            | Problem::GroupMismatch(x)
+            | Problem::HalfDeclaration(x) => Some(x),
             Problem::UnknownOption { value, .. } => Some(value),
             Problem::RepeatedOption { value, .. } => Some(value),
             _ => None,
@@ -273,6 +291,7 @@ impl Catalog {
                 (_, false) => r.push(&f.key, Problem::OptionsOnNonChoice(f.key.clone())),
             }
         }
+        self.check_sections(r);
         for m in &self.materials {
             if !is_key(&m.key) {
                 r.push(&m.key, Problem::BadCode);
@@ -285,6 +304,39 @@ impl Catalog {
             }
             if m.types.is_empty() {
                 r.push(&m.key, Problem::NoFileTypes(m.key.clone()));
+            }
+        }
+    }
+
+    /// Every field has a section; a section is a repeatable group exactly when its fields are
+    /// `key[].…`; a department's declaration comes in both languages or not at all.
+    fn check_sections(&self, r: &mut Report) {
+        let mut seen = HashSet::new();
+        for s in &self.sections {
+            if !seen.insert(s.key.as_str()) {
+                r.push(&s.key, Problem::DuplicateCode);
+            }
+            if s.title.trim().is_empty() || s.title_en.trim().is_empty() {
+                r.push(&s.key, Problem::EmptyName);
+            }
+            let group_fields = self
+                .fields
+                .iter()
+                .any(|f| f.key.starts_with(&format!("{}[].", s.key)));
+            let rows_ok = s.rows.is_some_and(|(min, max)| 1 <= min && min <= max);
+            if group_fields != s.rows.is_some() || (s.rows.is_some() && !rows_ok) {
+                r.push(&s.key, Problem::GroupMismatch(s.key.clone()));
+            }
+        }
+        for f in &self.fields {
+            let section = crate::application::section_of(&f.key);
+            if !self.sections.iter().any(|s| s.key == section) {
+                r.push(&f.key, Problem::NoSection(f.key.clone()));
+            }
+        }
+        for d in &self.departments {
+            if d.declaration.is_some() != d.declaration_en.is_some() {
+                r.push(&d.code, Problem::HalfDeclaration(d.code.clone()));
             }
         }
     }

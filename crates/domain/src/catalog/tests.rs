@@ -15,6 +15,7 @@ use super::*;
 struct Fixture {
     department: Vec<Department>,
     field: Vec<FieldDef>,
+    section: Vec<SectionDef>,
     material: Vec<MaterialDef>,
     matter: Vec<Matter>,
     bundle: Vec<Bundle>,
@@ -51,6 +52,15 @@ options = [
   { value = "limited", label = "有限责任公司", label_en = "Limited" },
   { value = "sole", label = "个人独资企业", label_en = "Sole" },
 ]
+
+[[section]]
+key = "company"
+title = "企业"
+title_en = "Company"
+[[section]]
+key = "applicant"
+title = "申请人"
+title_en = "Applicant"
 
 [[material]]
 key = "id-card"
@@ -202,6 +212,7 @@ fn good() -> Catalog {
     Catalog {
         departments: f.department,
         fields: f.field,
+        sections: f.section,
         materials: f.material,
         matters: f.matter,
         bundles: f.bundle,
@@ -253,6 +264,21 @@ fn every_rule_is_reported() {
     );
     check(|c| c.matters[0].name_en = " ".into(), "reg", P::EmptyName);
     check(|c| c.matters[0].source = "".into(), "reg", P::EmptySource);
+    check(
+        |c| c.sections.retain(|s| s.key != "applicant"),
+        "applicant.id_number",
+        P::NoSection("applicant.id_number".into()),
+    );
+    check(
+        |c| c.sections[0].rows = Some((1, 50)),
+        "company",
+        P::GroupMismatch("company".into()),
+    );
+    check(
+        |c| c.departments[0].declaration = Some("本人承诺".into()),
+        "amr",
+        P::HalfDeclaration("amr".into()),
+    );
     check(
         |c| c.matters[0].department = "tax".into(),
         "reg",

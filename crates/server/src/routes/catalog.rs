@@ -337,6 +337,8 @@ fn department_of(c: &Catalog, code: &str) -> Department {
         name: code.to_owned(),
         name_en: code.to_owned(),
         hotline: None,
+        declaration: None,
+        declaration_en: None,
     })
 }
 

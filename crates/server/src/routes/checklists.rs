@@ -8,45 +8,25 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use onetrip_api::catalog::{ChecklistRecord, ChecklistRequest};
 use onetrip_api::{ErrorCode, ErrorEnvelope, FieldError};
-use onetrip_domain::catalog::checklist::{Checklist, Subject, UNKNOWN_SUBJECT, checklist};
+use onetrip_domain::catalog::checklist::{Checklist, UNKNOWN_SUBJECT, checklist};
 use onetrip_domain::catalog::questions::Answers;
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiJson, ApiPath};
-use crate::routes::idempotency;
+use crate::routes::drafts::{subject_of, subject_parts};
+use crate::routes::{idempotency, ids};
 use crate::storage::{ChecklistRow, Inserted, StorageError};
 
-/// Crockford's base32: digits and capitals without I, L, O and U, so an id read aloud or typed
-/// from paper cannot be mistaken.
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const ID_LEN: usize = 10;
 
-/// A new id: 50 bits from the operating system's CSPRNG (each byte's low five bits are uniform).
 fn new_id() -> Result<String, ApiError> {
-    let mut bytes = [0u8; ID_LEN];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        tracing::error!(error = %e, "no randomness for a checklist id");
-        ApiError::new(ErrorCode::Internal)
-    })?;
-    Ok(bytes
-        .iter()
-        .map(|b| char::from(ALPHABET[usize::from(b & 31)]))
-        .collect())
+    ids::random(ID_LEN)
 }
 
-/// An id as typed or scanned: case-insensitive, with Crockford's look-alikes (I and L for 1, O
-/// for 0) read as what they look like. `None` when it cannot be an id.
+/// A checklist id as typed or scanned, or `None` when it cannot be one.
 pub fn parse_id(text: &str) -> Option<String> {
-    let id: String = text
-        .chars()
-        .map(|c| match c.to_ascii_uppercase() {
-            'I' | 'L' => '1',
-            'O' => '0',
-            c => c,
-        })
-        .collect();
-    (id.len() == ID_LEN && id.bytes().all(|b| ALPHABET.contains(&b))).then_some(id)
+    ids::parse(text, ID_LEN)
 }
 
 fn not_found() -> ApiError {
@@ -56,21 +36,6 @@ fn not_found() -> ApiError {
 /// JSON text for a column; serialising our own types does not fail, but is not unwrapped.
 fn to_json(value: &impl serde::Serialize) -> Result<String, ApiError> {
     serde_json::to_string(value).map_err(|_| ApiError::new(ErrorCode::Internal))
-}
-
-fn subject_parts(subject: &Subject) -> (&'static str, &str) {
-    match subject {
-        Subject::Bundle(code) => ("bundle", code),
-        Subject::Matter(code) => ("matter", code),
-    }
-}
-
-fn subject_of(kind: &str, code: &str) -> Option<Subject> {
-    match kind {
-        "bundle" => Some(Subject::Bundle(code.to_owned())),
-        "matter" => Some(Subject::Matter(code.to_owned())),
-        _ => None,
-    }
 }
 
 /// A stored row as the API shows it, with `changed` from recomputing its situation against the
@@ -98,6 +63,7 @@ fn record_of(state: &AppState, row: ChecklistRow) -> Result<ChecklistRecord, Api
         created_at: row.created_at.to_china_rfc3339(),
         catalog_version: row.catalog_version,
         checklist: stored,
+        answers,
         changed,
     })
 }
@@ -248,17 +214,19 @@ pub async fn qr(
         .config
         .public_base_url()
         .link(&format!("/c/{}", row.id));
-    let png = crate::qr::png(&url).map_err(|e| {
+    png_response(&url, "public, max-age=31536000, immutable")
+}
+
+/// A PNG of the QR code of `url`, with its cache policy.
+pub fn png_response(url: &str, cache: &'static str) -> Result<Response, ApiError> {
+    let png = crate::qr::png(url).map_err(|e| {
         tracing::error!(error = %e, "cannot draw a QR code");
         ApiError::new(ErrorCode::Internal)
     })?;
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("image/png")),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
         ],
         png,
     )

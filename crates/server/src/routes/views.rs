@@ -189,3 +189,23 @@ pub async fn checklist(
     let record = crate::routes::checklists::record(&state, &id).await?;
     Ok(view(pages::checklist(l, &record)))
 }
+
+/// The receipt of a submitted application (申请回执).
+#[utoipa::path(get, path = "/views/applications/{number}", tag = "views",
+    params(("number" = String, Path, description = "申请编号"), ViewQuery),
+    responses(
+        (status = 200, description = "申请回执", body = View),
+        (status = 304, description = "未改变，没有内容"),
+        (status = 400, description = "语言参数有误", body = ErrorEnvelope),
+        (status = 404, description = "没有这份申请", body = ErrorEnvelope),
+        (status = 503, description = "暂时无法读取", body = ErrorEnvelope),
+    ))]
+pub async fn application(
+    State(state): State<AppState>,
+    ApiPath(number): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ViewQuery>,
+) -> Result<Json<View>, ApiError> {
+    let l = locale(q.lang.as_deref())?;
+    let receipt = crate::routes::applications::find(&state, &number).await?;
+    Ok(view(pages::receipt(l, &receipt)))
+}

@@ -5,7 +5,10 @@ use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
-use super::{Backend, ChecklistRow, FeedbackRecord, Inserted, Migrations, Storage, StorageError};
+use super::{
+    ApplicationRow, Backend, ChecklistRow, DraftRow, FeedbackRecord, Inserted, Migrations, Storage,
+    StorageError,
+};
 use crate::clock::Timestamp;
 
 const MIGRATIONS: Migrations = &[
@@ -18,6 +21,11 @@ const MIGRATIONS: Migrations = &[
         2,
         "checklists",
         include_str!("../../migrations/postgres/0002_checklists.sql"),
+    ),
+    (
+        3,
+        "applications",
+        include_str!("../../migrations/postgres/0003_applications.sql"),
     ),
 ];
 
@@ -128,6 +136,57 @@ fn row_to_checklist(row: &tokio_postgres::Row) -> ChecklistRow {
         catalog_version: row.get(6),
         checklist: row.get(7),
         created_at: Timestamp(row.get(8)),
+    }
+}
+
+const DRAFT_SELECT: &str = "SELECT token, idempotency_key, fingerprint, key_hash, subject_kind, \
+     subject_code, answers::text, data::text, form::text, catalog_version, factor_kind, \
+     factor_hash, failed_opens, locked_until, created_at, saved_at, expires_at FROM drafts";
+
+/// `failed_opens` is a u32 in Rust and an INTEGER (i32) here; it never comes near either limit.
+fn failed_opens_to_db(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+fn row_to_draft(row: &tokio_postgres::Row) -> DraftRow {
+    DraftRow {
+        token: row.get(0),
+        idempotency_key: row.get(1),
+        fingerprint: row.get(2),
+        key_hash: row.get(3),
+        subject_kind: row.get(4),
+        subject_code: row.get(5),
+        answers: row.get(6),
+        data: row.get(7),
+        form: row.get(8),
+        catalog_version: row.get(9),
+        factor_kind: row.get(10),
+        factor_hash: row.get(11),
+        // The column's CHECK keeps it non-negative.
+        failed_opens: row.get::<_, i32>(12).max(0) as u32,
+        locked_until: row.get::<_, Option<i64>>(13).map(Timestamp),
+        created_at: Timestamp(row.get(14)),
+        saved_at: Timestamp(row.get(15)),
+        expires_at: Timestamp(row.get(16)),
+    }
+}
+
+const APPLICATION_SELECT: &str = "SELECT number, idempotency_key, fingerprint, subject_kind, \
+     subject_code, answers::text, data::text, receipt::text, catalog_version, created_at \
+     FROM applications";
+
+fn row_to_application(row: &tokio_postgres::Row) -> ApplicationRow {
+    ApplicationRow {
+        number: row.get(0),
+        idempotency_key: row.get(1),
+        fingerprint: row.get(2),
+        subject_kind: row.get(3),
+        subject_code: row.get(4),
+        answers: row.get(5),
+        data: row.get(6),
+        receipt: row.get(7),
+        catalog_version: row.get(8),
+        created_at: Timestamp(row.get(9)),
     }
 }
 
@@ -293,6 +352,193 @@ impl Storage for Postgres {
             .client()
             .await?
             .query_one("SELECT COUNT(*) FROM checklists", &[])
+            .await
+            .map_err(query_err)?;
+        Ok(row.get::<_, i64>(0) as u64)
+    }
+
+    async fn insert_draft(&self, row: DraftRow) -> Result<Inserted<DraftRow>, StorageError> {
+        let client = self.client().await?;
+        // No conflict target: a taken token and a known key both end here, told apart below. A
+        // duplicate arriving while the first insert is in flight waits for it on the index.
+        let inserted = client
+            .execute(
+                "INSERT INTO drafts (token, idempotency_key, fingerprint, key_hash, subject_kind,
+                     subject_code, answers, data, form, catalog_version, factor_kind,
+                     factor_hash, failed_opens, locked_until, created_at, saved_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7::text::json, $8::text::json,
+                     $9::text::json, $10, $11, $12, $13, $14, $15, $16, $17)
+                 ON CONFLICT DO NOTHING",
+                &[
+                    &row.token,
+                    &row.idempotency_key,
+                    &row.fingerprint,
+                    &row.key_hash,
+                    &row.subject_kind,
+                    &row.subject_code,
+                    &row.answers,
+                    &row.data,
+                    &row.form,
+                    &row.catalog_version,
+                    &row.factor_kind,
+                    &row.factor_hash,
+                    &failed_opens_to_db(row.failed_opens),
+                    &row.locked_until.map(|t| t.0),
+                    &row.created_at.0,
+                    &row.saved_at.0,
+                    &row.expires_at.0,
+                ],
+            )
+            .await
+            .map_err(query_err)?;
+        if inserted == 1 {
+            return Ok(Inserted::New(row));
+        }
+        client
+            .query_opt(
+                &format!("{DRAFT_SELECT} WHERE idempotency_key = $1"),
+                &[&row.idempotency_key],
+            )
+            .await
+            .map_err(query_err)?
+            .map(|r| Inserted::Existing(row_to_draft(&r)))
+            .ok_or(StorageError::IdTaken)
+    }
+
+    async fn draft(&self, token: &str) -> Result<Option<DraftRow>, StorageError> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(&format!("{DRAFT_SELECT} WHERE token = $1"), &[&token])
+            .await
+            .map_err(query_err)?;
+        Ok(row.as_ref().map(row_to_draft))
+    }
+
+    async fn update_draft(&self, row: DraftRow) -> Result<bool, StorageError> {
+        let updated = self
+            .client()
+            .await?
+            .execute(
+                "UPDATE drafts SET key_hash = $2, subject_kind = $3, subject_code = $4,
+                     answers = $5::text::json, data = $6::text::json, form = $7::text::json,
+                     catalog_version = $8, factor_kind = $9, factor_hash = $10,
+                     failed_opens = $11, locked_until = $12, saved_at = $13, expires_at = $14
+                 WHERE token = $1",
+                &[
+                    &row.token,
+                    &row.key_hash,
+                    &row.subject_kind,
+                    &row.subject_code,
+                    &row.answers,
+                    &row.data,
+                    &row.form,
+                    &row.catalog_version,
+                    &row.factor_kind,
+                    &row.factor_hash,
+                    &failed_opens_to_db(row.failed_opens),
+                    &row.locked_until.map(|t| t.0),
+                    &row.saved_at.0,
+                    &row.expires_at.0,
+                ],
+            )
+            .await
+            .map_err(query_err)?;
+        Ok(updated == 1)
+    }
+
+    async fn purge_drafts(&self, now: Timestamp) -> Result<u64, StorageError> {
+        self.client()
+            .await?
+            .execute("DELETE FROM drafts WHERE expires_at < $1", &[&now.0])
+            .await
+            .map_err(query_err)
+    }
+
+    async fn draft_count(&self) -> Result<u64, StorageError> {
+        let row = self
+            .client()
+            .await?
+            .query_one("SELECT COUNT(*) FROM drafts", &[])
+            .await
+            .map_err(query_err)?;
+        Ok(row.get::<_, i64>(0) as u64)
+    }
+
+    async fn insert_application(
+        &self,
+        row: ApplicationRow,
+        draft: Option<String>,
+    ) -> Result<Inserted<ApplicationRow>, StorageError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(query_err)?;
+        // No conflict target: a taken number and a known key both end here, told apart below.
+        // A duplicate arriving while the first insert is in flight waits for it on the index.
+        let inserted = tx
+            .execute(
+                "INSERT INTO applications (number, idempotency_key, fingerprint, subject_kind,
+                     subject_code, answers, data, receipt, catalog_version, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6::text::json, $7::text::json, $8::text::json,
+                     $9, $10)
+                 ON CONFLICT DO NOTHING",
+                &[
+                    &row.number,
+                    &row.idempotency_key,
+                    &row.fingerprint,
+                    &row.subject_kind,
+                    &row.subject_code,
+                    &row.answers,
+                    &row.data,
+                    &row.receipt,
+                    &row.catalog_version,
+                    &row.created_at.0,
+                ],
+            )
+            .await
+            .map_err(query_err)?;
+        if inserted == 1 {
+            // The application and the end of its draft commit together. A retry (below) never
+            // deletes anything.
+            if let Some(token) = &draft {
+                tx.execute("DELETE FROM drafts WHERE token = $1", &[token])
+                    .await
+                    .map_err(query_err)?;
+            }
+            tx.commit().await.map_err(query_err)?;
+            return Ok(Inserted::New(row));
+        }
+        // Nothing was written: end the transaction, then find the first write (read committed,
+        // so the row the insert waited for is visible).
+        tx.rollback().await.map_err(query_err)?;
+        client
+            .query_opt(
+                &format!("{APPLICATION_SELECT} WHERE idempotency_key = $1"),
+                &[&row.idempotency_key],
+            )
+            .await
+            .map_err(query_err)?
+            .map(|r| Inserted::Existing(row_to_application(&r)))
+            .ok_or(StorageError::IdTaken)
+    }
+
+    async fn application(&self, number: &str) -> Result<Option<ApplicationRow>, StorageError> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                &format!("{APPLICATION_SELECT} WHERE number = $1"),
+                &[&number],
+            )
+            .await
+            .map_err(query_err)?;
+        Ok(row.as_ref().map(row_to_application))
+    }
+
+    async fn application_count(&self) -> Result<u64, StorageError> {
+        let row = self
+            .client()
+            .await?
+            .query_one("SELECT COUNT(*) FROM applications", &[])
             .await
             .map_err(query_err)?;
         Ok(row.get::<_, i64>(0) as u64)

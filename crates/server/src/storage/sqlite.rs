@@ -9,7 +9,10 @@ use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::oneshot;
 
-use super::{Backend, ChecklistRow, FeedbackRecord, Inserted, Migrations, Storage, StorageError};
+use super::{
+    ApplicationRow, Backend, ChecklistRow, DraftRow, FeedbackRecord, Inserted, Migrations, Storage,
+    StorageError,
+};
 use crate::clock::Timestamp;
 
 const MIGRATIONS: Migrations = &[
@@ -22,6 +25,11 @@ const MIGRATIONS: Migrations = &[
         2,
         "checklists",
         include_str!("../../migrations/sqlite/0002_checklists.sql"),
+    ),
+    (
+        3,
+        "applications",
+        include_str!("../../migrations/sqlite/0003_applications.sql"),
     ),
 ];
 
@@ -259,6 +267,50 @@ fn row_to_checklist(row: &rusqlite::Row<'_>) -> rusqlite::Result<ChecklistRow> {
     })
 }
 
+const DRAFT_COLUMNS: &str = "token, idempotency_key, fingerprint, key_hash, subject_kind, \
+     subject_code, answers, data, form, catalog_version, factor_kind, factor_hash, failed_opens, \
+     locked_until, created_at, saved_at, expires_at";
+
+fn row_to_draft(row: &rusqlite::Row<'_>) -> rusqlite::Result<DraftRow> {
+    Ok(DraftRow {
+        token: row.get(0)?,
+        idempotency_key: row.get(1)?,
+        fingerprint: row.get(2)?,
+        key_hash: row.get(3)?,
+        subject_kind: row.get(4)?,
+        subject_code: row.get(5)?,
+        answers: row.get(6)?,
+        data: row.get(7)?,
+        form: row.get(8)?,
+        catalog_version: row.get(9)?,
+        factor_kind: row.get(10)?,
+        factor_hash: row.get(11)?,
+        failed_opens: row.get(12)?,
+        locked_until: row.get::<_, Option<i64>>(13)?.map(Timestamp),
+        created_at: Timestamp(row.get(14)?),
+        saved_at: Timestamp(row.get(15)?),
+        expires_at: Timestamp(row.get(16)?),
+    })
+}
+
+const APPLICATION_COLUMNS: &str = "number, idempotency_key, fingerprint, subject_kind, \
+     subject_code, answers, data, receipt, catalog_version, created_at";
+
+fn row_to_application(row: &rusqlite::Row<'_>) -> rusqlite::Result<ApplicationRow> {
+    Ok(ApplicationRow {
+        number: row.get(0)?,
+        idempotency_key: row.get(1)?,
+        fingerprint: row.get(2)?,
+        subject_kind: row.get(3)?,
+        subject_code: row.get(4)?,
+        answers: row.get(5)?,
+        data: row.get(6)?,
+        receipt: row.get(7)?,
+        catalog_version: row.get(8)?,
+        created_at: Timestamp(row.get(9)?),
+    })
+}
+
 #[async_trait]
 impl Storage for Sqlite {
     fn backend(&self) -> Backend {
@@ -429,6 +481,195 @@ impl Storage for Sqlite {
     async fn checklist_count(&self) -> Result<u64, StorageError> {
         self.read(|conn| {
             conn.query_row("SELECT COUNT(*) FROM checklists", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n as u64)
+            .map_err(query_err)
+        })
+        .await
+    }
+
+    async fn insert_draft(&self, row: DraftRow) -> Result<Inserted<DraftRow>, StorageError> {
+        self.write(move |conn| {
+            // No conflict target: a taken token and a known key both end here, told apart below.
+            let inserted = conn
+                .execute(
+                    &format!(
+                        "INSERT INTO drafts ({DRAFT_COLUMNS})
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+                             ?15, ?16, ?17)
+                         ON CONFLICT DO NOTHING"
+                    ),
+                    params![
+                        row.token,
+                        row.idempotency_key,
+                        row.fingerprint,
+                        row.key_hash,
+                        row.subject_kind,
+                        row.subject_code,
+                        row.answers,
+                        row.data,
+                        row.form,
+                        row.catalog_version,
+                        row.factor_kind,
+                        row.factor_hash,
+                        row.failed_opens,
+                        row.locked_until.map(|t| t.0),
+                        row.created_at.0,
+                        row.saved_at.0,
+                        row.expires_at.0
+                    ],
+                )
+                .map_err(query_err)?;
+            if inserted == 1 {
+                return Ok(Inserted::New(row));
+            }
+            conn.query_row(
+                &format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE idempotency_key = ?1"),
+                [&row.idempotency_key],
+                row_to_draft,
+            )
+            .optional()
+            .map_err(query_err)?
+            .map(Inserted::Existing)
+            .ok_or(StorageError::IdTaken)
+        })
+        .await
+    }
+
+    async fn draft(&self, token: &str) -> Result<Option<DraftRow>, StorageError> {
+        let token = token.to_owned();
+        self.read(move |conn| {
+            conn.query_row(
+                &format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE token = ?1"),
+                [&token],
+                row_to_draft,
+            )
+            .optional()
+            .map_err(query_err)
+        })
+        .await
+    }
+
+    async fn update_draft(&self, row: DraftRow) -> Result<bool, StorageError> {
+        self.write(move |conn| {
+            let updated = conn
+                .execute(
+                    "UPDATE drafts SET key_hash = ?2, subject_kind = ?3, subject_code = ?4,
+                         answers = ?5, data = ?6, form = ?7, catalog_version = ?8,
+                         factor_kind = ?9, factor_hash = ?10, failed_opens = ?11,
+                         locked_until = ?12, saved_at = ?13, expires_at = ?14
+                     WHERE token = ?1",
+                    params![
+                        row.token,
+                        row.key_hash,
+                        row.subject_kind,
+                        row.subject_code,
+                        row.answers,
+                        row.data,
+                        row.form,
+                        row.catalog_version,
+                        row.factor_kind,
+                        row.factor_hash,
+                        row.failed_opens,
+                        row.locked_until.map(|t| t.0),
+                        row.saved_at.0,
+                        row.expires_at.0
+                    ],
+                )
+                .map_err(query_err)?;
+            Ok(updated == 1)
+        })
+        .await
+    }
+
+    async fn purge_drafts(&self, now: Timestamp) -> Result<u64, StorageError> {
+        self.write(move |conn| {
+            conn.execute("DELETE FROM drafts WHERE expires_at < ?1", [now.0])
+                .map(|n| n as u64)
+                .map_err(query_err)
+        })
+        .await
+    }
+
+    async fn draft_count(&self) -> Result<u64, StorageError> {
+        self.read(|conn| {
+            conn.query_row("SELECT COUNT(*) FROM drafts", [], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
+                .map_err(query_err)
+        })
+        .await
+    }
+
+    async fn insert_application(
+        &self,
+        row: ApplicationRow,
+        draft: Option<String>,
+    ) -> Result<Inserted<ApplicationRow>, StorageError> {
+        self.write(move |conn| {
+            // No conflict target: a taken number and a known key both end here, told apart
+            // below.
+            let inserted = conn
+                .execute(
+                    &format!(
+                        "INSERT INTO applications ({APPLICATION_COLUMNS})
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING"
+                    ),
+                    params![
+                        row.number,
+                        row.idempotency_key,
+                        row.fingerprint,
+                        row.subject_kind,
+                        row.subject_code,
+                        row.answers,
+                        row.data,
+                        row.receipt,
+                        row.catalog_version,
+                        row.created_at.0
+                    ],
+                )
+                .map_err(query_err)?;
+            if inserted == 1 {
+                // Same closure, same transaction: the application and the end of its draft
+                // commit together. A retry (below) never deletes anything.
+                if let Some(token) = &draft {
+                    conn.execute("DELETE FROM drafts WHERE token = ?1", [token])
+                        .map_err(query_err)?;
+                }
+                return Ok(Inserted::New(row));
+            }
+            conn.query_row(
+                &format!(
+                    "SELECT {APPLICATION_COLUMNS} FROM applications WHERE idempotency_key = ?1"
+                ),
+                [&row.idempotency_key],
+                row_to_application,
+            )
+            .optional()
+            .map_err(query_err)?
+            .map(Inserted::Existing)
+            .ok_or(StorageError::IdTaken)
+        })
+        .await
+    }
+
+    async fn application(&self, number: &str) -> Result<Option<ApplicationRow>, StorageError> {
+        let number = number.to_owned();
+        self.read(move |conn| {
+            conn.query_row(
+                &format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE number = ?1"),
+                [&number],
+                row_to_application,
+            )
+            .optional()
+            .map_err(query_err)
+        })
+        .await
+    }
+
+    async fn application_count(&self) -> Result<u64, StorageError> {
+        self.read(|conn| {
+            conn.query_row("SELECT COUNT(*) FROM applications", [], |r| {
                 r.get::<_, i64>(0)
             })
             .map(|n| n as u64)

@@ -1,0 +1,245 @@
+//! Submitted applications (申请): validated again with the domain's rules, stored once per
+//! Idempotency-Key (through the storage's group commit), answered with a receipt that carries
+//! the application number, what happens next and by when. The receipt holds no personal data,
+//! so its link and QR code can be shared and printed.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use onetrip_api::application::{ApplicationRequest, Receipt, ReceiptMatter};
+use onetrip_api::{ErrorCode, ErrorEnvelope, FieldError};
+use onetrip_domain::application::{finish_days, validate};
+use onetrip_domain::calendar::Promise;
+use onetrip_domain::catalog::Delivery;
+use onetrip_domain::catalog::checklist::checklist;
+use onetrip_domain::ident::CompanyName;
+
+use crate::AppState;
+use crate::error::{ApiError, ApiJson, ApiPath};
+use crate::routes::drafts::{form_of, owned, require_consent, subject_parts};
+use crate::routes::{idempotency, ids};
+use crate::storage::{ApplicationRow, Inserted, StorageError};
+
+/// Characters of an application number: 50 random bits.
+pub const NUMBER_LEN: usize = 10;
+
+fn not_found() -> ApiError {
+    ApiError::new(ErrorCode::NotFound).with_message("没有找到这份申请，请检查申请编号。")
+}
+
+fn to_json(value: &impl serde::Serialize) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(|_| ApiError::new(ErrorCode::Internal))
+}
+
+/// The receipt of an application accepted now: each matter's promised date counted in working
+/// days from today (China time) along the bundle's order, the last of them for the whole.
+fn receipt(
+    state: &AppState,
+    number: &str,
+    request: &ApplicationRequest,
+) -> Result<Receipt, ApiError> {
+    let catalog = &state.catalog.catalog;
+    let list = checklist(catalog, &request.subject, &request.answers)
+        .map_err(|_| ApiError::new(ErrorCode::Internal))?;
+    let now = state.clock.now();
+    let today = now.china_date();
+    let calendar = &state.catalog.calendar;
+    let matters: Vec<ReceiptMatter> = list
+        .matters
+        .iter()
+        .zip(finish_days(&list.matters))
+        .map(|(m, days)| {
+            let dept = list.departments.iter().find(|d| d.code == m.department);
+            ReceiptMatter {
+                code: m.code.clone(),
+                name: m.name.clone(),
+                name_en: m.name_en.clone(),
+                department_name: dept.map_or_else(|| m.department.clone(), |d| d.name.clone()),
+                department_name_en: dept
+                    .map_or_else(|| m.department.clone(), |d| d.name_en.clone()),
+                result: m.result.clone(),
+                promised: calendar.add_working_days(today, days),
+            }
+        })
+        .collect();
+    let promised = matters
+        .iter()
+        .map(|m| m.promised.clone())
+        .max_by_key(|p| p.date)
+        .map(|last| Promise {
+            provisional: matters.iter().any(|m| m.promised.provisional),
+            ..last
+        })
+        .unwrap_or_else(|| calendar.add_working_days(today, 0));
+    Ok(Receipt {
+        number: number.to_owned(),
+        url: state.config.public_base_url().link(&format!("/r/{number}")),
+        qr_url: format!("/api/v1/applications/{number}/qr.png"),
+        submitted_at: now.to_china_rfc3339(),
+        name: list.name,
+        name_en: list.name_en,
+        promised,
+        matters,
+        delivery: request.data.delivery.unwrap_or(Delivery::Pickup),
+        savings: list.savings,
+        name_review: request
+            .data
+            .get("company.name")
+            .and_then(|n| CompanyName::parse(n).ok())
+            .is_some_and(|n| n.needs_review()),
+    })
+}
+
+/// Submit an application. Everything is checked again with the same rules the app used; a
+/// retry with the same `Idempotency-Key` and body (a double tap, a timeout, a replay) returns
+/// the first receipt and never stores a second application.
+#[utoipa::path(post, path = "/applications", tag = "applications",
+    request_body = ApplicationRequest,
+    params(
+        ("Idempotency-Key" = String, Header, description = "按下“提交”时新生成的 UUID，重试时不变"),
+        ("X-Draft-Key" = Option<String>, Header, description = "草稿钥匙：提交成功后删除 `draft` 指定的草稿"),
+    ),
+    responses(
+        (status = 201, description = "已受理：回执", body = Receipt,
+         headers(("Location" = String, description = "这份申请的地址"))),
+        (status = 200, description = "重试：第一次提交的回执", body = Receipt),
+        (status = 400, description = "缺少或格式错误的 Idempotency-Key，或 JSON 无法解析", body = ErrorEnvelope),
+        (status = 403, description = "跨站请求", body = ErrorEnvelope),
+        (status = 413, description = "内容太大", body = ErrorEnvelope),
+        (status = 415, description = "不是 JSON", body = ErrorEnvelope),
+        (status = 422, description = "填写有误：每个问题一个代码（与页面上的校验相同），或未同意个人信息处理，或同一个 Idempotency-Key 提交了不同内容", body = ErrorEnvelope),
+        (status = 429, description = "提交太频繁", body = ErrorEnvelope),
+        (status = 503, description = "暂时无法保存", body = ErrorEnvelope),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<ApplicationRequest>,
+) -> Result<Response, ApiError> {
+    let key = idempotency::key(&headers)?;
+    require_consent(request.consent)?;
+    let form = form_of(&state, &request.subject, &request.answers)?;
+    let today = state.clock.now().china_date();
+    let problems = validate(&form, &request.data, today);
+    if !problems.is_empty() {
+        return Err(ApiError::validation(
+            problems
+                .into_iter()
+                .map(|p| FieldError {
+                    field: p.field,
+                    code: p.code,
+                })
+                .collect(),
+        )
+        .with_message("有几处需要修改，请按提示修改后再提交。"));
+    }
+    // The draft is deleted with the write only when the request holds its key.
+    let draft = match &request.draft {
+        Some(token) => owned(&state, token, &headers).await.ok().map(|d| d.token),
+        None => None,
+    };
+    let fingerprint =
+        idempotency::fingerprint(&(&request.subject, &request.answers, &request.data));
+    let (kind, code) = subject_parts(&request.subject);
+    let mut number = ids::random(NUMBER_LEN)?;
+    let mut row = ApplicationRow {
+        number: number.clone(),
+        idempotency_key: key,
+        fingerprint: fingerprint.clone(),
+        subject_kind: kind.to_owned(),
+        subject_code: code.to_owned(),
+        answers: to_json(&request.answers)?,
+        data: to_json(&request.data)?,
+        receipt: to_json(&receipt(&state, &number, &request)?)?,
+        catalog_version: state.catalog.version.clone(),
+        created_at: state.clock.now(),
+    };
+    let mut attempts = 0;
+    let inserted = loop {
+        match state
+            .storage
+            .insert_application(row.clone(), draft.clone())
+            .await
+        {
+            Err(StorageError::IdTaken) if attempts < 3 => {
+                attempts += 1;
+                number = ids::random(NUMBER_LEN)?;
+                row.number.clone_from(&number);
+                row.receipt = to_json(&receipt(&state, &number, &request)?)?;
+            }
+            other => break other?,
+        }
+    };
+    let (status, stored) = match inserted {
+        Inserted::New(r) => {
+            tracing::info!(number = %r.number, subject = %r.subject_code, "application stored");
+            (StatusCode::CREATED, r)
+        }
+        Inserted::Existing(r) if r.fingerprint == fingerprint => (StatusCode::OK, r),
+        Inserted::Existing(_) => return Err(idempotency::reused()),
+    };
+    let receipt: Receipt = read_receipt(&stored)?;
+    let mut response = (status, Json(&receipt)).into_response();
+    if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/applications/{}", stored.number))
+    {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+fn read_receipt(row: &ApplicationRow) -> Result<Receipt, ApiError> {
+    serde_json::from_str(&row.receipt).map_err(|_| {
+        tracing::error!(number = %row.number, "stored receipt unreadable");
+        ApiError::new(ErrorCode::Internal)
+    })
+}
+
+/// A receipt by application number (as typed or scanned), or the 404.
+pub async fn find(state: &AppState, number: &str) -> Result<Receipt, ApiError> {
+    let number = ids::parse(number, NUMBER_LEN).ok_or_else(not_found)?;
+    let row = state
+        .storage
+        .application(&number)
+        .await?
+        .ok_or_else(not_found)?;
+    read_receipt(&row)
+}
+
+/// The receipt of a submitted application.
+#[utoipa::path(get, path = "/applications/{number}", tag = "applications",
+    params(("number" = String, Path, description = "申请编号，10 个字符")),
+    responses(
+        (status = 200, description = "回执", body = Receipt),
+        (status = 404, description = "没有这份申请", body = ErrorEnvelope),
+    ))]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiPath(number): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let receipt = find(&state, &number).await?;
+    Ok((
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))],
+        Json(receipt),
+    )
+        .into_response())
+}
+
+/// The QR code of a receipt's link: long-press to save it inside WeChat, scan it to reopen
+/// the receipt.
+#[utoipa::path(get, path = "/applications/{number}/qr.png", tag = "applications",
+    params(("number" = String, Path, description = "申请编号")),
+    responses(
+        (status = 200, description = "二维码（PNG），内容是回执的链接", body = crate::routes::checklists::PngImage, content_type = "image/png"),
+        (status = 404, description = "没有这份申请", body = ErrorEnvelope),
+    ))]
+pub async fn qr(
+    State(state): State<AppState>,
+    ApiPath(number): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let receipt = find(&state, &number).await?;
+    crate::routes::checklists::png_response(&receipt.url, "public, max-age=31536000, immutable")
+}

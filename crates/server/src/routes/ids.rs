@@ -1,0 +1,48 @@
+//! Random public identifiers: checklist ids, application numbers, draft tokens and keys. All
+//! are Crockford's base32 (digits and capitals without I, L, O and U), so one read aloud or
+//! typed from paper cannot be mistaken, and none is sequential.
+
+use onetrip_api::ErrorCode;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+
+pub const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// `len` characters, five random bits each, from the operating system's CSPRNG (each byte's
+/// low five bits are uniform).
+pub fn random(len: usize) -> Result<String, ApiError> {
+    let mut bytes = vec![0u8; len];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        tracing::error!(error = %e, "no randomness for an identifier");
+        ApiError::new(ErrorCode::Internal)
+    })?;
+    Ok(bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(b & 31)]))
+        .collect())
+}
+
+/// An identifier as typed or scanned: case-insensitive, with Crockford's look-alikes (I and L
+/// for 1, O for 0) read as what they look like. `None` when it cannot be one of `len`.
+pub fn parse(text: &str, len: usize) -> Option<String> {
+    let id: String = text
+        .chars()
+        .map(|c| match c.to_ascii_uppercase() {
+            'I' | 'L' => '1',
+            'O' => '0',
+            c => c,
+        })
+        .collect();
+    (id.len() == len && id.bytes().all(|b| ALPHABET.contains(&b))).then_some(id)
+}
+
+/// SHA-256 (hex) of secrets that are compared but never stored.
+pub fn digest(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,495 @@
+//! 一表登记 end to end through the HTTP API, on the real catalogue and a real SQLite file:
+//! drafts (save, reload with the key, resume on another device with the second factor),
+//! submission (re-validated with the domain's rules, one application per Idempotency-Key even
+//! under 50 concurrent retries), hostile bodies, and the receipt's promised date across
+//! Spring Festival and National Day.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::Request;
+use common::{TestApp, assert_envelope, body_json, spawn};
+use onetrip_server::clock::Timestamp;
+use serde_json::{Value, json};
+
+const ADULT: &str = "330106198001010021";
+const ADULT_2: &str = "330106198506150038";
+
+/// 企业开办 for a limited company with staff and a bank account; the shareholder is the legal
+/// representative and also the tax officer.
+fn startup() -> Value {
+    json!({
+        "subject": {"kind": "bundle", "code": "company-startup"},
+        "answers": {
+            "has_employees": "yes", "open_bank_account": "yes", "company_type": "limited",
+            "rep_is_shareholder": "yes", "premises": "rented", "tax_officer": "legal_rep"
+        }
+    })
+}
+
+fn consent() -> Value {
+    json!({"privacy": true, "sensitive": true})
+}
+
+/// A complete, valid application for `startup()`: two shareholders, 60/40.
+fn data() -> Value {
+    json!({
+        "values": {
+            "company.name": "杭州市云帆信息科技有限公司",
+            "company.type": "limited",
+            "company.address": "杭州市上城区解放路 1 号 301 室",
+            "company.registered_capital": "1000000",
+            "company.business_scope": "软件开发；信息技术咨询服务",
+            "company.employee_count": "5",
+            "legal_rep.name": "张三",
+            "legal_rep.mobile": "13812345678",
+            "applicant.name": "张三",
+            "applicant.mobile": "13812345678",
+            "seal.engraver": "杭州市上城区诚信刻章店",
+            "invoice.type": "digital",
+            "bank.name": "icbc",
+            "bank.branch": "解放路支行",
+            "payroll.start_date": "2026-12-01",
+            "housing_fund.rate": "12",
+            "mailing.address": "杭州市上城区解放路 1 号 301 室"
+        },
+        "groups": {"shareholders": [
+            {"name": "张三", "id_type": "resident_id", "id_number": ADULT, "share_percent": "60",
+             "capital_fen": "600000", "paid_by": "2030-06-30", "is_legal_rep": "yes"},
+            {"name": "李四", "id_type": "resident_id", "id_number": ADULT_2, "share_percent": "40",
+             "capital_fen": "400000", "paid_by": "2030-06-30", "is_legal_rep": "no"}
+        ]},
+        "delivery": "ems",
+        "declarations": ["amr", "police", "tax", "bank", "hrss", "housing-fund"]
+    })
+}
+
+fn application(data: Value) -> String {
+    let mut body = startup();
+    body["data"] = data;
+    body["consent"] = consent();
+    body.to_string()
+}
+
+fn key() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+async fn send_with(
+    app: &TestApp,
+    method: &str,
+    uri: &str,
+    draft_key: Option<&str>,
+    body: Option<String>,
+) -> axum::http::Response<Body> {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("sec-fetch-site", "same-origin");
+    if body.is_some() {
+        req = req.header("content-type", "application/json");
+    }
+    if let Some(k) = draft_key {
+        req = req.header("x-draft-key", k);
+    }
+    app.send(req.body(body.map_or_else(Body::empty, Body::from)).unwrap())
+        .await
+}
+
+async fn count(app: &TestApp) -> u64 {
+    app.state.storage.application_count().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_draft_is_saved_reopened_elsewhere_with_the_second_factor_and_submitted() {
+    let app = spawn().await;
+    let mut start = startup();
+    start["consent"] = consent();
+    let create_key = key();
+    let res = app
+        .post_json("/api/v1/drafts", Some(&create_key), &start.to_string())
+        .await;
+    assert_eq!(res.status(), 201);
+    let session = body_json(res).await;
+    let draft_key = session["key"].as_str().unwrap().to_owned();
+    let token = session["draft"]["token"].as_str().unwrap().to_owned();
+    assert_eq!(token.len(), 22);
+    assert_eq!(session["draft"]["factor"], "none");
+    assert_eq!(session["draft"]["expires_on"], "2026-12-23");
+    let sections: Vec<&str> = session["draft"]["form"]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            "company",
+            "shareholders",
+            "legal_rep",
+            "seal",
+            "invoice",
+            "bank",
+            "payroll",
+            "housing_fund",
+            "applicant",
+            "mailing"
+        ]
+    );
+    assert_eq!(
+        session["draft"]["form"]["declarations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        6
+    );
+    // A retry of the creation gets the same draft and key.
+    let again = body_json(
+        app.post_json("/api/v1/drafts", Some(&create_key), &start.to_string())
+            .await,
+    )
+    .await;
+    assert_eq!(again["draft"]["token"], token.as_str());
+    assert_eq!(again["key"], draft_key.as_str());
+
+    // Without consent nothing starts.
+    let mut no_consent = startup();
+    no_consent["consent"] = json!({"privacy": true, "sensitive": false});
+    let res = app
+        .post_json("/api/v1/drafts", Some(&key()), &no_consent.to_string())
+        .await;
+    let err = assert_envelope(res, 422, "validation").await;
+    assert_eq!(err["error"]["fields"][0]["code"], "consent.required");
+
+    // Save a step; read it back with the key, not without.
+    let uri = format!("/api/v1/drafts/{token}");
+    let save = json!({"data": {"values": {"company.name": "杭州市云帆信息科技有限公司"}}});
+    let res = send_with(&app, "PUT", &uri, Some(&draft_key), Some(save.to_string())).await;
+    assert_eq!(res.status(), 200);
+    let res = send_with(&app, "GET", &uri, None, None).await;
+    assert_envelope(res, 403, "forbidden").await;
+    let res = send_with(&app, "GET", &uri, Some("wrong"), None).await;
+    assert_envelope(res, 403, "forbidden").await;
+    let back = body_json(send_with(&app, "GET", &uri, Some(&draft_key), None).await).await;
+    assert_eq!(
+        back["data"]["values"]["company.name"],
+        "杭州市云帆信息科技有限公司"
+    );
+
+    // No second factor yet: the resume link cannot open it; a PIN sets one.
+    let open = format!("/api/v1/drafts/{token}/open");
+    let res = app.post_json(&open, None, r#"{"factor":"123456"}"#).await;
+    let err = assert_envelope(res, 422, "validation").await;
+    assert_eq!(err["error"]["fields"][0]["code"], "draft.no_factor");
+    let res = send_with(
+        &app,
+        "PUT",
+        &uri,
+        Some(&draft_key),
+        Some(json!({"data": {}, "pin": "12a"}).to_string()),
+    )
+    .await;
+    let err = assert_envelope(res, 422, "validation").await;
+    assert_eq!(err["error"]["fields"][0]["code"], "pin.format");
+    let saved = body_json(
+        send_with(
+            &app,
+            "PUT",
+            &uri,
+            Some(&draft_key),
+            Some(json!({"data": save["data"], "pin": "246810"}).to_string()),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(saved["factor"], "pin");
+    // Once an ID number is in the draft, its last six characters open it instead.
+    let mut full = data();
+    full["values"]["company.name"] = json!("杭州市云帆信息科技有限公司");
+    let saved = body_json(
+        send_with(
+            &app,
+            "PUT",
+            &uri,
+            Some(&draft_key),
+            Some(json!({"data": full}).to_string()),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(saved["factor"], "id_tail");
+    assert_eq!(saved["factor_field"], "证件号码");
+
+    // Another device: wrong factor, then right; the first device's key stops working.
+    let res = app.post_json(&open, None, r#"{"factor":"246810"}"#).await;
+    let err = assert_envelope(res, 422, "validation").await;
+    assert_eq!(err["error"]["fields"][0]["code"], "draft.factor_wrong");
+    let res = app.post_json(&open, None, r#"{"factor":"010021"}"#).await;
+    assert_eq!(res.status(), 200);
+    let second = body_json(res).await;
+    let second_key = second["key"].as_str().unwrap().to_owned();
+    assert_eq!(
+        second["draft"]["data"]["groups"]["shareholders"][1]["name"],
+        "李四"
+    );
+    let res = send_with(&app, "GET", &uri, Some(&draft_key), None).await;
+    assert_envelope(res, 403, "forbidden").await;
+
+    // Submit from the second device: one application, the draft deleted with it.
+    let mut body: Value = serde_json::from_str(&application(data())).unwrap();
+    body["draft"] = json!(token);
+    let submit_key = key();
+    let res = send_with_key(&app, &submit_key, Some(&second_key), body.to_string()).await;
+    assert_eq!(res.status(), 201);
+    let receipt = body_json(res).await;
+    let number = receipt["number"].as_str().unwrap().to_owned();
+    assert_eq!(number.len(), 10);
+    assert_eq!(receipt["delivery"], "ems");
+    assert_eq!(receipt["matters"].as_array().unwrap().len(), 6);
+    assert!(
+        receipt["savings"]["fields_merged"].as_u64().unwrap()
+            < receipt["savings"]["fields_separate"].as_u64().unwrap()
+    );
+    let res = send_with(&app, "GET", &uri, Some(&second_key), None).await;
+    assert_envelope(res, 404, "not_found").await;
+    // The retry (a double tap) gets the same receipt; the same key with other data is refused.
+    let res = send_with_key(&app, &submit_key, Some(&second_key), body.to_string()).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(body_json(res).await["number"], number.as_str());
+    let mut other = data();
+    other["values"]["company.employee_count"] = json!("6");
+    let res = send_with_key(&app, &submit_key, None, application(other)).await;
+    let err = assert_envelope(res, 422, "validation").await;
+    assert_eq!(err["error"]["fields"][0]["code"], "idempotency_key.reused");
+    assert_eq!(count(&app).await, 1);
+
+    // The receipt reads back by number, as a page and as a QR code; no personal data in it.
+    let got = body_json(
+        app.get(&format!("/api/v1/applications/{}", number.to_lowercase()))
+            .await,
+    )
+    .await;
+    assert_eq!(got["number"], number.as_str());
+    let page = body_json(
+        app.get(&format!("/api/v1/views/applications/{number}"))
+            .await,
+    )
+    .await;
+    let html = page["html"].as_str().unwrap();
+    assert!(html.contains("申请编号"), "{html}");
+    for secret in [ADULT, "13812345678", "张三", "解放路"] {
+        assert!(
+            !html.contains(secret) && !got.to_string().contains(secret),
+            "{secret} leaked"
+        );
+    }
+    let qr = app
+        .get(&format!("/api/v1/applications/{number}/qr.png"))
+        .await;
+    assert_eq!(qr.status(), 200);
+    assert_eq!(qr.headers()["content-type"], "image/png");
+}
+
+async fn send_with_key(
+    app: &TestApp,
+    idem: &str,
+    draft_key: Option<&str>,
+    body: String,
+) -> axum::http::Response<Body> {
+    let mut req = Request::post("/api/v1/applications")
+        .header("content-type", "application/json")
+        .header("sec-fetch-site", "same-origin")
+        .header("idempotency-key", idem);
+    if let Some(k) = draft_key {
+        req = req.header("x-draft-key", k);
+    }
+    app.send(req.body(Body::from(body)).unwrap()).await
+}
+
+#[tokio::test]
+async fn the_server_answers_every_rule_with_the_domains_codes_and_stores_nothing() {
+    let app = spawn().await;
+    let mut bad = data();
+    bad["values"]["company.name"] = json!("云帆科技");
+    bad["groups"]["shareholders"][1]["share_percent"] = json!("30");
+    bad["groups"]["shareholders"][1]["paid_by"] = json!("2035-01-01");
+    bad["values"]
+        .as_object_mut()
+        .unwrap()
+        .remove("mailing.address");
+    bad["declarations"] = json!(["amr"]);
+    let res = send_with_key(&app, &key(), None, application(bad)).await;
+    let err = assert_envelope(res, 422, "validation").await;
+    let fields: Vec<(String, String)> = err["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["field"].as_str().unwrap().to_owned(),
+                f["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    for expected in [
+        ("company.name", "company_name.form"),
+        ("shareholders", "shareholders.share_sum"),
+        ("shareholders[1].paid_by", "paid_by.beyond_5_years"),
+        ("mailing.address", "field.required"),
+        ("declarations.tax", "declaration.required"),
+    ] {
+        assert!(
+            fields.contains(&(expected.0.to_owned(), expected.1.to_owned())),
+            "{expected:?} missing from {fields:?}"
+        );
+    }
+    assert_eq!(count(&app).await, 0);
+}
+
+#[tokio::test]
+async fn fifty_concurrent_submissions_with_one_key_store_one_application() {
+    let app = spawn().await;
+    let idem = key();
+    let body = application(data());
+    let mut tasks = Vec::new();
+    for _ in 0..50 {
+        let (router, idem, body) = (app.router.clone(), idem.clone(), body.clone());
+        tasks.push(tokio::spawn(async move {
+            use tower::ServiceExt;
+            let req = Request::post("/api/v1/applications")
+                .header("content-type", "application/json")
+                .header("sec-fetch-site", "same-origin")
+                .header("idempotency-key", idem)
+                .body(Body::from(body))
+                .unwrap();
+            let res = router.oneshot(req).await.unwrap();
+            let status = res.status().as_u16();
+            (
+                status,
+                body_json(res).await["number"].as_str().map(str::to_owned),
+            )
+        }));
+    }
+    let mut numbers = std::collections::BTreeSet::new();
+    let mut created = 0;
+    for t in tasks {
+        let (status, number) = t.await.unwrap();
+        assert!(status == 201 || status == 200, "{status}");
+        created += usize::from(status == 201);
+        numbers.insert(number.unwrap());
+    }
+    assert_eq!(created, 1);
+    assert_eq!(numbers.len(), 1);
+    assert_eq!(count(&app).await, 1);
+}
+
+#[tokio::test]
+async fn hostile_bodies_get_4xx_and_store_nothing() {
+    let app = spawn().await;
+    let huge_rows: Vec<Value> = (0..100_000).map(|_| json!({"name": "张三"})).collect();
+    let mut many = data();
+    many["groups"]["shareholders"] = json!(huge_rows);
+    let mut long = data();
+    long["values"]["company.business_scope"] = json!("软".repeat(10 * 1024 * 1024 / 3));
+    let mut wrong_type = data();
+    wrong_type["values"]["company.employee_count"] = json!(5);
+    let mut unknown = data();
+    unknown["nickname"] = json!("x");
+    let mut unknown_field = data();
+    unknown_field["values"]["company.secret"] = json!("x");
+    let cases: Vec<(String, u16)> = vec![
+        (application(many), 413),
+        (application(long), 413),
+        (application(wrong_type), 422),
+        (application(unknown), 422),
+        (application(unknown_field), 422),
+        ("[]".into(), 422),
+        ("{".into(), 400),
+        ("null".into(), 422),
+        (
+            json!({"subject": {"kind": "bundle", "code": "company-startup"}}).to_string(),
+            422,
+        ),
+        (application(json!({"values": {"company.name": ["a"]}})), 422),
+    ];
+    for (i, (body, status)) in cases.into_iter().enumerate() {
+        let res = send_with_key(&app, &key(), None, body).await;
+        assert_eq!(res.status().as_u16(), status, "case {i}");
+        let json = body_json(res).await;
+        assert!(json["error"]["code"].is_string(), "case {i}: {json}");
+    }
+    // Without an Idempotency-Key nothing is written either.
+    let res = app
+        .post_json("/api/v1/applications", None, &application(data()))
+        .await;
+    assert_envelope(res, 400, "bad_request").await;
+    assert_eq!(count(&app).await, 0);
+}
+
+/// Registration takes 1 working day and the bank account 3 more after it.
+async fn promised_when_submitted_at(ms: i64) -> (String, String) {
+    let app = spawn().await;
+    app.clock.set(Timestamp(ms));
+    let res = send_with_key(&app, &key(), None, application(data())).await;
+    assert_eq!(res.status(), 201);
+    let receipt = body_json(res).await;
+    assert_eq!(receipt["promised"]["provisional"], false);
+    let registration = receipt["matters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["code"] == "company-registration")
+        .unwrap()["promised"]["date"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (
+        registration,
+        receipt["promised"]["date"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_promised_date_skips_spring_festival_and_counts_its_working_saturday() {
+    // Friday 2026-02-13, 10:00 China time. Saturday the 14th is an adjusted working day; 15–23
+    // February is the holiday.
+    let (registration, last) = promised_when_submitted_at(1_770_948_000_000).await;
+    assert_eq!(registration, "2026-02-14");
+    assert_eq!(last, "2026-02-26");
+}
+
+#[tokio::test]
+async fn the_promised_date_skips_national_day() {
+    // Tuesday 2025-09-30; 1–8 October is the holiday, Saturday the 11th a working day.
+    let (registration, last) = promised_when_submitted_at(1_759_197_600_000).await;
+    assert_eq!(registration, "2025-10-09");
+    assert_eq!(last, "2025-10-13");
+}
+
+#[tokio::test]
+async fn expired_drafts_are_purged_and_cannot_be_opened() {
+    let app = spawn().await;
+    let mut start = startup();
+    start["consent"] = consent();
+    let session = body_json(
+        app.post_json("/api/v1/drafts", Some(&key()), &start.to_string())
+            .await,
+    )
+    .await;
+    let token = session["draft"]["token"].as_str().unwrap().to_owned();
+    let draft_key = session["key"].as_str().unwrap().to_owned();
+    let uri = format!("/api/v1/drafts/{token}");
+    app.clock
+        .set(Timestamp(common::NOW.0 + 31 * 24 * 3600 * 1000));
+    let res = send_with(&app, "GET", &uri, Some(&draft_key), None).await;
+    assert_envelope(res, 404, "not_found").await;
+    let purged = app
+        .state
+        .storage
+        .purge_drafts(app.state.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(purged, 1);
+    assert_eq!(app.state.storage.draft_count().await.unwrap(), 0);
+}

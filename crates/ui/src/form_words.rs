@@ -1,0 +1,300 @@
+//! The words of the application flow (一表登记), used only by its own app, so they never reach
+//! the guidance app's wasm. Error codes of the form come here too, with their words.
+
+use crate::messages::{Locale, error_text};
+
+/// Keys of the application flow's fixed texts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum F {
+    StepOf,
+    AllSteps,
+    Continue,
+    SaveLater,
+    Optional,
+    WhoNeeds,
+    Prefilled,
+    Dropped,
+    AddRow,
+    RemoveRow,
+    Row,
+    Yes,
+    No,
+    Yuan,
+    DeliveryLegend,
+    DeliveryEms,
+    DeliveryPickup,
+    DeclarationsTitle,
+    DeclarationsHelp,
+    DeclarationAccept,
+    ReviewTitle,
+    ReviewHelp,
+    Change,
+    Submit,
+    Submitting,
+    Saving,
+    Offline,
+    Saved,
+    SavingsLine,
+    PrivacyTitle,
+    PrivacyText1,
+    PrivacyText2,
+    PrivacyText3,
+    ConsentPrivacy,
+    ConsentSensitive,
+    ConsentStart,
+    ConsentDecline,
+    DeclinedTitle,
+    DeclinedText,
+    BackToChecklist,
+    NoDraft,
+    SaveTitle,
+    SaveLinkHelp,
+    SaveExpires,
+    SaveFactorId,
+    SaveFactorPin,
+    PinLabel,
+    PinHelp,
+    PinSave,
+    BackToForm,
+    ResumeTitle,
+    ResumeLabel,
+    ResumeHelp,
+    ResumeOpen,
+    DraftQrAlt,
+    Starting,
+}
+
+/// The text of a key; `{n}`-style placeholders are filled by the caller.
+pub fn ftext(locale: Locale, key: F) -> &'static str {
+    use F::*;
+    let (zh, en) = match key {
+        StepOf => ("第 {n} 步，共 {total} 步", "Step {n} of {total}"),
+        AllSteps => ("全部步骤", "All steps"),
+        Continue => ("继续", "Continue"),
+        SaveLater => ("保存并稍后继续", "Save and continue later"),
+        Optional => ("（选填）", " (optional)"),
+        WhoNeeds => ("哪些部门需要这项信息", "Which departments need this"),
+        Prefilled => (
+            "已根据您前面填写的信息预先填好，请核对，需要时可以修改。",
+            "Filled in from what you gave earlier: check it and change it if needed.",
+        ),
+        Dropped => (
+            "办事指南已更新，以下信息不再需要，已删除：",
+            "The guide has changed; these answers are no longer needed and were removed: ",
+        ),
+        AddRow => ("再添加一位", "Add another"),
+        RemoveRow => ("删除这一位", "Remove"),
+        Row => ("第 {n} 位", "Person {n}"),
+        Yes => ("是", "Yes"),
+        No => ("否", "No"),
+        Yuan => ("元", "yuan"),
+        DeliveryLegend => (
+            "办好后，证照怎么给您？",
+            "How should the results reach you?",
+        ),
+        DeliveryEms => ("免费邮寄（EMS）", "Post it free (EMS)"),
+        DeliveryPickup => ("到窗口领取", "Collect at the counter"),
+        DeclarationsTitle => ("各部门的承诺", "Each department's declaration"),
+        DeclarationsHelp => (
+            "每个部门的承诺分别确认，确认一个部门的不代表确认了其他部门的。",
+            "Each department's declaration is accepted on its own; accepting one does not accept another.",
+        ),
+        DeclarationAccept => (
+            "我已阅读并同意{dept}的承诺",
+            "I have read and accept the declaration of the {dept}",
+        ),
+        ReviewTitle => ("核对您填写的信息", "Check your answers"),
+        ReviewHelp => (
+            "提交前请逐项核对，需要修改的点“修改”。",
+            "Check each answer before you submit; use Change to correct one.",
+        ),
+        Change => ("修改", "Change"),
+        Submit => ("确认无误，提交申请", "Submit the application"),
+        Submitting => ("正在提交…", "Submitting…"),
+        Saving => ("正在保存…", "Saving…"),
+        Offline => (
+            "网络不通：您填写的内容还在本页，网络恢复后会自动保存。",
+            "No connection: what you typed is kept on this page and will be saved when the connection is back.",
+        ),
+        Saved => ("已保存", "Saved"),
+        SavingsLine => (
+            "一张表：共填 {merged} 项信息，分别办理要填 {separate} 项；提交 {m_merged} 份材料，分别办理要交 {m_separate} 份。",
+            "One form: {merged} items instead of {separate}; {m_merged} documents instead of {m_separate}.",
+        ),
+        PrivacyTitle => (
+            "个人信息处理规则",
+            "How we handle your personal information",
+        ),
+        PrivacyText1 => (
+            "为办理您选择的事项，我们会收集您填写的信息和上传的材料，并只提供给办理这些事项的部门。",
+            "To handle the matters you chose we collect what you type and upload and give it only to the departments that handle them.",
+        ),
+        PrivacyText2 => (
+            "草稿保存 30 天后自动删除；提交的申请按档案管理规定保存。您可以查询、更正您的信息，也可以撤回同意（撤回后无法继续在线办理）。",
+            "Drafts are deleted after 30 days; applications are kept as the archive rules require. You may see and correct your information and withdraw your consent (online applying then stops).",
+        ),
+        PrivacyText3 => (
+            "身份证号码、证件照片属于敏感个人信息，需要您另外单独同意。",
+            "ID numbers and photos of documents are sensitive personal information and need your separate consent.",
+        ),
+        ConsentPrivacy => (
+            "我已阅读并同意《个人信息处理规则》",
+            "I have read and agree to how my personal information is handled",
+        ),
+        ConsentSensitive => (
+            "我单独同意处理我的敏感个人信息（身份证号码、证件照片），仅用于本次办理",
+            "I separately agree to the processing of my sensitive personal information (ID numbers, photos of documents) for this application only",
+        ),
+        ConsentStart => ("同意并开始填写", "Agree and start"),
+        ConsentDecline => ("不同意", "I do not agree"),
+        DeclinedTitle => (
+            "不同意也可以办",
+            "You can still apply without agreeing online",
+        ),
+        DeclinedText => (
+            "不同意处理个人信息（含敏感个人信息），就无法在线提交申请。您可以带上告知单上的材料到窗口办理，最多跑一次；也可以拨打 12345 政务服务热线咨询。",
+            "Without consent the application cannot be made online. Take the documents on the checklist to the counter (one trip at most), or call 12345.",
+        ),
+        BackToChecklist => ("返回一次性告知单", "Back to the checklist"),
+        NoDraft => (
+            "没有找到进行中的申请。请从一次性告知单上的“在线申请”开始，或用续填链接打开。",
+            "No application in progress here. Start from Apply online on a checklist, or open your resume link.",
+        ),
+        SaveTitle => ("保存并稍后继续", "Save and continue later"),
+        SaveLinkHelp => (
+            "用这个链接或二维码，在任何设备上继续填写。请不要把链接发给别人。",
+            "Use this link or QR code to continue on any device. Do not share it.",
+        ),
+        SaveExpires => (
+            "草稿保留到 {date}，之后自动删除。",
+            "The draft is kept until {date} and then deleted.",
+        ),
+        SaveFactorId => (
+            "在另一台设备打开时，需要输入{field}的后 6 位。",
+            "On another device you will be asked for the last 6 characters of the {field}.",
+        ),
+        SaveFactorPin => (
+            "在另一台设备打开时，需要输入您设置的 6 位数字密码。",
+            "On another device you will be asked for the 6-digit PIN you chose.",
+        ),
+        PinLabel => ("设置 6 位数字密码", "Choose a 6-digit PIN"),
+        PinHelp => (
+            "还没有填写身份证号码，请设置一个密码，用来在其他设备上打开草稿。",
+            "You have not entered an ID number yet: choose a PIN to open the draft on another device.",
+        ),
+        PinSave => ("设置密码并保存", "Set the PIN and save"),
+        BackToForm => ("继续填写", "Continue filling in"),
+        ResumeTitle => ("继续填写申请", "Continue your application"),
+        ResumeLabel => (
+            "身份证号码后 6 位，或您设置的 6 位密码",
+            "Last 6 characters of the ID number, or your 6-digit PIN",
+        ),
+        ResumeHelp => (
+            "为保护您的信息，打开草稿前需要验证。",
+            "To protect your information, verify before the draft opens.",
+        ),
+        ResumeOpen => ("打开草稿", "Open the draft"),
+        DraftQrAlt => ("续填链接二维码", "QR code of the resume link"),
+        Starting => ("正在准备表格…", "Preparing the form…"),
+    };
+    locale.pick(zh, en)
+}
+
+/// Words for an error code of the application flow, or of anything else (`error_text`).
+pub fn form_error_text(locale: Locale, code: &str) -> &'static str {
+    let (zh, en) = match code {
+        // The merged application (crates/domain application).
+        "field.required" => ("请填写这一项。", "This is required."),
+        "field.too_short" => ("内容太短，请补充完整。", "Too short: please complete it."),
+        "field.too_long" => ("内容太长，请精简。", "Too long: please shorten it."),
+        "field.too_small" => ("数值太小，请核对。", "The number is too small."),
+        "field.too_large" => ("数值太大，请核对。", "The number is too large."),
+        "field.unknown" => (
+            "办事指南已更新，这一项不再需要，请刷新页面。",
+            "The guide has changed and this is no longer asked: reload the page.",
+        ),
+        "choice.unknown" => ("请从给出的选项中选择一项。", "Choose one of the options."),
+        "person_name.chars" => (
+            "姓名至少两个字，只能包含文字和间隔号“·”。",
+            "A name has at least two letters and no digits or symbols.",
+        ),
+        "date.format" => (
+            "日期不存在或格式不对，请按“年-月-日”填写，例如 2027-03-01。",
+            "Not a real date: use year-month-day, for example 2027-03-01.",
+        ),
+        "money.format" => (
+            "请填写金额（元），例如 100000 或 100000.50。",
+            "Enter an amount in yuan, for example 100000 or 100000.50.",
+        ),
+        "percent.format" => (
+            "请填写百分比数字，最多两位小数，例如 60 或 33.33。",
+            "Enter a percentage with at most two decimals, for example 60 or 33.33.",
+        ),
+        "integer.format" => (
+            "请填写整数，例如 5。",
+            "Enter a whole number, for example 5.",
+        ),
+        "document_number.format" => (
+            "证件号码应为 5–30 位字母或数字。",
+            "A document number has 5 to 30 letters or digits.",
+        ),
+        "group.too_few" => ("请至少添加一位。", "Add at least one."),
+        "group.too_many" => ("添加的人数太多了。", "Too many entries."),
+        "shareholders.share_sum" => (
+            "全体股东的持股比例合计须为 100%。",
+            "The shareholders' shares must add up to 100%.",
+        ),
+        "shareholders.capital_sum" => (
+            "全体股东的认缴出资额合计须等于注册资本。",
+            "The subscribed capital must add up to the registered capital.",
+        ),
+        "shareholders.duplicate" => (
+            "同一位股东填了两次，请删除重复的一位。",
+            "The same person is entered twice: remove one.",
+        ),
+        "shareholders.legal_rep_count" => (
+            "请在股东中选择一位、且只能选一位担任法定代表人。",
+            "Mark exactly one shareholder as the legal representative.",
+        ),
+        "legal_rep.under_18" => (
+            "法定代表人在提交当天须年满 18 周岁。",
+            "The legal representative must be at least 18 on the day of submission.",
+        ),
+        "paid_by.past" => (
+            "出资期限不能早于今天。",
+            "The date to pay the capital cannot be in the past.",
+        ),
+        "paid_by.beyond_5_years" => (
+            "有限责任公司的认缴出资须在成立之日起 5 年内缴足，请提前出资期限。",
+            "A limited company's capital must be paid within 5 years: choose an earlier date.",
+        ),
+        "delivery.required" => ("请选择领取方式。", "Choose how to receive the result."),
+        "delivery.unknown" => (
+            "这种领取方式不适用，请重新选择。",
+            "That way of receiving the result is not offered: choose again.",
+        ),
+        "declaration.required" => (
+            "请阅读并勾选这个部门的承诺。",
+            "Read and accept this department's declaration.",
+        ),
+        "declaration.unknown" => (
+            "办事指南已更新，请重新确认各部门的承诺。",
+            "The guide has changed: confirm the declarations again.",
+        ),
+        "consent.required" => (
+            "在线办理需要您同意个人信息处理规则。",
+            "Applying online needs your consent to the processing of personal information.",
+        ),
+        "pin.format" => ("请设置 6 位数字密码。", "Choose a six-digit PIN."),
+        "draft.factor_wrong" => (
+            "验证信息不对，请核对后再试。多次输错会暂时锁定。",
+            "That does not match. Too many wrong tries lock the draft for a while.",
+        ),
+        "draft.no_factor" => (
+            "这份草稿还没有设置验证信息，请在原来的设备上保存时设置密码。",
+            "This draft has no second factor yet: set a PIN when saving on the first device.",
+        ),
+        _ => return error_text(locale, code),
+    };
+    locale.pick(zh, en)
+}
