@@ -104,16 +104,38 @@ pub async fn post<B: serde::Serialize>(
     key: &str,
     json: &B,
 ) -> Result<String, ApiError> {
+    send("POST", path, &[("Idempotency-Key", key)], Some(json)).await
+}
+
+/// A request with extra headers and an optional JSON body; a request that never got an
+/// answer is sent again up to three times (callers send only what is safe to repeat: a PUT,
+/// a GET, or a POST with its Idempotency-Key).
+pub async fn send<B: serde::Serialize>(
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    json: Option<&B>,
+) -> Result<String, ApiError> {
     let mut attempt = 0;
     loop {
-        let request = Request::post(path)
-            .header("Idempotency-Key", key)
-            .header("Accept", "application/json")
-            .json(json)
-            .map_err(|_| ApiError::Server {
-                status: 400,
-                envelope: None,
-            })?;
+        let mut builder = gloo_net::http::RequestBuilder::new(path)
+            .method(match method {
+                "PUT" => gloo_net::http::Method::PUT,
+                "POST" => gloo_net::http::Method::POST,
+                _ => gloo_net::http::Method::GET,
+            })
+            .header("Accept", "application/json");
+        for (name, value) in headers {
+            builder = builder.header(name, value);
+        }
+        let request = match json {
+            Some(body) => builder.json(body),
+            None => builder.build(),
+        }
+        .map_err(|_| ApiError::Server {
+            status: 400,
+            envelope: None,
+        })?;
         match request.send().await {
             Ok(response) => return body(response).await,
             Err(_) if attempt < 3 => {

@@ -7,7 +7,7 @@ use crate::components::layout::Layout;
 use crate::components::server_view::server_view;
 use crate::prefs;
 use crate::router::{self, Page};
-use crate::routes::checklist::ChecklistPage;
+use crate::routes::checklist::{ChecklistPage, ReceiptPage};
 use crate::routes::home::HomePage;
 use crate::routes::not_found::NotFound;
 use crate::routes::questions::{self, QuestionsPage};
@@ -32,6 +32,7 @@ pub fn App() -> impl IntoView {
                 Page::Matter(code) => server_view(move || format!("/matters/{code}")).into_any(),
                 Page::Questions(subject, key) => view! { <QuestionsPage subject key /> }.into_any(),
                 Page::Checklist(id) => view! { <ChecklistPage id /> }.into_any(),
+                Page::Receipt(number) => view! { <ReceiptPage number /> }.into_any(),
                 Page::NotFound => view! { <NotFound /> }.into_any(),
             }}
         </Layout>

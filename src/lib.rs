@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod app;
+pub mod apply;
 pub mod components;
 pub mod messages;
 pub mod prefs;

@@ -26,6 +26,8 @@ pub enum Page {
     Questions(Subject, Option<String>),
     /// A stored one-time checklist (一次性告知单).
     Checklist(String),
+    /// The receipt of a submitted application (申请回执).
+    Receipt(String),
     NotFound,
 }
 
@@ -72,6 +74,7 @@ impl Page {
                 Page::Questions(subject, key)
             }
             ["c", id] if is_checklist_id(id) => Page::Checklist((*id).to_owned()),
+            ["r", id] if is_checklist_id(id) => Page::Receipt((*id).to_owned()),
             _ => Page::NotFound,
         }
     }
@@ -109,7 +112,7 @@ impl Router {
 
 /// Follow same-origin links inside the app without reloading; leave everything else (other
 /// origins, new tabs, downloads, `/api/`, in-page `#` links, modified clicks) to the browser.
-fn link_target(event: &web_sys::MouseEvent) -> Option<String> {
+fn link_target(event: &web_sys::MouseEvent, owns: fn(&str) -> bool) -> Option<String> {
     if event.default_prevented()
         || event.button() != 0
         || event.ctrl_key()
@@ -129,10 +132,26 @@ fn link_target(event: &web_sys::MouseEvent) -> Option<String> {
     let same_origin = anchor.origin() == location.origin().ok()?;
     let path = anchor.pathname();
     let in_page = href.starts_with('#');
-    (same_origin && !in_page && !path.starts_with("/api/")).then(|| path + &anchor.search())
+    (same_origin && !in_page && owns(&path)).then(|| path + &anchor.search())
+}
+
+/// The guidance app's paths: everything but the API and the application flow (`/apply/`),
+/// which is a separate app loaded by a full page load.
+pub fn guidance_path(path: &str) -> bool {
+    !path.starts_with("/api/") && !path.starts_with("/apply/")
+}
+
+/// The application flow's paths.
+pub fn apply_path(path: &str) -> bool {
+    path.starts_with("/apply/")
 }
 
 pub fn provide() -> Router {
+    provide_with(guidance_path)
+}
+
+/// The router of an app that handles the paths `owns` accepts; links elsewhere load a page.
+pub fn provide_with(owns: fn(&str) -> bool) -> Router {
     let path = RwSignal::new(current_path());
     let router = Router {
         path,
@@ -140,7 +159,7 @@ pub fn provide() -> Router {
         page: Memo::new(move |_| Page::parse(&path.get())),
     };
     let on_click = window_event_listener(ev::click, move |event| {
-        if let Some(path) = link_target(&event) {
+        if let Some(path) = link_target(&event, owns) {
             event.prevent_default();
             navigate(router, &path);
         }
@@ -237,6 +256,7 @@ mod tests {
             ("/c/7KQ2M9XA3T", Page::Checklist("7KQ2M9XA3T".into())),
             ("/c/7kq2m9xa3t", Page::NotFound),
             ("/c/SHORT", Page::NotFound),
+            ("/r/7KQ2M9XA3T", Page::Receipt("7KQ2M9XA3T".into())),
         ];
         for (path, page) in cases {
             assert_eq!(Page::parse(path), page, "{path:?}");

@@ -1,14 +1,15 @@
-//! A stored one-time checklist (一次性告知单), rendered by the server, with a print button.
+//! Stored documents rendered by the server, with a print button: the one-time checklist
+//! (一次性告知单) and the receipt of an application (申请回执).
 
 use leptos::prelude::*;
 
 use crate::components::server_view::server_view;
 use crate::messages::{Key, tr};
 
-#[component]
-pub fn ChecklistPage(id: String) -> impl IntoView {
+/// A server page at `path` (under `/api/v1/views`), then a print button.
+fn printable(path: String) -> impl IntoView {
     view! {
-        {server_view(move || format!("/checklists/{id}"))}
+        {server_view(move || path.clone())}
         <p class="ot-no-print">
             <button type="button" class="ot-button ot-button--secondary" on:click=|_| {
                 if let Some(w) = web_sys::window() {
@@ -17,4 +18,14 @@ pub fn ChecklistPage(id: String) -> impl IntoView {
             }>{tr(Key::Print)}</button>
         </p>
     }
+}
+
+#[component]
+pub fn ChecklistPage(id: String) -> impl IntoView {
+    printable(format!("/checklists/{id}"))
+}
+
+#[component]
+pub fn ReceiptPage(number: String) -> impl IntoView {
+    printable(format!("/applications/{number}"))
 }

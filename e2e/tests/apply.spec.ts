@@ -1,0 +1,243 @@
+import { test, expect } from '../fixtures';
+import { ADULT, ADULT_2, ApplyFlow, CHILD, LI, ZHANG, seedChecklist } from '../pages/apply';
+
+// 一表登记 for 企业开办: one form for six departments, on the phone and in WeChat's browser.
+// Each journey fills a dozen pages: they get more time than a page visit.
+test.describe.configure({ timeout: 120_000 });
+
+test('starting a company with two shareholders: one form, checked, submitted, a receipt @journey', async ({ page, request, audit }) => {
+  const flow = new ApplyFlow(page);
+  const id = await seedChecklist(request);
+  // The checklist offers the online application.
+  await page.goto(`/c/${id}`);
+  await page.getByRole('link', { name: '在线申请' }).click();
+  await expect(flow.layout.heading).toHaveText('个人信息处理规则');
+  await audit('privacy notice and consents');
+  await page.getByRole('checkbox', { name: '我已阅读并同意《个人信息处理规则》' }).check();
+  await page.getByRole('checkbox', { name: /我单独同意处理我的敏感个人信息/ }).check();
+  await page.getByRole('button', { name: '同意并开始填写' }).click();
+
+  await flow.expectSection('企业基本信息');
+  await expect(flow.step).toContainText('第 1 步，共 12 步');
+  await audit('company section');
+  await flow.company();
+  // Which departments need a datum, on request.
+  await page.getByText('哪些部门需要这项信息').first().click();
+  await expect(page.getByText(/市场监督管理局/).first()).toBeVisible();
+  await flow.next();
+
+  await flow.expectSection('股东（投资人）');
+  await expect(flow.step).toContainText('第 2 步，共 12 步');
+  await flow.shareholder(1, ZHANG);
+  await flow.shareholder(2, LI);
+  await audit('shareholders with two rows');
+  await flow.next();
+  await flow.restOfForm();
+  await audit('check your answers');
+
+  // The review shows every answer with a change link that comes back here.
+  await expect(page.getByText('一张表：共填')).toBeVisible();
+  await expect(page.getByText('李四', { exact: true })).toBeVisible();
+  await page.getByRole('link', { name: '修改 职工人数' }).click();
+  await flow.expectSection('企业基本信息');
+  await expect(flow.field('职工人数')).toHaveValue('5');
+  await flow.fill('职工人数', '6');
+  await flow.next();
+  await flow.expectSection('核对您填写的信息');
+  await expect(page.getByText('6', { exact: true })).toBeVisible();
+
+  await flow.submitButton().click();
+  await expect(page).toHaveURL(/\/r\/[0-9A-Z]{10}$/);
+  await expect(page.getByRole('heading', { level: 1, name: '企业开办' })).toBeVisible();
+  await expect(page.getByText('申请编号', { exact: true })).toBeVisible();
+  await expect(page.getByText('承诺办结日期')).toBeVisible();
+  await expect(page.getByText('免费邮寄（EMS）到您填写的地址')).toBeVisible();
+  await expect(page.getByRole('img', { name: /申请回执二维码/ })).toBeVisible();
+  // No personal data on the receipt, and none kept in the browser.
+  const body = await page.locator('main').innerText();
+  for (const secret of [ADULT, ADULT_2, '13812345678', '解放路']) expect(body).not.toContain(secret);
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  for (const secret of [ADULT, '13812345678', '张三']) expect(stored).not.toContain(secret);
+  await audit('receipt');
+});
+
+test('every rule of the form is explained where it applies, and fixing it lets the applicant on @journey', async ({ page, request }) => {
+  const flow = new ApplyFlow(page);
+  await flow.start(await seedChecklist(request));
+
+  // Nothing given: every required field is named in the summary, which takes focus.
+  await flow.fill('企业名称', '');
+  await flow.next();
+  const empty = await flow.errors();
+  expect(empty.length).toBeGreaterThanOrEqual(5);
+  await flow.expectError('企业名称：请填写这一项。');
+  // Its link goes to the field.
+  await flow.errorSummary.getByRole('link', { name: /企业名称/ }).click();
+  await expect(flow.field('企业名称')).toBeFocused();
+
+  await flow.company();
+  await flow.fill('企业名称', '云帆科技');
+  await flow.fill('注册资本（出资额）', '一百万');
+  await flow.fill('职工人数', '五');
+  await flow.next();
+  await flow.expectError(/企业名称：企业名称应以组织形式结尾/);
+  await flow.expectError(/注册资本（出资额）：请填写金额/);
+  await flow.expectError(/职工人数：请填写整数/);
+  // What was typed is still there.
+  await expect(flow.field('企业名称')).toHaveValue('云帆科技');
+  await flow.fill('企业名称', '杭州市云帆(信息)科技有限公司');
+  await flow.fill('注册资本（出资额）', '1000000');
+  await flow.fill('职工人数', '5');
+  await flow.next();
+  await flow.expectError(/企业名称：请使用中文括号/);
+  await flow.fill('企业名称', '杭州市云帆信息科技有限公司');
+  await flow.next();
+
+  await flow.expectSection('股东（投资人）');
+  await flow.shareholder(1, { ...ZHANG, name: '张3', id: '330106198001010022', share: '60', capital: '600000', paidBy: '2040-01-01' });
+  await flow.shareholder(2, { ...LI, idType: '护照', id: 'E12', share: '30', capital: '300000', paidBy: '2020-01-01', legalRep: true });
+  await flow.next();
+  await flow.expectError(/第 1 位 · 股东（投资人）姓名：姓名至少两个字/);
+  await flow.expectError(/第 1 位 · 证件号码：身份证号码校验不通过/);
+  await flow.expectError(/第 1 位 · 出资期限：有限责任公司的认缴出资须在成立之日起 5 年内缴足/);
+  await flow.expectError(/第 2 位 · 证件号码：证件号码应为 5–30 位字母或数字/);
+  await flow.expectError(/第 2 位 · 出资期限：出资期限不能早于今天/);
+  await flow.expectError(/股东（投资人）：全体股东的持股比例合计须为 100%/);
+  await flow.expectError(/请在股东中选择一位、且只能选一位担任法定代表人/);
+
+  await flow.shareholder(1, { ...ZHANG, id: CHILD });
+  await flow.shareholder(2, { ...LI, id: CHILD, share: '40', capital: '300000' });
+  await flow.next();
+  await flow.expectError(/第 1 位 · 证件号码：法定代表人在提交当天须年满 18 周岁/);
+  await flow.expectError(/第 2 位 · 证件号码：同一位股东填了两次/);
+  await flow.expectError(/认缴出资额合计须等于注册资本/);
+
+  await flow.shareholder(1, ZHANG);
+  await flow.shareholder(2, LI);
+  await flow.next();
+
+  await flow.expectSection('法定代表人');
+  await flow.fill('法定代表人手机号码', '12345678901');
+  await flow.next();
+  await flow.expectError(/手机号码应以 13–19 开头/);
+  await flow.fill('法定代表人手机号码', '13812345678');
+  await flow.next();
+  for (const [title, fill] of [
+    ['印章刻制', async () => flow.fill('刻章企业', '杭州市上城区诚信刻章店')],
+    ['发票申领', async () => flow.choose('申领发票种类', '数电发票（全面数字化的电子发票）')],
+    ['银行开户', async () => { await flow.field('开户银行').selectOption({ label: '中国工商银行' }); await flow.fill('开户网点', '解放路支行'); }],
+    ['员工参保', async () => flow.fill('首次参保（缴存）月份', '2026-12-01')],
+  ] as const) {
+    await flow.expectSection(title);
+    await fill();
+    await flow.next();
+  }
+  await flow.expectSection('住房公积金');
+  await flow.fill('公积金缴存比例', '20');
+  await flow.next();
+  await flow.expectError(/公积金缴存比例：数值太大/);
+  await flow.fill('公积金缴存比例', '12');
+  await flow.next();
+  await flow.expectSection('申请人（经办人）');
+  await flow.next();
+
+  await flow.expectSection('领取方式');
+  await flow.next();
+  await flow.expectError(/请选择领取方式/);
+  await flow.choose('办好后，证照怎么给您？', '免费邮寄（EMS）');
+  await flow.fill('邮政编码（选填）', '31000');
+  await flow.next();
+  await flow.expectError(/证照邮寄地址：请填写这一项/);
+  await flow.expectError(/邮政编码应为 6 位数字/);
+  await flow.fill('证照邮寄地址', '杭州市上城区解放路 1 号');
+  await flow.fill('邮政编码（选填）', '310000');
+  await flow.next();
+
+  await flow.expectSection('各部门的承诺');
+  await page.getByRole('checkbox', { name: '我已阅读并同意市场监督管理局的承诺' }).check();
+  await flow.next();
+  // Each department's declaration stands alone: one does not imply another.
+  expect((await flow.errors()).length).toBe(5);
+  for (const box of await page.getByRole('checkbox').all()) await box.check();
+  await flow.next();
+  await flow.expectSection('核对您填写的信息');
+  await flow.submitButton().click();
+  await expect(page).toHaveURL(/\/r\/[0-9A-Z]{10}$/);
+});
+
+test('a draft saved on one phone is resumed on another with the link and the ID number\'s last six @journey', async ({ page, request, browser }) => {
+  const flow = new ApplyFlow(page);
+  await flow.start(await seedChecklist(request));
+  await flow.company();
+  await flow.next();
+  await flow.shareholder(1, ZHANG);
+  await flow.shareholder(2, LI);
+  await flow.next();
+  await flow.expectSection('法定代表人');
+  // A reload (WeChat reloads after the camera) loses nothing.
+  await page.reload();
+  await flow.expectSection('法定代表人');
+  await page.getByRole('link', { name: '保存并稍后继续' }).click();
+  await expect(flow.layout.heading).toHaveText('保存并稍后继续');
+  await expect(page.getByText(/草稿保留到 \d{4}-\d{2}-\d{2}/)).toBeVisible();
+  await expect(page.getByText('在另一台设备打开时，需要输入证件号码的后 6 位。')).toBeVisible();
+  await expect(page.getByRole('img', { name: '续填链接二维码' })).toBeVisible();
+  const link = await page.getByRole('link', { name: /\/apply\/resume\// }).innerText();
+  // The resume link carries a token only: no personal data.
+  expect(link).not.toContain(ADULT);
+  expect(link).toMatch(/\/apply\/resume\/[0-9A-Z]{22}$/);
+
+  const other = await browser.newContext({ locale: 'zh-CN', viewport: { width: 412, height: 915 }, isMobile: true });
+  const phone = await other.newPage();
+  const second = new ApplyFlow(phone);
+  await phone.goto(new URL(link).pathname);
+  await expect(second.layout.heading).toHaveText('继续填写申请');
+  await phone.getByLabel('身份证号码后 6 位，或您设置的 6 位密码').fill('999999');
+  await phone.getByRole('button', { name: '打开草稿' }).click();
+  await expect(phone.getByRole('alert').filter({ hasText: '验证信息不对' })).toBeVisible();
+  await phone.getByLabel('身份证号码后 6 位，或您设置的 6 位密码').fill(ADULT.slice(-6));
+  await phone.getByRole('button', { name: '打开草稿' }).click();
+  // It opens at the first section still to fill in, with everything given so far.
+  await second.expectSection('法定代表人');
+  await expect(second.field('法定代表人（负责人）姓名')).toHaveValue('张三');
+  await phone.getByText('全部步骤').click();
+  await phone.getByRole('link', { name: '股东（投资人）' }).click();
+  await expect(second.field('股东（投资人）姓名', 2)).toHaveValue('李四');
+  await other.close();
+});
+
+test('a double tap and a retried submission make one application @journey', async ({ page, request }) => {
+  const flow = new ApplyFlow(page);
+  await flow.start(await seedChecklist(request));
+  await flow.company();
+  await flow.next();
+  await flow.shareholder(1, { ...ZHANG, share: '100', capital: '1000000' });
+  await flow.next();
+  await flow.restOfForm();
+
+  // The first answer is lost on the way back (a timeout on a bad network): the app sends the
+  // same request again with the same Idempotency-Key.
+  const answers: { status: number; number: string; key: string }[] = [];
+  let dropped = false;
+  await page.route('**/api/v1/applications', async (route) => {
+    const response = await route.fetch();
+    const json = await response.json();
+    answers.push({ status: response.status(), number: json.number, key: route.request().headers()['idempotency-key'] });
+    if (!dropped) {
+      dropped = true;
+      await route.abort('timedout');
+    } else {
+      await route.fulfill({ response });
+    }
+  });
+  await flow.submitButton().dblclick();
+  await expect(page).toHaveURL(/\/r\/[0-9A-Z]{10}$/);
+  const number = new URL(page.url()).pathname.slice(3);
+  expect(answers.length).toBe(2);
+  expect(answers[0].status).toBe(201);
+  expect(answers[1].status).toBe(200);
+  expect(answers[1].key).toBe(answers[0].key);
+  expect(answers.map((a) => a.number)).toEqual([number, number]);
+  const receipt = await (await request.get(`/api/v1/applications/${number}`)).json();
+  expect(receipt.number).toBe(number);
+});

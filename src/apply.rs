@@ -1,0 +1,277 @@
+//! 一表登记: the application flow, a second app (`src/bin/apply.rs`, served under `/apply/`)
+//! so that the guidance app's first visit stays small. One section of the merged form per
+//! page, the domain's own rules checked on continue, the draft saved on the server at every
+//! step, a check-your-answers page, and the submission with an Idempotency-Key.
+//!
+//! What the applicant types lives in memory only. sessionStorage holds the draft's token and
+//! key (`onetrip.draft`), never personal data, so that a reload (WeChat reloads the page after
+//! the camera picker) loses nothing.
+
+mod fields;
+mod pages;
+
+use leptos::prelude::*;
+use onetrip_api::application::Draft;
+use onetrip_domain::CivilDate;
+use onetrip_domain::application::ApplicationData;
+use onetrip_ui::form_words::{F, ftext};
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, ApiError, decode};
+use crate::components::layout::Layout;
+use crate::prefs::{self, use_prefs};
+use crate::router::{self, apply_path};
+
+const SESSION_KEY: &str = "onetrip.draft";
+
+/// The pages of the flow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// `/apply/c/{checklist}`: the privacy notice and the two consents, then a new draft.
+    Start(String),
+    /// `/apply/declined/{checklist}`: what can still be done without consent.
+    Declined(String),
+    /// `/apply/s/{section}`: one section of the form.
+    Section(String),
+    Declarations,
+    Review,
+    /// `/apply/save`: the resume link, its QR code and its expiry (and a PIN if needed).
+    Save,
+    /// `/apply/resume/{token}`: open a draft on this device with the second factor.
+    Resume(String),
+    Unknown,
+}
+
+impl Step {
+    pub fn parse(path: &str) -> Step {
+        let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(2).collect();
+        let code_ok = |s: &str| {
+            !s.is_empty()
+                && s.len() <= 64
+                && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        };
+        match segments.as_slice() {
+            ["c", id] if code_ok(id) => Step::Start((*id).to_owned()),
+            ["declined", id] if code_ok(id) => Step::Declined((*id).to_owned()),
+            ["s", key] if code_ok(key) => Step::Section((*key).to_owned()),
+            ["declarations"] => Step::Declarations,
+            ["review"] => Step::Review,
+            ["save"] => Step::Save,
+            ["resume", token] if code_ok(token) => Step::Resume((*token).to_owned()),
+            _ => Step::Unknown,
+        }
+    }
+}
+
+/// The draft being filled in: its server copy (form, token, expiry, second factor), the key
+/// that saves it, and what has been typed (the live copy).
+#[derive(Clone, Copy)]
+pub struct Apply {
+    pub draft: RwSignal<Option<Draft>>,
+    pub key: RwSignal<String>,
+    pub data: RwSignal<ApplicationData>,
+    /// The last save did not reach the server; it is retried.
+    pub offline: RwSignal<bool>,
+}
+
+pub fn use_apply() -> Apply {
+    expect_context::<Apply>()
+}
+
+/// Today in China time, from the browser's clock.
+pub fn today() -> CivilDate {
+    let ms = js_sys::Date::now() as i64 + 8 * 3600 * 1000;
+    CivilDate::from_days(ms.div_euclid(86_400_000))
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// Remember the draft's token and key for this tab (not personal data).
+pub fn remember(token: &str, key: &str) {
+    if let Some(s) = session_storage() {
+        let _ = s.set_item(SESSION_KEY, &format!("{token}:{key}"));
+    }
+}
+
+pub fn forget() {
+    if let Some(s) = session_storage() {
+        let _ = s.remove_item(SESSION_KEY);
+    }
+}
+
+fn remembered() -> Option<(String, String)> {
+    let v = session_storage()?.get_item(SESSION_KEY).ok()??;
+    let (t, k) = v.split_once(':')?;
+    Some((t.to_owned(), k.to_owned()))
+}
+
+impl Apply {
+    /// Take a draft from the server as the one being filled in.
+    pub fn set(&self, draft: Draft, key: String) {
+        remember(&draft.token, &key);
+        self.data.set(draft.data.clone());
+        self.key.set(key);
+        self.draft.set(Some(draft));
+    }
+
+    /// Save what has been typed. On a dropped connection the answers stay in memory, the user
+    /// is told, and the save is tried again every few seconds until it goes through.
+    pub fn save(self) {
+        let Some(token) = self
+            .draft
+            .with_untracked(|d| d.as_ref().map(|d| d.token.clone()))
+        else {
+            return;
+        };
+        let key = self.key.get_untracked();
+        let body = onetrip_api::application::DraftSave {
+            data: self.data.get_untracked(),
+            pin: None,
+        };
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/v1/drafts/{token}");
+            match api::send("PUT", &path, &[("X-Draft-Key", &key)], Some(&body)).await {
+                Ok(text) => {
+                    self.offline.set(false);
+                    if let Ok(d) = decode::<Draft>(&text) {
+                        self.draft.update(|old| {
+                            if let Some(old) = old {
+                                old.factor = d.factor;
+                                old.factor_field = d.factor_field;
+                                old.expires_on = d.expires_on;
+                            }
+                        });
+                    }
+                }
+                Err(ApiError::Network) => {
+                    self.offline.set(true);
+                    set_timeout(move || self.save(), std::time::Duration::from_secs(5));
+                }
+                Err(_) => {}
+            }
+        });
+    }
+}
+
+/// Renders `children` once the draft is here: from memory, or after a reload from the server
+/// with the token and key this tab remembers.
+pub fn with_draft<V: IntoView + 'static>(
+    children: impl Fn(Draft) -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    let apply = use_apply();
+    let prefs = use_prefs();
+    let failed = RwSignal::new(false);
+    if apply.draft.get_untracked().is_none() {
+        match remembered() {
+            Some((token, key)) => {
+                leptos::task::spawn_local(async move {
+                    let path = format!("/api/v1/drafts/{token}");
+                    match api::send::<()>("GET", &path, &[("X-Draft-Key", &key)], None)
+                        .await
+                        .and_then(|t| decode::<Draft>(&t))
+                    {
+                        Ok(d) => apply.set(d, key),
+                        Err(_) => failed.set(true),
+                    }
+                });
+            }
+            None => failed.set(true),
+        }
+    }
+    move || match apply.draft.get() {
+        Some(d) => children(d).into_any(),
+        None if failed.get() => view! {
+            <div class="ot-notice" role="status">
+                <p>{move || ftext(prefs.get().locale, F::NoDraft)}</p>
+            </div>
+        }
+        .into_any(),
+        None => crate::components::loaded::loading(),
+    }
+}
+
+/// Move focus to an element after this render (error summaries, page headings).
+pub fn focus_later(id: &'static str) {
+    set_timeout(
+        move || {
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(id))
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = el.focus();
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
+#[component]
+fn ApplyApp() -> impl IntoView {
+    prefs::provide();
+    let router = router::provide_with(apply_path);
+    provide_context(Apply {
+        draft: RwSignal::new(None),
+        key: RwSignal::new(String::new()),
+        data: RwSignal::new(ApplicationData::default()),
+        offline: RwSignal::new(false),
+    });
+    let step = Memo::new(move |_| Step::parse(&router.path.get()));
+    view! {
+        <Layout>
+            {move || match step.get() {
+                Step::Start(id) => view! { <pages::StartPage id /> }.into_any(),
+                Step::Declined(id) => view! { <pages::DeclinedPage id /> }.into_any(),
+                Step::Section(key) => view! { <pages::SectionPage key /> }.into_any(),
+                Step::Declarations => view! { <pages::DeclarationsPage /> }.into_any(),
+                Step::Review => view! { <pages::ReviewPage /> }.into_any(),
+                Step::Save => view! { <pages::SavePage /> }.into_any(),
+                Step::Resume(token) => view! { <pages::ResumePage token /> }.into_any(),
+                Step::Unknown => view! { <crate::routes::not_found::NotFound /> }.into_any(),
+            }}
+        </Layout>
+    }
+}
+
+/// Mount the application flow into `#app`.
+pub fn start() {
+    #[cfg(debug_assertions)]
+    console_error_panic_hook::set_once();
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    root.set_inner_html("");
+    leptos::mount::mount_to(root, ApplyApp).forget();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_to_steps() {
+        for (path, step) in [
+            ("/apply/c/7KQ2M9XA3T", Step::Start("7KQ2M9XA3T".into())),
+            ("/apply/s/company", Step::Section("company".into())),
+            ("/apply/s/legal_rep/", Step::Section("legal_rep".into())),
+            ("/apply/review", Step::Review),
+            ("/apply/declarations", Step::Declarations),
+            ("/apply/save", Step::Save),
+            (
+                "/apply/resume/ABCDEFGHJKMNPQRSTVWXYZ",
+                Step::Resume("ABCDEFGHJKMNPQRSTVWXYZ".into()),
+            ),
+            ("/apply/s/<script>", Step::Unknown),
+            ("/apply/s", Step::Unknown),
+            ("/apply", Step::Unknown),
+        ] {
+            assert_eq!(Step::parse(path), step, "{path}");
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! One input per field kind, bound to the application's data by canonical key, with its label,
+//! hint, the departments that need it (on request), and its error next to it.
+
+use leptos::prelude::*;
+use onetrip_domain::application::{
+    ApplicationForm, format_basis_points, format_fen, parse_basis_points, parse_fen, split_row_key,
+};
+use onetrip_domain::catalog::FieldKind;
+use onetrip_domain::catalog::merge::MergedField;
+use onetrip_domain::validation::FieldProblem;
+use onetrip_ui::form_words::{F, form_error_text, ftext};
+use onetrip_ui::messages::{Key, Locale, text};
+
+use super::use_apply;
+use crate::prefs::use_prefs;
+
+/// Choices with up to this many options are radios; longer ones a select.
+const RADIO_MAX: usize = 6;
+
+/// An element id for a data key: `shareholders[1].name` → `f-shareholders-1-name`.
+pub fn field_id(key: &str) -> String {
+    let mut id = String::from("f-");
+    for c in key.chars() {
+        id.push(if c.is_ascii_alphanumeric() || c == '_' {
+            c
+        } else {
+            '-'
+        });
+    }
+    id.replace("--", "-").trim_end_matches('-').to_owned()
+}
+
+/// The label of a data key, with the row for a group (`第 2 位 · 持股比例`).
+pub fn label_of(form: &ApplicationForm, key: &str, l: Locale) -> String {
+    let (def_key, row) = match split_row_key(key) {
+        Some((g, i, f)) => (format!("{g}[].{f}"), Some(i)),
+        None => (key.to_owned(), None),
+    };
+    let label = form
+        .field(&def_key)
+        .map(|f| l.pick(&f.label, &f.label_en).to_owned())
+        .or_else(|| {
+            form.section(key)
+                .map(|s| l.pick(&s.title, &s.title_en).to_owned())
+        })
+        .unwrap_or_default();
+    match row {
+        Some(i) => format!(
+            "{} · {label}",
+            ftext(l, F::Row).replace("{n}", &(i + 1).to_string())
+        ),
+        None => label,
+    }
+}
+
+/// A value as the review page shows it: the option's label, 是/否, money and shares as
+/// numbers with their unit.
+pub fn display(field: &MergedField, value: &str, l: Locale) -> String {
+    match field.kind {
+        FieldKind::Choice => field.options.iter().find(|o| o.value == value).map_or_else(
+            || value.to_owned(),
+            |o| l.pick(&o.label, &o.label_en).to_owned(),
+        ),
+        FieldKind::YesNo => ftext(l, if value == "yes" { F::Yes } else { F::No }).to_owned(),
+        FieldKind::Money => parse_fen(value).map_or_else(
+            || value.to_owned(),
+            |f| format!("{} {}", format_fen(f), ftext(l, F::Yuan)),
+        ),
+        FieldKind::Percent => parse_basis_points(value).map_or_else(
+            || value.to_owned(),
+            |b| format!("{}%", format_basis_points(b)),
+        ),
+        _ => value.to_owned(),
+    }
+}
+
+/// Read and write one data key (`company.name`, `shareholders[1].name`).
+fn get(key: &str) -> String {
+    let apply = use_apply();
+    apply
+        .data
+        .with(|d| match split_row_key(key) {
+            Some((g, i, f)) => d
+                .groups
+                .get(g)
+                .and_then(|r| r.get(i))
+                .and_then(|r| r.get(f))
+                .cloned(),
+            None => d.values.get(key).cloned(),
+        })
+        .unwrap_or_default()
+}
+
+pub fn set(key: &str, value: String) {
+    let apply = use_apply();
+    apply.data.update(|d| match split_row_key(key) {
+        Some((g, i, f)) => {
+            if let Some(row) = d.groups.entry(g.to_owned()).or_default().get_mut(i) {
+                row.insert(f.to_owned(), value);
+            }
+        }
+        None => {
+            d.values.insert(key.to_owned(), value);
+        }
+    });
+}
+
+/// The input type, `inputmode` and `autocomplete` for a field.
+fn input_attrs(field: &MergedField) -> (&'static str, Option<&'static str>, &'static str) {
+    let own = field.key.starts_with("applicant.");
+    match field.kind {
+        FieldKind::Mobile => ("tel", Some("numeric"), if own { "tel" } else { "off" }),
+        FieldKind::PostalCode => ("text", Some("numeric"), "postal-code"),
+        FieldKind::Date => ("date", None, "off"),
+        FieldKind::Money | FieldKind::Percent => ("text", Some("decimal"), "off"),
+        FieldKind::Integer => ("text", Some("numeric"), "off"),
+        FieldKind::PersonName => ("text", None, if own { "name" } else { "off" }),
+        FieldKind::Address => (
+            "text",
+            None,
+            if field.key.starts_with("mailing.") {
+                "street-address"
+            } else {
+                "off"
+            },
+        ),
+        FieldKind::IdNumber | FieldKind::CreditCode => ("text", None, "off"),
+        _ => ("text", None, "off"),
+    }
+}
+
+/// One field of the form, at data key `key` (a row's key for a group field).
+#[component]
+pub fn Field(
+    field: MergedField,
+    key: String,
+    problems: RwSignal<Vec<FieldProblem>>,
+) -> impl IntoView {
+    let prefs = use_prefs();
+    let apply = use_apply();
+    let id = field_id(&key);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let error = {
+        let key = key.clone();
+        Memo::new(move |_| {
+            problems.with(|p| p.iter().find(|p| p.field == key).map(|p| p.code.clone()))
+        })
+    };
+    let label = {
+        let (zh, en) = (field.label.clone(), field.label_en.clone());
+        let required = field.required;
+        move || {
+            let l = prefs.get().locale;
+            let mut s = l.pick(&zh, &en).to_owned();
+            if !required {
+                s.push_str(ftext(l, F::Optional));
+            }
+            s
+        }
+    };
+    let help = field.help.clone();
+    let has_help = help.is_some();
+    let described = move || {
+        let mut ids = Vec::new();
+        if has_help {
+            ids.push(hint_id.clone());
+        }
+        if error.get().is_some() {
+            ids.push(error_id.clone());
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    };
+    let departments: Vec<(String, String)> = apply.draft.with_untracked(|d| {
+        d.as_ref()
+            .map(|d| {
+                field
+                    .departments
+                    .iter()
+                    .map(|code| {
+                        d.form
+                            .departments
+                            .iter()
+                            .find(|x| &x.code == code)
+                            .map_or((code.clone(), code.clone()), |x| {
+                                (x.name.clone(), x.name_en.clone())
+                            })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    let who = move || {
+        let l = prefs.get().locale;
+        departments
+            .iter()
+            .map(|(zh, en)| l.pick(zh, en).to_owned())
+            .collect::<Vec<_>>()
+            .join(l.pick("、", ", "))
+    };
+    let error_text = {
+        let error_id = format!("{id}-error");
+        move || {
+            error.get().map(|code| {
+                let l = prefs.get().locale;
+                view! {
+                    <p class="ot-field__error" id=error_id.clone()>
+                        <span class="ot-visually-hidden">{text(l, Key::ErrorPrefix)}</span>
+                        {form_error_text(l, &code)}
+                    </p>
+                }
+            })
+        }
+    };
+    let described = Signal::derive(described);
+    let input = control(&field, key.clone(), id.clone(), described, error);
+    // Radios sit in a fieldset named by its legend; a select has its own label.
+    let is_group_choice = field.kind == FieldKind::YesNo
+        || (field.kind == FieldKind::Choice && field.options.len() <= RADIO_MAX);
+    view! {
+        <div class="ot-field" class:ot-field--error=move || error.get().is_some()>
+            {if is_group_choice {
+                view! {
+                    <fieldset class="ot-fieldset" aria-describedby=described>
+                        <legend class="ot-field__label">{label}</legend>
+                        {help.clone().map(|h| view! { <p class="ot-field__hint" id=format!("{id}-hint")>{h}</p> })}
+                        {error_text.clone()}
+                        {input}
+                    </fieldset>
+                }.into_any()
+            } else {
+                view! {
+                    <label class="ot-field__label" for=id.clone()>{label}</label>
+                    {help.clone().map(|h| view! { <p class="ot-field__hint" id=format!("{id}-hint")>{h}</p> })}
+                    {error_text.clone()}
+                    {input}
+                }.into_any()
+            }}
+            <details class="ot-who">
+                <summary>{move || ftext(prefs.get().locale, F::WhoNeeds)}</summary>
+                <p>{who}</p>
+            </details>
+        </div>
+    }
+}
+
+/// The control itself: radios for choices of up to six options and yes/no, a select for
+/// longer lists, a textarea for long text, otherwise an input with the right keyboard.
+fn control(
+    field: &MergedField,
+    key: String,
+    id: String,
+    described: Signal<Option<String>>,
+    error: Memo<Option<String>>,
+) -> AnyView {
+    let prefs = use_prefs();
+    let invalid = move || error.get().is_some().then_some("true");
+    let value = {
+        let key = key.clone();
+        move || get(&key)
+    };
+    let options: Vec<(String, String, String)> = match field.kind {
+        FieldKind::YesNo => vec![
+            ("yes".into(), "是".into(), "Yes".into()),
+            ("no".into(), "否".into(), "No".into()),
+        ],
+        FieldKind::Choice => field
+            .options
+            .iter()
+            .map(|o| (o.value.clone(), o.label.clone(), o.label_en.clone()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    if !options.is_empty() && options.len() <= RADIO_MAX {
+        return view! {
+            <div class="ot-radios">
+                {options.into_iter().enumerate().map(|(i, (v, zh, en))| {
+                    let rid = if i == 0 { id.clone() } else { format!("{id}-{i}") };
+                    let checked = {
+                        let (v, key) = (v.clone(), key.clone());
+                        move || get(&key) == v
+                    };
+                    let on_change = {
+                        let (v, key) = (v.clone(), key.clone());
+                        move |_| set(&key, v.clone())
+                    };
+                    view! {
+                        <div class="ot-radios__item">
+                            <input class="ot-radios__input" type="radio" id=rid.clone() name=id.clone()
+                                value=v prop:checked=checked on:change=on_change />
+                            <label class="ot-radios__label" for=rid>{move || prefs.get().locale.pick(&zh, &en).to_owned()}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+        }
+        .into_any();
+    }
+    if !options.is_empty() {
+        return view! {
+            <select class="ot-select" id=id aria-describedby=described aria-invalid=invalid
+                prop:value=value
+                on:change=move |ev| set(&key, event_target_value(&ev))>
+                <option value="">{move || prefs.get().locale.pick("请选择", "Choose").to_owned()}</option>
+                {options.into_iter().map(|(v, zh, en)| view! {
+                    <option value=v>{move || prefs.get().locale.pick(&zh, &en).to_owned()}</option>
+                }).collect_view()}
+            </select>
+        }
+        .into_any();
+    }
+    if field.kind == FieldKind::Text && field.max.is_none_or(|m| m > 100) {
+        return view! {
+            <textarea class="ot-textarea" id=id rows="4" aria-describedby=described aria-invalid=invalid
+                prop:value=value on:input=move |ev| set(&key, event_target_value(&ev))></textarea>
+        }
+        .into_any();
+    }
+    let (kind, mode, autocomplete) = input_attrs(field);
+    let unit = match field.kind {
+        FieldKind::Money => Some(F::Yuan),
+        FieldKind::Percent => None,
+        _ => None,
+    };
+    let percent = field.kind == FieldKind::Percent;
+    view! {
+        <div class="ot-input-wrap">
+            <input class="ot-input" type=kind id=id inputmode=mode autocomplete=autocomplete
+                spellcheck="false" aria-describedby=described aria-invalid=invalid
+                prop:value=value on:input=move |ev| set(&key, event_target_value(&ev)) />
+            {unit.map(|u| view! { <span class="ot-input-unit" aria-hidden="true">{move || ftext(prefs.get().locale, u)}</span> })}
+            {percent.then(|| view! { <span class="ot-input-unit" aria-hidden="true">"%"</span> })}
+        </div>
+    }
+    .into_any()
+}
