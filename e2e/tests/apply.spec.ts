@@ -28,6 +28,12 @@ test('starting a company with two shareholders: one form, checked, submitted, a 
 
   await flow.expectSection('股东（投资人）');
   await expect(flow.step).toContainText('第 2 步，共 12 步');
+  // Back (and Android's back key) returns to the last page with everything still there.
+  await page.goBack();
+  await flow.expectSection('企业基本信息');
+  await expect(flow.field('住所（经营场所）')).toHaveValue('杭州市上城区解放路 1 号 301 室');
+  await page.goForward();
+  await flow.expectSection('股东（投资人）');
   await flow.shareholder(1, ZHANG);
   await flow.shareholder(2, LI);
   await audit('shareholders with two rows');
@@ -124,7 +130,11 @@ test('every rule of the form is explained where it applies, and fixing it lets t
   await flow.next();
   for (const [title, fill] of [
     ['印章刻制', async () => flow.fill('刻章企业', '杭州市上城区诚信刻章店')],
-    ['发票申领', async () => flow.choose('申领发票种类', '数电发票（全面数字化的电子发票）')],
+    ['发票申领', async () => {
+      await flow.next();
+      await flow.expectError('申领发票种类：请选择一项。');
+      await flow.choose('申领发票种类', '数电发票（全面数字化的电子发票）');
+    }],
     ['银行开户', async () => { await flow.field('开户银行').selectOption({ label: '中国工商银行' }); await flow.fill('开户网点', '解放路支行'); }],
     ['员工参保', async () => flow.fill('首次参保（缴存）月份', '2026-12-01')],
   ] as const) {

@@ -53,6 +53,22 @@ pub fn label_of(form: &ApplicationForm, key: &str, l: Locale) -> String {
     }
 }
 
+/// The words of a problem: a required choice asks to choose, not to fill in.
+pub fn problem_text(form: &ApplicationForm, field: &str, code: &str, l: Locale) -> &'static str {
+    let def_key = match split_row_key(field) {
+        Some((g, _, f)) => format!("{g}[].{f}"),
+        None => field.to_owned(),
+    };
+    let choice = form
+        .field(&def_key)
+        .is_some_and(|f| matches!(f.kind, FieldKind::Choice | FieldKind::YesNo));
+    if choice && code == onetrip_domain::application::REQUIRED {
+        ftext(l, F::ChooseOne)
+    } else {
+        form_error_text(l, code)
+    }
+}
+
 /// A value as the review page shows it: the option's label, 是/否, money and shares as
 /// numbers with their unit.
 pub fn display(field: &MergedField, value: &str, l: Locale) -> String {
@@ -200,13 +216,20 @@ pub fn Field(
     };
     let error_text = {
         let error_id = format!("{id}-error");
+        let key = key.clone();
         move || {
             error.get().map(|code| {
                 let l = prefs.get().locale;
+                let words = apply.draft.with(|d| {
+                    d.as_ref().map_or_else(
+                        || form_error_text(l, &code),
+                        |d| problem_text(&d.form, &key, &code, l),
+                    )
+                });
                 view! {
                     <p class="ot-field__error" id=error_id.clone()>
                         <span class="ot-visually-hidden">{text(l, Key::ErrorPrefix)}</span>
-                        {form_error_text(l, &code)}
+                        {words}
                     </p>
                 }
             })

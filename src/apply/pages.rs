@@ -17,7 +17,7 @@ use onetrip_domain::validation::FieldProblem;
 use onetrip_ui::form_words::{F, form_error_text, ftext};
 use onetrip_ui::messages::{Key, text};
 
-use super::fields::{Field, display, field_id, label_of};
+use super::fields::{Field, display, field_id, label_of, problem_text};
 use super::{focus_later, today, use_apply, with_draft};
 use crate::api::{self, ApiError, decode};
 use crate::components::loaded::{failure, loaded};
@@ -103,7 +103,9 @@ fn error_summary(
                 list.iter()
                     .map(|p| {
                         let label = d.as_ref().map(|d| label_of(&d.form, &p.field, l)).unwrap_or_default();
-                        let message = form_error_text(l, &p.code);
+                        let message = d
+                            .as_ref()
+                            .map_or_else(|| form_error_text(l, &p.code), |d| problem_text(&d.form, &p.field, &p.code, l));
                         let text = if label.is_empty() { message.to_owned() } else { format!("{label}：{message}") };
                         (href(p), text)
                     })

@@ -493,3 +493,78 @@ async fn expired_drafts_are_purged_and_cannot_be_opened() {
     assert_eq!(purged, 1);
     assert_eq!(app.state.storage.draft_count().await.unwrap(), 0);
 }
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_draft_keeps_its_answers_when_the_catalogue_changes_and_names_what_went() {
+    let before = spawn().await;
+    let mut start = startup();
+    start["consent"] = consent();
+    let session = body_json(
+        before
+            .post_json("/api/v1/drafts", Some(&key()), &start.to_string())
+            .await,
+    )
+    .await;
+    let token = session["draft"]["token"].as_str().unwrap().to_owned();
+    let draft_key = session["key"].as_str().unwrap().to_owned();
+    let uri = format!("/api/v1/drafts/{token}");
+    let res = send_with(
+        &before,
+        "PUT",
+        &uri,
+        Some(&draft_key),
+        Some(json!({"data": data()}).to_string()),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+
+    // The same database, a new catalogue: registration no longer asks for the business scope.
+    let catalog = common::temp_dir().join("catalog");
+    copy_dir(
+        &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../catalog"),
+        &catalog,
+    );
+    let matter = catalog.join("matters/company-registration.toml");
+    let text = std::fs::read_to_string(&matter).unwrap();
+    let edited = text.replacen(
+        "[[field]]\nkey = \"company.business_scope\"\nmax = 2000\n",
+        "",
+        1,
+    );
+    assert_ne!(edited, text, "the catalogue changed");
+    std::fs::write(&matter, edited).unwrap();
+    // `before` stays alive: its folder holds the database file.
+    let database_url = before.state.config.database_url.clone();
+    let after = common::spawn_with(|c| {
+        c.catalog = catalog.clone();
+        c.database_url = database_url.clone();
+    })
+    .await;
+    let draft = body_json(send_with(&after, "GET", &uri, Some(&draft_key), None).await).await;
+    assert_eq!(draft["dropped"], json!(["经营范围"]), "{draft}");
+    assert!(
+        draft["data"]["values"]
+            .get("company.business_scope")
+            .is_none()
+    );
+    assert_eq!(
+        draft["data"]["values"]["company.name"],
+        "杭州市云帆信息科技有限公司"
+    );
+    assert_eq!(draft["data"]["groups"]["shareholders"][1]["name"], "李四");
+    // Told once: the draft now matches the catalogue.
+    let again = body_json(send_with(&after, "GET", &uri, Some(&draft_key), None).await).await;
+    assert!(again.get("dropped").is_none(), "{again}");
+}

@@ -7,6 +7,7 @@ use crate::messages::{Locale, error_text};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum F {
     StepOf,
+    ChooseOne,
     AllSteps,
     Continue,
     SaveLater,
@@ -68,6 +69,7 @@ pub enum F {
 pub fn ftext(locale: Locale, key: F) -> &'static str {
     use F::*;
     let (zh, en) = match key {
+        ChooseOne => ("请选择一项。", "Choose one."),
         StepOf => ("第 {n} 步，共 {total} 步", "Step {n} of {total}"),
         AllSteps => ("全部步骤", "All steps"),
         Continue => ("继续", "Continue"),
