@@ -117,43 +117,48 @@ export class ApplyFlow {
     await this.choose('担任法定代表人', s.legalRep ? '是' : '否', row);
   }
 
-  /** Every section after the shareholders, with good answers, up to the review page. */
-  async restOfForm() {
-    await this.expectSection('法定代表人');
+  /** Every section after the shareholders, with good answers, up to the review page; `audit`
+   * (axe) runs on each page when given. */
+  async restOfForm(audit?: (label: string) => Promise<void>) {
+    const check = async (title: string) => {
+      await this.expectSection(title);
+      if (audit) await audit(title);
+    };
+    await check('法定代表人');
     await expect(this.field('法定代表人（负责人）姓名')).toHaveValue('张三');
     await this.fill('法定代表人手机号码', '13812345678');
     await this.next();
-    await this.expectSection('印章刻制');
+    await check('印章刻制');
     await this.fill('刻章企业', '杭州市上城区诚信刻章店');
     await this.next();
-    await this.expectSection('发票申领');
+    await check('发票申领');
     await this.choose('申领发票种类', '数电发票（全面数字化的电子发票）');
     await this.next();
-    await this.expectSection('银行开户');
+    await check('银行开户');
     await this.field('开户银行').selectOption({ label: '中国工商银行' });
     await this.fill('开户网点', '解放路支行');
     await this.next();
-    await this.expectSection('员工参保');
+    await check('员工参保');
     await this.fill('首次参保（缴存）月份', '2026-12-01');
     await this.next();
-    await this.expectSection('住房公积金');
+    await check('住房公积金');
     await this.fill('公积金缴存比例', '12');
     await this.next();
-    await this.expectSection('申请人（经办人）');
+    await check('申请人（经办人）');
     // The applicant is the legal representative: offered from what was given, changeable.
     await expect(this.field('申请人（经办人）姓名')).toHaveValue('张三');
     await expect(this.field('申请人手机号码')).toHaveValue('13812345678');
     await this.next();
-    await this.expectSection('领取方式');
+    await check('领取方式');
     await this.choose('办好后，证照怎么给您？', '免费邮寄（EMS）');
     await this.fill('证照邮寄地址', '杭州市上城区解放路 1 号 301 室');
     await this.next();
-    await this.expectSection('各部门的承诺');
+    await check('各部门的承诺');
     for (const box of await this.page.getByRole('checkbox', { name: /^我已阅读并同意.+的承诺$/ }).all()) {
       await box.check();
     }
     await this.next();
-    await this.expectSection('核对您填写的信息');
+    await check('核对您填写的信息');
   }
 
   submitButton(): Locator {

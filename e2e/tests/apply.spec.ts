@@ -38,8 +38,7 @@ test('starting a company with two shareholders: one form, checked, submitted, a 
   await flow.shareholder(2, LI);
   await audit('shareholders with two rows');
   await flow.next();
-  await flow.restOfForm();
-  await audit('check your answers');
+  await flow.restOfForm(audit);
 
   // The review shows every answer with a change link that comes back here.
   await expect(page.getByText('一张表：共填')).toBeVisible();
@@ -250,4 +249,26 @@ test('a double tap and a retried submission make one application @journey', asyn
   expect(answers.map((a) => a.number)).toEqual([number, number]);
   const receipt = await (await request.get(`/api/v1/applications/${number}`)).json();
   expect(receipt.number).toBe(number);
+});
+
+test('a dropped connection keeps the answers, says so, and saves when it is back @journey', async ({ page, request }) => {
+  const flow = new ApplyFlow(page);
+  await flow.start(await seedChecklist(request));
+  await flow.company();
+  // The network goes while the applicant continues.
+  await page.route('**/api/v1/drafts/*', (route) => (route.request().method() === 'PUT' ? route.abort('internetdisconnected') : route.continue()));
+  const saved = page.waitForRequest((r) => r.method() === 'PUT' && r.url().includes('/api/v1/drafts/'));
+  await flow.next();
+  await saved;
+  await flow.expectSection('股东（投资人）');
+  await expect(page.getByRole('status').filter({ hasText: '网络不通' })).toBeVisible({ timeout: 15_000 });
+  await page.getByText('全部步骤').click();
+  await page.getByRole('link', { name: '企业基本信息' }).click();
+  await expect(flow.field('企业名称')).toHaveValue('杭州市云帆信息科技有限公司');
+  // Back on line: the retry goes through and the notice goes away.
+  await page.unroute('**/api/v1/drafts/*');
+  await expect(page.getByRole('status').filter({ hasText: '网络不通' })).toBeHidden({ timeout: 15_000 });
+  const token = await page.evaluate(() => sessionStorage.getItem('onetrip.draft')!.split(':'));
+  const draft = await (await request.get(`/api/v1/drafts/${token[0]}`, { headers: { 'X-Draft-Key': token[1] } })).json();
+  expect(draft.data.values['company.name']).toBe('杭州市云帆信息科技有限公司');
 });

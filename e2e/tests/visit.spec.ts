@@ -1,5 +1,6 @@
 import { test, expect } from '../fixtures';
 import { Layout } from '../pages/layout';
+import { ApplyFlow, seedChecklist } from '../pages/apply';
 
 // Every page once, on every device profile: it renders, fits the screen, and passes axe in
 // normal and elder mode.
@@ -33,3 +34,21 @@ for (const { path, heading } of pages) {
     expect(consoleErrors).toEqual([]);
   });
 }
+
+test('the application flow\'s consent page and first section render, fit and are accessible @visit', async ({ page, request, audit, consoleErrors }) => {
+  const layout = new Layout(page);
+  const flow = new ApplyFlow(page);
+  await page.goto(`/apply/c/${await seedChecklist(request)}`);
+  await expect(layout.heading).toHaveText('个人信息处理规则');
+  await layout.expectNoHorizontalScroll();
+  await audit('consents');
+  await flow.start(new URL(page.url()).pathname.split('/').pop()!);
+  await flow.next();
+  await flow.errors();
+  await layout.expectNoHorizontalScroll();
+  await audit('company section with errors (normal)');
+  await layout.setElderMode(true);
+  await layout.expectNoHorizontalScroll();
+  await audit('company section with errors (长辈模式)');
+  expect(consoleErrors).toEqual([]);
+});
