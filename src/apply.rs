@@ -18,7 +18,7 @@ use onetrip_ui::form_words::{F, ftext};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError, decode};
-use crate::components::layout::Layout;
+use crate::components::layout::FormLayout;
 use crate::prefs::{self, use_prefs};
 use crate::router::{self, apply_path};
 
@@ -220,7 +220,7 @@ fn ApplyApp() -> impl IntoView {
     });
     let step = Memo::new(move |_| Step::parse(&router.path.get()));
     view! {
-        <Layout>
+        <FormLayout>
             {move || match step.get() {
                 Step::Start(id) => view! { <pages::StartPage id /> }.into_any(),
                 Step::Declined(id) => view! { <pages::DeclinedPage id /> }.into_any(),
@@ -231,7 +231,7 @@ fn ApplyApp() -> impl IntoView {
                 Step::Resume(token) => view! { <pages::ResumePage token /> }.into_any(),
                 Step::Unknown => view! { <crate::routes::not_found::NotFound /> }.into_any(),
             }}
-        </Layout>
+        </FormLayout>
     }
 }
 

@@ -7,8 +7,27 @@ use crate::messages::{Key, tr};
 use crate::prefs::use_prefs;
 use crate::router::use_router;
 
+/// The guidance app's layout: the footer asks whether the page helped.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    let router = use_router();
+    shell(children, move || {
+        let path = router.path.get();
+        view! { <FeedbackBox page=path /> }
+    })
+}
+
+/// The application flow's layout: no page feedback in the middle of a form (its code would
+/// also weigh on that app's first load).
+#[component]
+pub fn FormLayout(children: Children) -> impl IntoView {
+    shell(children, || ())
+}
+
+fn shell<V: IntoView + 'static>(
+    children: Children,
+    footer: impl Fn() -> V + Send + Sync + 'static,
+) -> impl IntoView {
     let prefs = use_prefs();
     let toggle_elder = move |_| prefs.update(|p| p.elder = !p.elder);
     let switch_language = move |_| prefs.update(|p| p.locale = p.locale.other());
@@ -57,10 +76,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         </main>
         <footer class="ot-footer">
             <div class="ot-footer__inner">
-                {move || {
-                    let path = router.path.get();
-                    view! { <FeedbackBox page=path /> }
-                }}
+                {footer}
                 <p class="ot-footer__hotline">
                     {tr(Key::Hotline)} " "
                     <a class="ot-footer__tel" href="tel:12345">"12345"</a>
