@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: the numbers that take too long for the test command. Bundle sizes of
 //! the release build, search latency over the whole catalogue (`GET /api/v1/search`), and
-//! Lighthouse (mobile throttling: 150 ms RTT, 1.6 Mbps, 4x CPU) on the home page, median of 5
-//! runs, all against the real server on loopback.
+//! Lighthouse (mobile throttling: 150 ms RTT, 1.6 Mbps, 4x CPU) on the home page and on the
+//! application flow's first load, median of 5 runs each, all against the real server on
+//! loopback.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -44,6 +45,9 @@ pub fn run() -> Result {
     let assets = crate::build::initial_load(&dist)?;
     println!("\n## Bundle (first visit, release build)\n");
     print!("{}", crate::build::size_table(&assets));
+    let apply = crate::build::initial_load(&dist.join("apply"))?;
+    println!("\n## Bundle (application flow, /apply/, first load)\n");
+    print!("{}", crate::build::size_table(&apply));
 
     let lh_dir = root().join("tools/lighthouse");
     util::exec(
@@ -67,7 +71,18 @@ pub fn run() -> Result {
         .stdout(Stdio::null())
         .spawn()
         .map_err(|e| e.to_string())?;
-    let result = search_latency(port).and_then(|()| lighthouse(&lh_dir, port, &tmp));
+    let result = search_latency(port)
+        .and_then(|()| lighthouse(&lh_dir, port, &tmp, "/", "home page"))
+        // The application flow's own first load: the resume page needs no stored draft.
+        .and_then(|()| {
+            lighthouse(
+                &lh_dir,
+                port,
+                &tmp,
+                "/apply/resume/0000000000000000000000",
+                "application flow (resume page)",
+            )
+        });
     let _ = server.kill();
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&tmp);
@@ -186,9 +201,15 @@ fn search_latency(port: u16) -> Result {
     Ok(())
 }
 
-fn lighthouse(dir: &std::path::Path, port: u16, tmp: &std::path::Path) -> Result {
+fn lighthouse(
+    dir: &std::path::Path,
+    port: u16,
+    tmp: &std::path::Path,
+    path: &str,
+    label: &str,
+) -> Result {
     util::wait_for_http(port, "/api/health", 30)?;
-    let url = format!("http://127.0.0.1:{port}/");
+    let url = format!("http://127.0.0.1:{port}{path}");
     let mut rows: Vec<[f64; 7]> = Vec::new();
     for i in 0..RUNS {
         let out = tmp.join(format!("lh-{i}.json"));
@@ -221,7 +242,7 @@ fn lighthouse(dir: &std::path::Path, port: u16, tmp: &std::path::Path) -> Result
         ]);
     }
     let col = |i: usize| median(rows.iter().map(|r| r[i]).collect());
-    println!("\n## Lighthouse, home page, mobile throttling, median of {RUNS}\n");
+    println!("\n## Lighthouse, {label}, mobile throttling, median of {RUNS}\n");
     println!("performance score   {:.2}", col(0));
     println!("FCP                 {:.0} ms", col(1));
     println!("LCP                 {:.0} ms", col(2));
