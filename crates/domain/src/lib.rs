@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod date;
 pub mod feedback;
+pub mod files;
 pub mod ident;
 pub mod mask;
 pub mod validation;
@@ -24,5 +25,7 @@ pub fn all_codes() -> Vec<&'static str> {
     codes.push(catalog::merge::FIELD_CONFLICT);
     codes.extend(catalog::search::QUERY_CODES);
     codes.extend(application::CODES);
+    codes.extend(files::CODES);
+    codes.extend(files::SERVER_CODES);
     codes
 }

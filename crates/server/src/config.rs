@@ -47,6 +47,9 @@ pub struct Config {
           value_parser = clap::builder::BoolishValueParser::new(),
           default_value = "false", num_args = 0..=1, default_missing_value = "true")]
     pub trust_proxy: bool,
+    /// Where uploaded documents are kept (a local folder, created if missing).
+    #[arg(long, env = "ONETRIP_FILES", default_value = "data/files")]
+    pub files_dir: PathBuf,
     /// Largest JSON body accepted, in bytes.
     #[arg(long, env = "ONETRIP_JSON_LIMIT", default_value_t = 64 * 1024)]
     pub json_limit: usize,
@@ -82,6 +85,7 @@ impl Config {
                 seconds: 60,
             },
             trust_proxy: false,
+            files_dir: std::env::temp_dir().join(format!("onetrip-files-{}", uuid::Uuid::new_v4())),
             json_limit: 64 * 1024,
         }
     }

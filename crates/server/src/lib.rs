@@ -14,6 +14,7 @@ pub mod routes;
 pub mod static_files;
 pub mod storage;
 pub mod telemetry;
+pub mod uploads;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -45,6 +46,10 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// The Content-Security-Policy, computed once from the pages we serve.
     pub csp: Arc<str>,
+    /// Uploaded documents' bytes.
+    pub files: Arc<dyn object_store::ObjectStore>,
+    /// Uploads checked at once (decoding images is memory-hungry: this bounds it).
+    pub upload_permits: Arc<tokio::sync::Semaphore>,
 }
 
 pub struct Limits {
@@ -70,7 +75,18 @@ impl AppState {
             Some(c) => Arc::new(c.clone()),
             None => Arc::new(SystemClock),
         };
+        let _ = std::fs::create_dir_all(&config.files_dir);
+        let files: Arc<dyn object_store::ObjectStore> =
+            match object_store::local::LocalFileSystem::new_with_prefix(&config.files_dir) {
+                Ok(store) => Arc::new(store),
+                Err(e) => {
+                    tracing::error!(error = %e, dir = %config.files_dir.display(), "cannot use the files folder; uploads are kept in memory");
+                    Arc::new(object_store::memory::InMemory::new())
+                }
+            };
         AppState {
+            files,
+            upload_permits: Arc::new(tokio::sync::Semaphore::new(2)),
             limits: Arc::new(Limits {
                 read: RateLimiter::new(config.rate_read),
                 write: RateLimiter::new(config.rate_write),
@@ -101,6 +117,9 @@ impl AppState {
 )]
 struct ApiDoc;
 
+/// The largest upload body: the largest material limit (10 MB) and the multipart framing.
+const UPLOAD_BODY_LIMIT: usize = 11 * 1024 * 1024;
+
 /// The documented API: every route is registered together with its OpenAPI entry. Resources
 /// are versioned under `/v1`; the health check and the document itself are not.
 fn api_router() -> OpenApiRouter<AppState> {
@@ -120,6 +139,14 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::drafts::get, routes::drafts::save))
         .routes(routes!(routes::drafts::open))
         .routes(routes!(routes::drafts::qr))
+        .merge(
+            // Documents are larger than JSON bodies; the route enforces each material's limit
+            // while reading.
+            OpenApiRouter::new()
+                .routes(routes!(routes::files::upload, routes::files::list))
+                .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .routes(routes!(routes::files::download, routes::files::remove))
         .routes(routes!(routes::applications::create))
         .routes(routes!(routes::applications::get))
         .routes(routes!(routes::applications::qr))
@@ -195,6 +222,9 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     for (name, value) in storage.settings().await? {
         tracing::info!(backend = storage.backend().name(), setting = %name, %value, "database setting");
     }
+    std::fs::create_dir_all(&config.files_dir)
+        .and_then(|()| std::fs::metadata(&config.files_dir))
+        .with_context(|| format!("the files folder {}", config.files_dir.display()))?;
     let test_clock = test_clock_from_env();
     let state = AppState::new(config, storage, catalog, test_clock);
     let now = state.clock.now();

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod checklists;
 pub mod drafts;
 pub mod feedback;
+pub mod files;
 pub mod health;
 pub mod idempotency;
 pub mod ids;

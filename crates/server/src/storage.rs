@@ -132,6 +132,41 @@ pub struct ApplicationRow {
     pub created_at: Timestamp,
 }
 
+/// An uploaded document (材料) after the server's checks: the bytes live in the object store
+/// under `object`, a random name; this row links them to a draft (and, once submitted, its
+/// application) and a material.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRow {
+    /// Random public id (`F` + 15 Crockford characters).
+    pub id: String,
+    /// The client's Idempotency-Key of the upload: a retried upload is stored once.
+    pub idempotency_key: String,
+    /// The draft it was uploaded to.
+    pub draft_token: String,
+    /// The application it belongs to once submitted (None before).
+    pub application: Option<String>,
+    /// The material's canonical key (`id-card`).
+    pub material: String,
+    /// `front`, `back` (an identity card's two sides) or `pages`.
+    pub slot: String,
+    /// Order within the slot (0 first).
+    pub position: u32,
+    /// `image/jpeg`, `image/png` or `application/pdf`: as stored (images re-encoded).
+    pub content_type: String,
+    /// Size as stored.
+    pub bytes: u64,
+    /// SHA-256 (hex) of the bytes as uploaded, to tell the same file given twice.
+    pub sha256: String,
+    /// PDF pages, or None for an image.
+    pub pages: Option<u32>,
+    /// Image size in pixels as stored, or None for a PDF.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// The object store path.
+    pub object: String,
+    pub created_at: Timestamp,
+}
+
 /// What an idempotent insert found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inserted<T> {
@@ -207,6 +242,18 @@ pub trait Storage: Send + Sync {
     async fn application(&self, number: &str) -> Result<Option<ApplicationRow>, StorageError>;
 
     async fn application_count(&self) -> Result<u64, StorageError>;
+
+    /// Insert unless a file with the same idempotency key exists; never writes twice.
+    /// `StorageError::IdTaken` when the id belongs to another file.
+    async fn insert_file(&self, row: FileRow) -> Result<Inserted<FileRow>, StorageError>;
+
+    async fn file(&self, id: &str) -> Result<Option<FileRow>, StorageError>;
+
+    /// The files of a draft, by material, slot and position.
+    async fn files_of_draft(&self, token: &str) -> Result<Vec<FileRow>, StorageError>;
+
+    /// Delete a file's row; true when there was one. (The object is deleted by the caller.)
+    async fn delete_file(&self, id: &str) -> Result<bool, StorageError>;
 }
 
 /// Open the database named by `url`, apply the durability settings and run migrations.

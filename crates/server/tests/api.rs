@@ -405,6 +405,8 @@ async fn the_openapi_document_is_served_complete_and_committed() {
             "/v1/checklists/{id}/qr.png",
             "/v1/drafts",
             "/v1/drafts/{token}",
+            "/v1/drafts/{token}/files",
+            "/v1/drafts/{token}/files/{id}",
             "/v1/drafts/{token}/open",
             "/v1/drafts/{token}/qr.png",
             "/v1/feedback",

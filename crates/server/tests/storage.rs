@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use onetrip_server::clock::Timestamp;
 use onetrip_server::storage::{
-    self, ApplicationRow, ChecklistRow, DraftRow, FeedbackRecord, Inserted, Storage, StorageError,
+    self, ApplicationRow, ChecklistRow, DraftRow, FeedbackRecord, FileRow, Inserted, Storage,
+    StorageError,
 };
 
 fn feedback(id: &str, fingerprint: &str) -> FeedbackRecord {
@@ -258,6 +259,171 @@ async fn application_story(db: &dyn Storage) {
     assert_eq!(db.application("ZZZZZZZZZZ").await.unwrap(), None);
 }
 
+fn file_row(id: &str, key: &str) -> FileRow {
+    FileRow {
+        id: id.to_owned(),
+        idempotency_key: key.to_owned(),
+        draft_token: "FILE-DRAFT".to_owned(),
+        application: None,
+        material: "id-card".to_owned(),
+        slot: "front".to_owned(),
+        position: 0,
+        content_type: "image/jpeg".to_owned(),
+        bytes: 245_760,
+        sha256: "d".repeat(64),
+        pages: None,
+        width: Some(1600),
+        height: Some(1008),
+        object: "objects/3f/3f9c2a7e1b4d".to_owned(),
+        created_at: Timestamp(11_000),
+    }
+}
+
+/// Files: idempotent by key, a taken id told apart from a retry, read back with every field,
+/// listed per draft in order, deleted once.
+async fn file_story(db: &dyn Storage) {
+    let first = file_row("F0000000000000A1", "file-key-1");
+    assert_eq!(
+        db.insert_file(first.clone()).await.unwrap(),
+        Inserted::New(first.clone())
+    );
+    // The same request again, then a retry that drew a new id: the key finds the first write.
+    assert_eq!(
+        db.insert_file(first.clone()).await.unwrap(),
+        Inserted::Existing(first.clone())
+    );
+    let retry = FileRow {
+        created_at: Timestamp(12_000),
+        ..file_row("F0000000000000A2", "file-key-1")
+    };
+    assert_eq!(
+        db.insert_file(retry).await.unwrap(),
+        Inserted::Existing(first.clone())
+    );
+    assert_eq!(db.file("F0000000000000A2").await.unwrap(), None);
+    // Another upload whose random id happens to be taken.
+    assert!(matches!(
+        db.insert_file(file_row("F0000000000000A1", "file-key-2"))
+            .await,
+        Err(StorageError::IdTaken)
+    ));
+    assert_eq!(
+        db.files_of_draft("FILE-DRAFT").await.unwrap(),
+        vec![first.clone()]
+    );
+
+    // Every field round-trips, NULLs and values beyond 32 bits included.
+    let pdf = FileRow {
+        application: Some("7KQ2M9XA3T".to_owned()),
+        material: "articles-of-association".to_owned(),
+        slot: "pages".to_owned(),
+        position: 2,
+        content_type: "application/pdf".to_owned(),
+        bytes: 5_000_000_000,
+        pages: Some(12),
+        width: None,
+        height: None,
+        object: "objects/a0/a07d5e".to_owned(),
+        ..file_row("F0000000000000B1", "file-key-3")
+    };
+    assert_eq!(
+        db.insert_file(pdf.clone()).await.unwrap(),
+        Inserted::New(pdf.clone())
+    );
+    assert_eq!(
+        db.file("F0000000000000B1").await.unwrap(),
+        Some(pdf.clone())
+    );
+    assert_eq!(
+        db.file("F0000000000000A1").await.unwrap(),
+        Some(first.clone())
+    );
+    assert_eq!(db.file("FZZZZZZZZZZZZZZZ").await.unwrap(), None);
+
+    // A draft's files by material, slot (front, back, pages), position, then upload time; another
+    // draft's files are not listed.
+    let row = |id: &str, material: &str, slot: &str, position: u32, at: i64| FileRow {
+        material: material.to_owned(),
+        slot: slot.to_owned(),
+        position,
+        created_at: Timestamp(at),
+        ..file_row(id, &format!("key-{id}"))
+    };
+    let back = row("F0000000000000C1", "id-card", "back", 0, 10_000);
+    let page1_late = row(
+        "F0000000000000C2",
+        "articles-of-association",
+        "pages",
+        1,
+        20_000,
+    );
+    let page1_early = row(
+        "F0000000000000C3",
+        "articles-of-association",
+        "pages",
+        1,
+        15_000,
+    );
+    let page0 = row(
+        "F0000000000000C4",
+        "articles-of-association",
+        "pages",
+        0,
+        30_000,
+    );
+    let elsewhere = FileRow {
+        draft_token: "OTHER-DRAFT".to_owned(),
+        ..row("F0000000000000C5", "business-licence", "pages", 0, 1_000)
+    };
+    for f in [&back, &page1_late, &page1_early, &page0, &elsewhere] {
+        assert_eq!(
+            db.insert_file(f.clone()).await.unwrap(),
+            Inserted::New(f.clone())
+        );
+    }
+    assert_eq!(
+        db.files_of_draft("FILE-DRAFT").await.unwrap(),
+        vec![
+            page0,
+            page1_early,
+            page1_late,
+            pdf.clone(),
+            first.clone(),
+            back.clone()
+        ]
+    );
+    assert_eq!(
+        db.files_of_draft("OTHER-DRAFT").await.unwrap(),
+        vec![elsewhere]
+    );
+    assert_eq!(db.files_of_draft("NO-SUCH").await.unwrap(), vec![]);
+
+    // Deleted once; the draft's other files stay.
+    assert!(db.delete_file("F0000000000000C1").await.unwrap());
+    assert!(!db.delete_file("F0000000000000C1").await.unwrap());
+    assert!(!db.delete_file("FZZZZZZZZZZZZZZZ").await.unwrap());
+    assert_eq!(db.file("F0000000000000C1").await.unwrap(), None);
+    assert_eq!(db.files_of_draft("FILE-DRAFT").await.unwrap().len(), 5);
+
+    // No foreign key: a file outlives its draft when the draft is submitted.
+    db.insert_draft(draft_row("FILE-SUBMIT", "draft-file-submit"))
+        .await
+        .unwrap();
+    let attached = FileRow {
+        draft_token: "FILE-SUBMIT".to_owned(),
+        ..file_row("F0000000000000D1", "file-key-4")
+    };
+    db.insert_file(attached.clone()).await.unwrap();
+    db.insert_application(
+        application_row("FILEAPP001", "app-file-key"),
+        Some("FILE-SUBMIT".to_owned()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(db.draft("FILE-SUBMIT").await.unwrap(), None);
+    assert_eq!(db.file("F0000000000000D1").await.unwrap(), Some(attached));
+}
+
 /// Many retries of one submission at once: one row, and every caller is told the same number.
 async fn concurrent_applications(db: Arc<dyn Storage>) {
     db.insert_draft(draft_row("RACE-DRAFT", "race-draft-key"))
@@ -345,6 +511,7 @@ async fn story(open: impl AsyncFn() -> Arc<dyn Storage>) {
     checklist_story(db.as_ref()).await;
     draft_story(db.as_ref()).await;
     application_story(db.as_ref()).await;
+    file_story(db.as_ref()).await;
 
     // Reopening runs the migrations again, harmlessly, and keeps the data.
     drop(db);
@@ -353,7 +520,8 @@ async fn story(open: impl AsyncFn() -> Arc<dyn Storage>) {
     assert_eq!(db.checklist_count().await.unwrap(), 1);
     assert_eq!(db.catalog_versions().await.unwrap().len(), 2);
     assert_eq!(db.draft_count().await.unwrap(), 2);
-    assert_eq!(db.application_count().await.unwrap(), 3);
+    assert_eq!(db.application_count().await.unwrap(), 4);
+    assert_eq!(db.files_of_draft("FILE-DRAFT").await.unwrap().len(), 5);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

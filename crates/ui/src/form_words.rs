@@ -283,6 +283,47 @@ pub fn form_error_text(locale: Locale, code: &str) -> &'static str {
             "办事指南已更新，请重新确认各部门的承诺。",
             "The guide has changed: confirm the declarations again.",
         ),
+        // Pre-review of uploaded documents (crates/domain files).
+        "file.empty" => (
+            "这个文件是空的（0 字节），请重新选择或重新拍摄。",
+            "This file is empty (0 bytes): choose or take it again.",
+        ),
+        "file.type_unknown" => (
+            "无法识别这个文件的格式。请上传 PDF，或 JPG、PNG 格式的照片；手机照片如果是 HEIC 格式，请在相机设置中改为“兼容性最佳”后重新拍摄，或截图后上传。",
+            "This file's format is not recognised. Upload a PDF, or a JPG or PNG photo; if your phone saves HEIC photos, switch the camera to “Most Compatible” and take it again, or upload a screenshot.",
+        ),
+        "file.type_mismatch" => (
+            "文件的实际格式与扩展名不符（例如把图片改名为 .pdf），请选择原始的 PDF 或照片。",
+            "The file's real format does not match its name (for example a picture renamed .pdf): choose the original PDF or photo.",
+        ),
+        "file.type_not_allowed" => (
+            "这份材料不接受这种格式，请按材料说明上传 PDF 或照片。",
+            "This document is not accepted in this format: upload it as the description says (PDF or photo).",
+        ),
+        "file.too_large" => (
+            "文件太大，请压缩后再上传：照片可以降低分辨率或截图，PDF 可以用较低的扫描精度重新扫描。",
+            "The file is too large: make it smaller and upload again (a lower resolution or a screenshot for a photo, a lower scanning resolution for a PDF).",
+        ),
+        "file.too_many_pages" => (
+            "PDF 页数太多，请只保留这份材料需要的页面后重新上传。",
+            "The PDF has too many pages: keep only the pages this document needs and upload it again.",
+        ),
+        "file.too_small_px" => (
+            "照片分辨率太低，看不清文字，请靠近文件、让文件占满画面后重新拍摄，不要上传缩略图。",
+            "The photo's resolution is too low to read: take it again closer, with the document filling the frame, and do not upload a thumbnail.",
+        ),
+        "file.duplicate" => (
+            "这份文件已经上传过了。如果要上传的是另一页或另一面，请选择对应的文件。",
+            "This file has already been uploaded. If you meant another page or side, choose that file.",
+        ),
+        "file.too_dark" => (
+            "照片太暗，请在光线充足处重新拍摄。也可以继续使用这张。",
+            "The photo is too dark: take it again in good light. You may also keep this one.",
+        ),
+        "file.blurry" => (
+            "照片不够清晰，请在光线充足处对准文件重新拍摄。也可以继续使用这张。",
+            "The photo is not sharp: take it again in good light, holding the camera steady over the document. You may also keep this one.",
+        ),
         "consent.required" => (
             "在线办理需要您同意个人信息处理规则。",
             "Applying online needs your consent to the processing of personal information.",
@@ -295,6 +336,26 @@ pub fn form_error_text(locale: Locale, code: &str) -> &'static str {
         "draft.no_factor" => (
             "这份草稿还没有设置验证信息，请在原来的设备上保存时设置密码。",
             "This draft has no second factor yet: set a PIN when saving on the first device.",
+        ),
+        "file.undecodable" => (
+            "文件已损坏或不完整（可能没有上传完），请重新选择或重新拍摄。",
+            "The file is damaged or incomplete: choose it again or take a new photo.",
+        ),
+        "file.too_many_pixels" => (
+            "照片像素太多，请用手机相机直接拍摄后上传，不要用超大的扫描图。",
+            "The image has too many pixels: take a photo with the phone's camera instead.",
+        ),
+        "file.active_content" => (
+            "这个 PDF 含有脚本、附件或自动操作，不能接收。请打印为普通 PDF，或拍照上传。",
+            "This PDF contains scripts, attachments or actions and cannot be accepted: print it to a plain PDF or upload photos.",
+        ),
+        "file.material_unknown" => (
+            "您的情形不需要这份材料，请刷新页面后重试。",
+            "Your situation does not need this document: reload the page and try again.",
+        ),
+        "file.slot_unknown" => (
+            "请选择人像面或国徽面上传。",
+            "Choose the photo side or the emblem side.",
         ),
         _ => return error_text(locale, code),
     };

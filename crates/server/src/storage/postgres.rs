@@ -6,8 +6,8 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
 use super::{
-    ApplicationRow, Backend, ChecklistRow, DraftRow, FeedbackRecord, Inserted, Migrations, Storage,
-    StorageError,
+    ApplicationRow, Backend, ChecklistRow, DraftRow, FeedbackRecord, FileRow, Inserted, Migrations,
+    Storage, StorageError,
 };
 use crate::clock::Timestamp;
 
@@ -26,6 +26,11 @@ const MIGRATIONS: Migrations = &[
         3,
         "applications",
         include_str!("../../migrations/postgres/0003_applications.sql"),
+    ),
+    (
+        4,
+        "files",
+        include_str!("../../migrations/postgres/0004_files.sql"),
     ),
 ];
 
@@ -187,6 +192,52 @@ fn row_to_application(row: &tokio_postgres::Row) -> ApplicationRow {
         receipt: row.get(7),
         catalog_version: row.get(8),
         created_at: Timestamp(row.get(9)),
+    }
+}
+
+const FILE_SELECT: &str = "SELECT id, idempotency_key, draft_token, application, material, slot, \
+     position, content_type, bytes, sha256, pages, width, height, object, created_at FROM files";
+
+/// A draft's files in the order the contract names: by material, then slot (an identity card's
+/// front before its back, then pages), position and upload time; the id breaks any tie. Text
+/// compares byte by byte (`C`), as in SQLite, whatever the database's collation.
+const FILE_ORDER: &str = "material COLLATE \"C\", \
+     CASE slot WHEN 'front' THEN 0 WHEN 'back' THEN 1 ELSE 2 END, position, created_at, \
+     id COLLATE \"C\"";
+
+/// A file's u32 columns are INTEGER (i32) here and its size a BIGINT (i64). Unlike a counter
+/// such as `failed_opens`, these must round-trip exactly, so a value that does not fit is
+/// refused rather than clamped (as SQLite's checked conversion refuses a u64 above i64::MAX).
+fn u32_to_db(n: u32, column: &str) -> Result<i32, StorageError> {
+    i32::try_from(n).map_err(|_| StorageError::Query(format!("files.{column} out of range: {n}")))
+}
+
+fn u64_to_db(n: u64, column: &str) -> Result<i64, StorageError> {
+    i64::try_from(n).map_err(|_| StorageError::Query(format!("files.{column} out of range: {n}")))
+}
+
+/// The columns' CHECKs keep these non-negative, so the conversions back never fail.
+fn u32_from_db(n: i32) -> u32 {
+    u32::try_from(n).unwrap_or(0)
+}
+
+fn row_to_file(row: &tokio_postgres::Row) -> FileRow {
+    FileRow {
+        id: row.get(0),
+        idempotency_key: row.get(1),
+        draft_token: row.get(2),
+        application: row.get(3),
+        material: row.get(4),
+        slot: row.get(5),
+        position: u32_from_db(row.get(6)),
+        content_type: row.get(7),
+        bytes: u64::try_from(row.get::<_, i64>(8)).unwrap_or(0),
+        sha256: row.get(9),
+        pages: row.get::<_, Option<i32>>(10).map(u32_from_db),
+        width: row.get::<_, Option<i32>>(11).map(u32_from_db),
+        height: row.get::<_, Option<i32>>(12).map(u32_from_db),
+        object: row.get(13),
+        created_at: Timestamp(row.get(14)),
     }
 }
 
@@ -542,5 +593,88 @@ impl Storage for Postgres {
             .await
             .map_err(query_err)?;
         Ok(row.get::<_, i64>(0) as u64)
+    }
+
+    async fn insert_file(&self, row: FileRow) -> Result<Inserted<FileRow>, StorageError> {
+        let position = u32_to_db(row.position, "position")?;
+        let bytes = u64_to_db(row.bytes, "bytes")?;
+        let pages = row.pages.map(|n| u32_to_db(n, "pages")).transpose()?;
+        let width = row.width.map(|n| u32_to_db(n, "width")).transpose()?;
+        let height = row.height.map(|n| u32_to_db(n, "height")).transpose()?;
+        let client = self.client().await?;
+        // No conflict target: a taken id and a known key both end here, told apart below. A
+        // duplicate arriving while the first insert is in flight waits for it on the index.
+        let inserted = client
+            .execute(
+                "INSERT INTO files (id, idempotency_key, draft_token, application, material, slot,
+                     position, content_type, bytes, sha256, pages, width, height, object,
+                     created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                 ON CONFLICT DO NOTHING",
+                &[
+                    &row.id,
+                    &row.idempotency_key,
+                    &row.draft_token,
+                    &row.application,
+                    &row.material,
+                    &row.slot,
+                    &position,
+                    &row.content_type,
+                    &bytes,
+                    &row.sha256,
+                    &pages,
+                    &width,
+                    &height,
+                    &row.object,
+                    &row.created_at.0,
+                ],
+            )
+            .await
+            .map_err(query_err)?;
+        if inserted == 1 {
+            return Ok(Inserted::New(row));
+        }
+        client
+            .query_opt(
+                &format!("{FILE_SELECT} WHERE idempotency_key = $1"),
+                &[&row.idempotency_key],
+            )
+            .await
+            .map_err(query_err)?
+            .map(|r| Inserted::Existing(row_to_file(&r)))
+            .ok_or(StorageError::IdTaken)
+    }
+
+    async fn file(&self, id: &str) -> Result<Option<FileRow>, StorageError> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(&format!("{FILE_SELECT} WHERE id = $1"), &[&id])
+            .await
+            .map_err(query_err)?;
+        Ok(row.as_ref().map(row_to_file))
+    }
+
+    async fn files_of_draft(&self, token: &str) -> Result<Vec<FileRow>, StorageError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                &format!("{FILE_SELECT} WHERE draft_token = $1 ORDER BY {FILE_ORDER}"),
+                &[&token],
+            )
+            .await
+            .map_err(query_err)?;
+        Ok(rows.iter().map(row_to_file).collect())
+    }
+
+    async fn delete_file(&self, id: &str) -> Result<bool, StorageError> {
+        let deleted = self
+            .client()
+            .await?
+            .execute("DELETE FROM files WHERE id = $1", &[&id])
+            .await
+            .map_err(query_err)?;
+        Ok(deleted == 1)
     }
 }

@@ -10,8 +10,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::oneshot;
 
 use super::{
-    ApplicationRow, Backend, ChecklistRow, DraftRow, FeedbackRecord, Inserted, Migrations, Storage,
-    StorageError,
+    ApplicationRow, Backend, ChecklistRow, DraftRow, FeedbackRecord, FileRow, Inserted, Migrations,
+    Storage, StorageError,
 };
 use crate::clock::Timestamp;
 
@@ -30,6 +30,11 @@ const MIGRATIONS: Migrations = &[
         3,
         "applications",
         include_str!("../../migrations/sqlite/0003_applications.sql"),
+    ),
+    (
+        4,
+        "files",
+        include_str!("../../migrations/sqlite/0004_files.sql"),
     ),
 ];
 
@@ -308,6 +313,37 @@ fn row_to_application(row: &rusqlite::Row<'_>) -> rusqlite::Result<ApplicationRo
         receipt: row.get(7)?,
         catalog_version: row.get(8)?,
         created_at: Timestamp(row.get(9)?),
+    })
+}
+
+const FILE_COLUMNS: &str = "id, idempotency_key, draft_token, application, material, slot, \
+     position, content_type, bytes, sha256, pages, width, height, object, created_at";
+
+/// A draft's files in the order the contract names: by material, then slot (an identity card's
+/// front before its back, then pages), position and upload time; the id breaks any tie.
+const FILE_ORDER: &str = "material, \
+     CASE slot WHEN 'front' THEN 0 WHEN 'back' THEN 1 ELSE 2 END, position, created_at, id";
+
+/// The u32 and u64 columns go through rusqlite's checked conversions: a value SQLite's i64
+/// cannot hold is refused on write, a stored value out of range is an error on read (the
+/// columns' CHECKs keep them non-negative).
+fn row_to_file(row: &rusqlite::Row<'_>) -> rusqlite::Result<FileRow> {
+    Ok(FileRow {
+        id: row.get(0)?,
+        idempotency_key: row.get(1)?,
+        draft_token: row.get(2)?,
+        application: row.get(3)?,
+        material: row.get(4)?,
+        slot: row.get(5)?,
+        position: row.get(6)?,
+        content_type: row.get(7)?,
+        bytes: row.get(8)?,
+        sha256: row.get(9)?,
+        pages: row.get(10)?,
+        width: row.get(11)?,
+        height: row.get(12)?,
+        object: row.get(13)?,
+        created_at: Timestamp(row.get(14)?),
     })
 }
 
@@ -674,6 +710,91 @@ impl Storage for Sqlite {
             })
             .map(|n| n as u64)
             .map_err(query_err)
+        })
+        .await
+    }
+
+    async fn insert_file(&self, row: FileRow) -> Result<Inserted<FileRow>, StorageError> {
+        self.write(move |conn| {
+            // No conflict target: a taken id and a known key both end here, told apart below.
+            let inserted = conn
+                .execute(
+                    &format!(
+                        "INSERT INTO files ({FILE_COLUMNS})
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+                             ?15)
+                         ON CONFLICT DO NOTHING"
+                    ),
+                    params![
+                        row.id,
+                        row.idempotency_key,
+                        row.draft_token,
+                        row.application,
+                        row.material,
+                        row.slot,
+                        row.position,
+                        row.content_type,
+                        row.bytes,
+                        row.sha256,
+                        row.pages,
+                        row.width,
+                        row.height,
+                        row.object,
+                        row.created_at.0
+                    ],
+                )
+                .map_err(query_err)?;
+            if inserted == 1 {
+                return Ok(Inserted::New(row));
+            }
+            conn.query_row(
+                &format!("SELECT {FILE_COLUMNS} FROM files WHERE idempotency_key = ?1"),
+                [&row.idempotency_key],
+                row_to_file,
+            )
+            .optional()
+            .map_err(query_err)?
+            .map(Inserted::Existing)
+            .ok_or(StorageError::IdTaken)
+        })
+        .await
+    }
+
+    async fn file(&self, id: &str) -> Result<Option<FileRow>, StorageError> {
+        let id = id.to_owned();
+        self.read(move |conn| {
+            conn.query_row(
+                &format!("SELECT {FILE_COLUMNS} FROM files WHERE id = ?1"),
+                [&id],
+                row_to_file,
+            )
+            .optional()
+            .map_err(query_err)
+        })
+        .await
+    }
+
+    async fn files_of_draft(&self, token: &str) -> Result<Vec<FileRow>, StorageError> {
+        let token = token.to_owned();
+        self.read(move |conn| {
+            let mut stmt = conn
+                .prepare(&format!(
+                    "SELECT {FILE_COLUMNS} FROM files WHERE draft_token = ?1
+                     ORDER BY {FILE_ORDER}"
+                ))
+                .map_err(query_err)?;
+            let rows = stmt.query_map([&token], row_to_file).map_err(query_err)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(query_err)
+        })
+        .await
+    }
+
+    async fn delete_file(&self, id: &str) -> Result<bool, StorageError> {
+        let id = id.to_owned();
+        self.write(move |conn| {
+            conn.execute("DELETE FROM files WHERE id = ?1", [&id])
+                .map(|n| n == 1)
+                .map_err(query_err)
         })
         .await
     }

@@ -1,0 +1,267 @@
+//! Checking an uploaded document before it is kept: the type decided from the bytes and
+//! required to agree with the declared one; images decoded under a pixel limit and re-encoded
+//! (so EXIF, GPS and anything appended to the file are gone); PDFs parsed, object streams
+//! included, and refused when they carry active content (JavaScript, launch actions, embedded
+//! files, forms that submit). Pure functions over bytes; the route streams the upload to a
+//! temporary file first and calls these behind a small concurrency limit.
+
+use std::io::Cursor;
+
+use image::{ImageDecoder, ImageFormat, ImageReader, Limits};
+use onetrip_domain::catalog::FileType;
+use onetrip_domain::files::{self, sniff};
+
+/// The largest image accepted, in pixels (a 50-megapixel photo; phones take 12 to 50).
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// Longest side of an image as stored; larger ones are scaled down (legible, and small).
+pub const MAX_SIDE: u32 = 4000;
+/// Memory the image decoder may allocate.
+const MAX_DECODE_ALLOC: u64 = 256 * 1024 * 1024;
+
+/// Why a file was refused; each is a code with words in `onetrip-ui`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    Empty,
+    TypeUnknown,
+    TypeMismatch,
+    TypeNotAllowed,
+    TooManyPixels,
+    TooManyPages,
+    /// Not a valid image or PDF of its type (truncated, corrupt).
+    Undecodable,
+    /// A PDF with JavaScript, actions that launch or submit, or embedded files.
+    ActiveContent,
+}
+
+impl Refused {
+    pub fn code(self) -> &'static str {
+        match self {
+            Refused::Empty => files::EMPTY,
+            Refused::TypeUnknown => files::TYPE_UNKNOWN,
+            Refused::TypeMismatch => files::TYPE_MISMATCH,
+            Refused::TypeNotAllowed => files::TYPE_NOT_ALLOWED,
+            Refused::TooManyPixels => files::TOO_MANY_PIXELS,
+            Refused::TooManyPages => files::TOO_MANY_PAGES,
+            Refused::Undecodable => files::UNDECODABLE,
+            Refused::ActiveContent => files::ACTIVE_CONTENT,
+        }
+    }
+}
+
+/// A document as it will be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Processed {
+    pub file_type: FileType,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+    pub pages: Option<u32>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+pub fn content_type(t: FileType) -> &'static str {
+    match t {
+        FileType::Jpeg => "image/jpeg",
+        FileType::Png => "image/png",
+        FileType::Pdf => "application/pdf",
+    }
+}
+
+/// Check and neutralise one uploaded file.
+pub fn process(
+    bytes: &[u8],
+    declared: Option<FileType>,
+    allowed: &[FileType],
+    max_pages: Option<u16>,
+) -> Result<Processed, Refused> {
+    if bytes.is_empty() {
+        return Err(Refused::Empty);
+    }
+    let detected = sniff(bytes).ok_or(Refused::TypeUnknown)?;
+    if declared.is_some_and(|d| d != detected) {
+        return Err(Refused::TypeMismatch);
+    }
+    if !allowed.contains(&detected) {
+        return Err(Refused::TypeNotAllowed);
+    }
+    match detected {
+        // A JPEG cut short still decodes (the rest comes out grey): without its end marker it
+        // is refused as incomplete rather than kept half-grey.
+        FileType::Jpeg if !bytes.windows(2).any(|w| w == [0xFF, 0xD9]) => Err(Refused::Undecodable),
+        FileType::Jpeg => reencode(bytes, ImageFormat::Jpeg, FileType::Jpeg),
+        FileType::Png => reencode(bytes, ImageFormat::Png, FileType::Png),
+        FileType::Pdf => {
+            let pages = check_pdf(bytes)?;
+            if max_pages.is_some_and(|max| pages > u32::from(max)) {
+                return Err(Refused::TooManyPages);
+            }
+            Ok(Processed {
+                file_type: FileType::Pdf,
+                content_type: content_type(FileType::Pdf),
+                bytes: bytes.to_vec(),
+                pages: Some(pages),
+                width: None,
+                height: None,
+            })
+        }
+    }
+}
+
+/// Decode under limits, apply the EXIF orientation, scale down to `MAX_SIDE`, encode again.
+fn reencode(bytes: &[u8], format: ImageFormat, file_type: FileType) -> Result<Processed, Refused> {
+    let reader = |bytes| {
+        let mut r = ImageReader::with_format(Cursor::new(bytes), format);
+        let mut limits = Limits::default();
+        limits.max_alloc = Some(MAX_DECODE_ALLOC);
+        r.limits(limits);
+        r
+    };
+    // The header first: a 30000 x 30000 claim is refused before anything is allocated.
+    let (w, h) = reader(bytes)
+        .into_dimensions()
+        .map_err(|_| Refused::Undecodable)?;
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(Refused::TooManyPixels);
+    }
+    let mut decoder = reader(bytes)
+        .into_decoder()
+        .map_err(|_| Refused::Undecodable)?;
+    let orientation = decoder.orientation().ok();
+    let mut image = image::DynamicImage::from_decoder(decoder).map_err(|_| Refused::Undecodable)?;
+    if let Some(o) = orientation {
+        image.apply_orientation(o);
+    }
+    if image.width().max(image.height()) > MAX_SIDE {
+        image = image.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle);
+    }
+    let mut out = Vec::new();
+    match file_type {
+        FileType::Jpeg => {
+            let rgb = image.to_rgb8();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+                .encode_image(&rgb)
+                .map_err(|_| Refused::Undecodable)?;
+        }
+        _ => {
+            image
+                .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+                .map_err(|_| Refused::Undecodable)?;
+        }
+    }
+    Ok(Processed {
+        file_type,
+        content_type: content_type(file_type),
+        bytes: out,
+        pages: None,
+        width: Some(image.width()),
+        height: Some(image.height()),
+    })
+}
+
+/// Names that make a PDF act rather than show: scripts, launching programs, submitting or
+/// importing form data, embedded files and rich media. Compared after the parser has decoded
+/// `#xx` escapes, so `/J#61vaScript` is `JavaScript`.
+const ACTIVE_NAMES: &[&[u8]] = &[
+    b"JavaScript",
+    b"JS",
+    b"Launch",
+    b"SubmitForm",
+    b"ImportData",
+    b"EmbeddedFile",
+    b"EmbeddedFiles",
+    b"RichMedia",
+    b"XFA",
+    b"AA",
+    b"GoToE",
+];
+
+/// Parse a PDF (cross-reference streams and object streams too) and look at every object,
+/// keys and values; returns the page count, or why it is refused.
+pub fn check_pdf(bytes: &[u8]) -> Result<u32, Refused> {
+    let doc = lopdf::Document::load_mem(bytes).map_err(|_| Refused::Undecodable)?;
+    for object in doc.objects.values() {
+        if is_active(object, 0) {
+            return Err(Refused::ActiveContent);
+        }
+        // Streams whose content is itself PDF syntax (object streams the parser has not
+        // already unpacked): decompressed and scanned for the same names.
+        if let lopdf::Object::Stream(stream) = object {
+            let is_objstm = stream
+                .dict
+                .get(b"Type")
+                .ok()
+                .and_then(|t| t.as_name().ok())
+                .is_some_and(|n| n == b"ObjStm");
+            if is_objstm {
+                let content = stream
+                    .decompressed_content()
+                    .unwrap_or_else(|_| stream.content.clone());
+                if scan_names(&content) {
+                    return Err(Refused::ActiveContent);
+                }
+            }
+        }
+    }
+    let pages = doc.get_pages().len();
+    if pages == 0 {
+        return Err(Refused::Undecodable);
+    }
+    Ok(u32::try_from(pages).unwrap_or(u32::MAX))
+}
+
+fn is_active(object: &lopdf::Object, depth: u8) -> bool {
+    use lopdf::Object;
+    if depth > 32 {
+        return true;
+    }
+    let dict_active = |d: &lopdf::Dictionary| {
+        d.iter()
+            .any(|(k, v)| ACTIVE_NAMES.contains(&k.as_slice()) || is_active(v, depth + 1))
+    };
+    match object {
+        Object::Name(n) => ACTIVE_NAMES.contains(&n.as_slice()),
+        Object::Array(items) => items.iter().any(|o| is_active(o, depth + 1)),
+        Object::Dictionary(d) => dict_active(d),
+        Object::Stream(s) => dict_active(&s.dict),
+        _ => false,
+    }
+}
+
+/// A byte scan of decompressed PDF syntax for the active names, with `#xx` escapes decoded.
+fn scan_names(content: &[u8]) -> bool {
+    let mut i = 0;
+    while i < content.len() {
+        if content[i] == b'/' {
+            let mut name = Vec::new();
+            let mut j = i + 1;
+            while j < content.len() && !is_delimiter(content[j]) {
+                if content[j] == b'#'
+                    && j + 2 < content.len()
+                    && let Ok(b) =
+                        u8::from_str_radix(&String::from_utf8_lossy(&content[j + 1..j + 3]), 16)
+                {
+                    name.push(b);
+                    j += 3;
+                    continue;
+                }
+                name.push(content[j]);
+                j += 1;
+            }
+            if ACTIVE_NAMES.contains(&name.as_slice()) {
+                return true;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+fn is_delimiter(b: u8) -> bool {
+    b.is_ascii_whitespace()
+        || matches!(
+            b,
+            b'/' | b'[' | b']' | b'<' | b'>' | b'(' | b')' | b'{' | b'}' | b'%'
+        )
+}
