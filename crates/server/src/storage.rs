@@ -228,6 +228,10 @@ pub trait Storage: Send + Sync {
     /// Delete drafts that expired before `now`; returns how many.
     async fn purge_drafts(&self, now: Timestamp) -> Result<u64, StorageError>;
 
+    /// Delete the rows of documents left by drafts that expired before `now` or are gone
+    /// without an application; returns their object names, for the caller to delete.
+    async fn purge_draft_files(&self, now: Timestamp) -> Result<Vec<String>, StorageError>;
+
     async fn draft_count(&self) -> Result<u64, StorageError>;
 
     /// Insert unless an application with the same idempotency key exists; never writes twice.

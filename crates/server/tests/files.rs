@@ -501,3 +501,38 @@ async fn hostile_files_are_refused_and_nothing_of_them_is_stored() {
     let objects = app.state.config.files_dir.join("files");
     assert!(!objects.exists() || std::fs::read_dir(&objects).unwrap().next().is_none());
 }
+
+#[tokio::test]
+async fn an_expired_drafts_documents_are_deleted_with_it() {
+    let app = spawn().await;
+    let d = draft(&app).await;
+    let res = upload(
+        &app,
+        &d,
+        &key(),
+        "id-card",
+        "front",
+        ("a.jpg", "image/jpeg", &jpeg(1200, 900)),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let objects = app.state.config.files_dir.join("files");
+    assert_eq!(std::fs::read_dir(&objects).unwrap().count(), 1);
+    // 31 days later the purge job deletes the draft, the row and the bytes.
+    app.clock.set(onetrip_server::clock::Timestamp(
+        common::NOW.0 + 31 * 24 * 3600 * 1000,
+    ));
+    let purged = onetrip_server::routes::drafts::purge_once(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(purged, 1);
+    assert!(
+        app.state
+            .storage
+            .files_of_draft(&d.token)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(std::fs::read_dir(&objects).unwrap().count(), 0);
+}

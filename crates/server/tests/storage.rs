@@ -421,6 +421,11 @@ async fn file_story(db: &dyn Storage) {
     .await
     .unwrap();
     assert_eq!(db.draft("FILE-SUBMIT").await.unwrap(), None);
+    // ... and now belongs to the application.
+    let attached = FileRow {
+        application: Some("FILEAPP001".to_owned()),
+        ..attached
+    };
     assert_eq!(db.file("F0000000000000D1").await.unwrap(), Some(attached));
 }
 
@@ -522,6 +527,60 @@ async fn story(open: impl AsyncFn() -> Arc<dyn Storage>) {
     assert_eq!(db.draft_count().await.unwrap(), 2);
     assert_eq!(db.application_count().await.unwrap(), 4);
     assert_eq!(db.files_of_draft("FILE-DRAFT").await.unwrap().len(), 5);
+    file_lifecycle_story(db.as_ref()).await;
+}
+
+/// Documents follow their draft: attached to the application when it is submitted, deleted
+/// with the draft when it expires unsubmitted.
+async fn file_lifecycle_story(db: &dyn Storage) {
+    let kept = DraftRow {
+        expires_at: Timestamp(1_000_000),
+        ..draft_row("LIFE-KEPT", "life-draft-1")
+    };
+    db.insert_draft(kept).await.unwrap();
+    let doc = FileRow {
+        draft_token: "LIFE-KEPT".into(),
+        ..file_row("F00000000000LIFE1", "life-file-1")
+    };
+    db.insert_file(doc).await.unwrap();
+    db.insert_application(
+        application_row("LIFE000001", "life-app-1"),
+        Some("LIFE-KEPT".into()),
+    )
+    .await
+    .unwrap();
+    let attached = db.file("F00000000000LIFE1").await.unwrap().unwrap();
+    assert_eq!(attached.application.as_deref(), Some("LIFE000001"));
+
+    let gone = DraftRow {
+        expires_at: Timestamp(50_000),
+        ..draft_row("LIFE-GONE", "life-draft-2")
+    };
+    db.insert_draft(gone).await.unwrap();
+    for (id, key, object) in [
+        ("F00000000000LIFE2", "life-file-2", "objects/l2"),
+        ("F00000000000LIFE3", "life-file-3", "objects/l3"),
+    ] {
+        let row = FileRow {
+            draft_token: "LIFE-GONE".into(),
+            object: object.into(),
+            ..file_row(id, key)
+        };
+        db.insert_file(row).await.unwrap();
+    }
+    // Before it expires nothing goes; after, its documents do, and their objects are named.
+    assert!(
+        !db.purge_draft_files(Timestamp(40_000))
+            .await
+            .unwrap()
+            .contains(&"objects/l2".to_owned())
+    );
+    let objects = db.purge_draft_files(Timestamp(60_000)).await.unwrap();
+    assert!(objects.contains(&"objects/l2".to_owned()), "{objects:?}");
+    assert!(objects.contains(&"objects/l3".to_owned()), "{objects:?}");
+    assert_eq!(db.files_of_draft("LIFE-GONE").await.unwrap(), vec![]);
+    // The submitted application's document stays.
+    assert!(db.file("F00000000000LIFE1").await.unwrap().is_some());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -504,10 +504,27 @@ pub async fn purge(state: AppState) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         every.tick().await;
-        match state.storage.purge_drafts(state.clock.now()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(purged = n, "expired drafts deleted"),
-            Err(e) => tracing::warn!(error = %e, "could not purge expired drafts"),
+        if let Err(e) = purge_once(&state).await {
+            tracing::warn!(error = %e, "could not purge expired drafts");
         }
     }
+}
+
+/// Delete expired drafts and the documents uploaded to them (rows, then bytes); returns how
+/// many drafts went.
+pub async fn purge_once(state: &AppState) -> Result<u64, crate::storage::StorageError> {
+    let now = state.clock.now();
+    let objects = state.storage.purge_draft_files(now).await?;
+    for object in &objects {
+        use object_store::ObjectStoreExt;
+        let path = object_store::path::Path::from(object.as_str());
+        if let Err(e) = state.files.delete(&path).await {
+            tracing::warn!(error = %e, "could not delete an expired draft's document");
+        }
+    }
+    let drafts = state.storage.purge_drafts(now).await?;
+    if drafts > 0 || !objects.is_empty() {
+        tracing::info!(drafts, documents = objects.len(), "expired drafts deleted");
+    }
+    Ok(drafts)
 }

@@ -506,6 +506,21 @@ impl Storage for Postgres {
             .map_err(query_err)
     }
 
+    async fn purge_draft_files(&self, now: Timestamp) -> Result<Vec<String>, StorageError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "DELETE FROM files WHERE application IS NULL AND draft_token NOT IN
+                     (SELECT token FROM drafts WHERE expires_at >= $1)
+                 RETURNING object",
+                &[&now.0],
+            )
+            .await
+            .map_err(query_err)?;
+        Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
+    }
+
     async fn draft_count(&self) -> Result<u64, StorageError> {
         let row = self
             .client()
@@ -554,6 +569,13 @@ impl Storage for Postgres {
                 tx.execute("DELETE FROM drafts WHERE token = $1", &[token])
                     .await
                     .map_err(query_err)?;
+                // The draft's documents now belong to the application.
+                tx.execute(
+                    "UPDATE files SET application = $1 WHERE draft_token = $2 AND application IS NULL",
+                    &[&row.number, token],
+                )
+                .await
+                .map_err(query_err)?;
             }
             tx.commit().await.map_err(query_err)?;
             return Ok(Inserted::New(row));

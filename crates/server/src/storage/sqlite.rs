@@ -628,6 +628,25 @@ impl Storage for Sqlite {
         .await
     }
 
+    async fn purge_draft_files(&self, now: Timestamp) -> Result<Vec<String>, StorageError> {
+        self.write(move |conn| {
+            let mut stmt = conn
+                .prepare(
+                    "DELETE FROM files WHERE application IS NULL AND draft_token NOT IN
+                         (SELECT token FROM drafts WHERE expires_at >= ?1)
+                     RETURNING object",
+                )
+                .map_err(query_err)?;
+            let objects = stmt
+                .query_map([now.0], |r| r.get::<_, String>(0))
+                .map_err(query_err)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(query_err)?;
+            Ok(objects)
+        })
+        .await
+    }
+
     async fn draft_count(&self) -> Result<u64, StorageError> {
         self.read(|conn| {
             conn.query_row("SELECT COUNT(*) FROM drafts", [], |r| r.get::<_, i64>(0))
@@ -671,6 +690,13 @@ impl Storage for Sqlite {
                 if let Some(token) = &draft {
                     conn.execute("DELETE FROM drafts WHERE token = ?1", [token])
                         .map_err(query_err)?;
+                    // The draft's documents now belong to the application.
+                    conn.execute(
+                        "UPDATE files SET application = ?1
+                         WHERE draft_token = ?2 AND application IS NULL",
+                        [&row.number, token],
+                    )
+                    .map_err(query_err)?;
                 }
                 return Ok(Inserted::New(row));
             }
