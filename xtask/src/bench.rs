@@ -213,18 +213,23 @@ fn lighthouse(
     let mut rows: Vec<[f64; 7]> = Vec::new();
     for i in 0..RUNS {
         let out = tmp.join(format!("lh-{i}.json"));
-        util::exec(
-            Command::new(dir.join("node_modules/.bin/lighthouse"))
-                .arg(&url)
-                .args([
-                    "--quiet",
-                    "--only-categories=performance",
-                    "--output=json",
-                    "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking --disable-component-update --disable-sync --no-first-run",
-                ])
-                .arg(format!("--output-path={}", out.display()))
-                .env("CHROME_PATH", crate::setup::chromium_path()),
-        )?;
+        // Lighthouse now and then fails to record a trace (NO_NAVSTART): such a run is
+        // repeated, up to three times.
+        let run = || {
+            util::exec(
+                Command::new(dir.join("node_modules/.bin/lighthouse"))
+                    .arg(&url)
+                    .args([
+                        "--quiet",
+                        "--only-categories=performance",
+                        "--output=json",
+                        "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking --disable-component-update --disable-sync --no-first-run",
+                    ])
+                    .arg(format!("--output-path={}", out.display()))
+                    .env("CHROME_PATH", crate::setup::chromium_path()),
+            )
+        };
+        run().or_else(|_| run()).or_else(|_| run())?;
         let v: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&out).map_err(|e| e.to_string())?)
                 .map_err(|e| e.to_string())?;
