@@ -19,7 +19,7 @@ use crate::AppState;
 use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::routes::drafts::{form_of, owned, require_consent, subject_parts};
 use crate::routes::{idempotency, ids};
-use crate::storage::{ApplicationRow, Inserted, StorageError};
+use crate::storage::{ApplicationRow, Inserted};
 
 /// Characters of an application number: 50 random bits.
 pub const NUMBER_LEN: usize = 10;
@@ -142,8 +142,8 @@ pub async fn create(
     let fingerprint =
         idempotency::fingerprint(&(&request.subject, &request.answers, &request.data));
     let (kind, code) = subject_parts(&request.subject);
-    let mut number = ids::random(NUMBER_LEN)?;
-    let mut row = ApplicationRow {
+    let number = ids::random(NUMBER_LEN)?;
+    let row = ApplicationRow {
         number: number.clone(),
         idempotency_key: key,
         fingerprint: fingerprint.clone(),
@@ -155,22 +155,16 @@ pub async fn create(
         catalog_version: state.catalog.version.clone(),
         created_at: state.clock.now(),
     };
-    let mut attempts = 0;
-    let inserted = loop {
-        match state
-            .storage
-            .insert_application(row.clone(), draft.clone())
-            .await
-        {
-            Err(StorageError::IdTaken) if attempts < 3 => {
-                attempts += 1;
-                number = ids::random(NUMBER_LEN)?;
-                row.number.clone_from(&number);
-                row.receipt = to_json(&receipt(&state, &number, &request)?)?;
-            }
-            other => break other?,
-        }
-    };
+    let inserted = ids::insert_fresh(
+        row,
+        |r| state.storage.insert_application(r, draft.clone()),
+        |r| {
+            r.number = ids::random(NUMBER_LEN)?;
+            r.receipt = to_json(&receipt(&state, &r.number, &request)?)?;
+            Ok(())
+        },
+    )
+    .await?;
     let (status, stored) = match inserted {
         Inserted::New(r) => {
             tracing::info!(number = %r.number, subject = %r.subject_code, "application stored");

@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::routes::drafts::{subject_of, subject_parts};
 use crate::routes::{idempotency, ids};
-use crate::storage::{ChecklistRow, Inserted, StorageError};
+use crate::storage::{ChecklistRow, Inserted};
 
 const ID_LEN: usize = 10;
 
@@ -121,7 +121,7 @@ pub async fn create(
     )?;
     let fingerprint = idempotency::fingerprint(&request);
     let (kind, code) = subject_parts(&request.subject);
-    let mut row = ChecklistRow {
+    let row = ChecklistRow {
         id: new_id()?,
         idempotency_key: key,
         fingerprint: fingerprint.clone(),
@@ -132,17 +132,15 @@ pub async fn create(
         checklist: to_json(&computed)?,
         created_at: state.clock.now(),
     };
-    // 50 random bits make a taken id rare; a fresh one is drawn if it happens.
-    let mut attempts = 0;
-    let inserted = loop {
-        match state.storage.insert_checklist(row.clone()).await {
-            Err(StorageError::IdTaken) if attempts < 3 => {
-                attempts += 1;
-                row.id = new_id()?;
-            }
-            other => break other?,
-        }
-    };
+    let inserted = ids::insert_fresh(
+        row,
+        |r| state.storage.insert_checklist(r),
+        |r| {
+            r.id = new_id()?;
+            Ok(())
+        },
+    )
+    .await?;
     let (status, stored) = match inserted {
         Inserted::New(r) => (StatusCode::CREATED, r),
         Inserted::Existing(r) if r.fingerprint == fingerprint => (StatusCode::OK, r),

@@ -22,7 +22,7 @@ use crate::AppState;
 use crate::clock::Timestamp;
 use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::routes::{idempotency, ids};
-use crate::storage::{DraftRow, Inserted, StorageError};
+use crate::storage::{DraftRow, Inserted};
 
 /// Characters of a resume token: 110 random bits.
 pub const TOKEN_LEN: usize = 22;
@@ -246,7 +246,7 @@ pub async fn create(
     let fingerprint = idempotency::fingerprint(&request);
     let (kind, code) = subject_parts(&request.subject);
     let now = state.clock.now();
-    let mut row = DraftRow {
+    let row = DraftRow {
         token: ids::random(TOKEN_LEN)?,
         key_hash: ids::digest(&["draft-key", &key]),
         idempotency_key: key.clone(),
@@ -265,16 +265,15 @@ pub async fn create(
         saved_at: now,
         expires_at: Timestamp(now.0 + DRAFT_DAYS * DAY_MS),
     };
-    let mut attempts = 0;
-    let inserted = loop {
-        match state.storage.insert_draft(row.clone()).await {
-            Err(StorageError::IdTaken) if attempts < 3 => {
-                attempts += 1;
-                row.token = ids::random(TOKEN_LEN)?;
-            }
-            other => break other?,
-        }
-    };
+    let inserted = ids::insert_fresh(
+        row,
+        |r| state.storage.insert_draft(r),
+        |r| {
+            r.token = ids::random(TOKEN_LEN)?;
+            Ok(())
+        },
+    )
+    .await?;
     let (status, stored) = match inserted {
         Inserted::New(r) => (StatusCode::CREATED, r),
         Inserted::Existing(r) if r.fingerprint == fingerprint => (StatusCode::OK, r),

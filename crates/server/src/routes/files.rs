@@ -22,7 +22,7 @@ use crate::AppState;
 use crate::error::{ApiError, ApiPath};
 use crate::routes::drafts::{owned, subject_of};
 use crate::routes::{idempotency, ids};
-use crate::storage::{DraftRow, FileRow, Inserted, StorageError};
+use crate::storage::{DraftRow, FileRow, Inserted};
 use crate::uploads::{self, Refused};
 
 /// Characters of a file id after its `F`.
@@ -255,7 +255,7 @@ pub async fn upload(
     .map_err(|_| ApiError::new(ErrorCode::Internal))?
     .map_err(refused)?;
     let object = format!("files/{}", ids::random(26)?);
-    let mut row = FileRow {
+    let row = FileRow {
         id: format!("F{}", ids::random(ID_LEN)?),
         idempotency_key: key,
         draft_token: draft.token.clone(),
@@ -272,16 +272,15 @@ pub async fn upload(
         object: object.clone(),
         created_at: state.clock.now(),
     };
-    let mut attempts = 0;
-    let inserted = loop {
-        match state.storage.insert_file(row.clone()).await {
-            Err(StorageError::IdTaken) if attempts < 3 => {
-                attempts += 1;
-                row.id = format!("F{}", ids::random(ID_LEN)?);
-            }
-            other => break other?,
-        }
-    };
+    let inserted = ids::insert_fresh(
+        row,
+        |r| state.storage.insert_file(r),
+        |r| {
+            r.id = format!("F{}", ids::random(ID_LEN)?);
+            Ok(())
+        },
+    )
+    .await?;
     let (status, stored) = match inserted {
         Inserted::New(r) => {
             // The row names the object; the object is written before the answer, so an

@@ -46,3 +46,29 @@ pub fn digest(parts: &[&str]) -> String {
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// Insert a new record under a random id. A taken id (rare with 50 or more random bits) is
+/// drawn again by `renew`, up to three times; a retried request (same Idempotency-Key) comes
+/// back as `Inserted::Existing` from the storage itself.
+pub async fn insert_fresh<R, Fut>(
+    mut row: R,
+    insert: impl Fn(R) -> Fut,
+    renew: impl Fn(&mut R) -> Result<(), ApiError>,
+) -> Result<crate::storage::Inserted<R>, ApiError>
+where
+    R: Clone,
+    Fut: std::future::Future<
+            Output = Result<crate::storage::Inserted<R>, crate::storage::StorageError>,
+        >,
+{
+    let mut attempts = 0;
+    loop {
+        match insert(row.clone()).await {
+            Err(crate::storage::StorageError::IdTaken) if attempts < 3 => {
+                attempts += 1;
+                renew(&mut row)?;
+            }
+            other => return Ok(other?),
+        }
+    }
+}
