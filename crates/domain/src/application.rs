@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::CivilDate;
-use crate::catalog::checklist::{ChecklistMatter, Savings, Subject, checklist};
+use crate::catalog::checklist::{
+    ChecklistMaterial, ChecklistMatter, Need, Savings, Subject, checklist,
+};
 use crate::catalog::merge::{MergedField, group_of, merged_form};
 use crate::catalog::questions::Answers;
 use crate::catalog::{Catalog, Delivery, FieldKind};
@@ -50,6 +52,23 @@ pub const DELIVERY_REQUIRED: &str = "delivery.required";
 pub const DELIVERY_UNKNOWN: &str = "delivery.unknown";
 pub const DECLARATION_REQUIRED: &str = "declaration.required";
 pub const DECLARATION_UNKNOWN: &str = "declaration.unknown";
+
+/// A critical material (or one side of it) has no file: the application cannot be accepted.
+pub const MATERIAL_MISSING: &str = "material.missing";
+/// A deferrable material has no file and the applicant has not committed to supply it later.
+pub const MATERIAL_COMMITMENT: &str = "material.commitment_required";
+/// A commitment to supply later was given for a material that cannot wait.
+pub const MATERIAL_NOT_DEFERRABLE: &str = "material.not_deferrable";
+/// A commitment names a material this application does not ask for.
+pub const MATERIAL_UNKNOWN: &str = "material.unknown";
+
+/// Every code [`material_problems`] can return.
+pub const MATERIAL_CODES: &[&str] = &[
+    MATERIAL_MISSING,
+    MATERIAL_COMMITMENT,
+    MATERIAL_NOT_DEFERRABLE,
+    MATERIAL_UNKNOWN,
+];
 
 /// Every code [`validate`] can return, besides the identifier codes of `ident`.
 pub const CODES: &[&str] = &[
@@ -135,9 +154,17 @@ pub struct ApplicationForm {
     pub delivery: Vec<Delivery>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub savings: Option<Savings>,
+    /// Every material of the situation, 免提交 ones included (shown as not needed, never
+    /// asked for).
+    #[serde(default)]
+    pub materials: Vec<ChecklistMaterial>,
 }
 
 impl ApplicationForm {
+    pub fn material(&self, key: &str) -> Option<&ChecklistMaterial> {
+        self.materials.iter().find(|m| m.key == key)
+    }
+
     pub fn section(&self, key: &str) -> Option<&FormSection> {
         self.sections.iter().find(|s| s.key == key)
     }
@@ -165,6 +192,10 @@ pub struct ApplicationData {
     pub delivery: Option<Delivery>,
     #[serde(default)]
     pub declarations: BTreeSet<String>,
+    /// 容缺: deferrable materials the applicant commits (承诺) to supply after acceptance,
+    /// within the material's working days.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub deferred: BTreeSet<String>,
 }
 
 impl ApplicationData {
@@ -218,6 +249,8 @@ impl ApplicationData {
             .map(|d| d.department.as_str())
             .collect();
         self.declarations.retain(|d| known.contains(d.as_str()));
+        self.deferred
+            .retain(|m| form.material(m).is_some_and(|m| m.need == Need::Deferrable));
         if self.delivery.is_some_and(|d| !form.delivery.contains(&d)) {
             self.delivery = None;
         }
@@ -294,7 +327,90 @@ pub fn application_form(
         departments: list.departments,
         delivery,
         savings: list.savings,
+        materials: list.materials,
     })
+}
+
+/// The materials an applicant is asked to upload: all but those the government already holds.
+pub fn asked_materials(form: &ApplicationForm) -> impl Iterator<Item = &ChecklistMaterial> {
+    form.materials.iter().filter(|m| m.need != Need::Shared)
+}
+
+/// The sides of `material` not among `given` (pairs of material key and side of the files
+/// uploaded).
+fn missing_of<'a>(m: &ChecklistMaterial, given: &[(&str, &str)]) -> Vec<&'a str> {
+    let have: Vec<&str> = given
+        .iter()
+        .filter(|(k, _)| *k == m.key)
+        .map(|(_, side)| *side)
+        .collect();
+    crate::files::missing_sides(m.both_sides, &have)
+}
+
+/// Where a material's problem points: `materials.id-card.back` for a missing side,
+/// `materials.lease-contract` otherwise.
+pub fn material_field(key: &str, side: Option<&str>) -> String {
+    match side {
+        Some(side) if side != "pages" => format!("materials.{key}.{side}"),
+        _ => format!("materials.{key}"),
+    }
+}
+
+/// What the materials of a submission lack, all at once: each side of a critical material
+/// without a file ([`MATERIAL_MISSING`]), each deferrable material neither given nor committed to
+/// ([`MATERIAL_COMMITMENT`]), and commitments that cannot stand ([`MATERIAL_NOT_DEFERRABLE`],
+/// [`MATERIAL_UNKNOWN`]). Optional materials are never required. `given` lists (material,
+/// side) of the files uploaded; the server reads them from its own records.
+pub fn material_problems(
+    form: &ApplicationForm,
+    data: &ApplicationData,
+    given: &[(&str, &str)],
+) -> Vec<FieldProblem> {
+    let mut out = Vec::new();
+    for m in asked_materials(form) {
+        let missing = missing_of(m, given);
+        match m.need {
+            Need::Critical => out.extend(missing.iter().map(|side| {
+                FieldProblem::new(material_field(&m.key, Some(side)), MATERIAL_MISSING)
+            })),
+            Need::Deferrable if !missing.is_empty() && !data.deferred.contains(&m.key) => {
+                out.push(FieldProblem::new(
+                    material_field(&m.key, None),
+                    MATERIAL_COMMITMENT,
+                ));
+            }
+            _ => {}
+        }
+    }
+    for key in &data.deferred {
+        match form.material(key) {
+            None => out.push(FieldProblem::new(
+                material_field(key, None),
+                MATERIAL_UNKNOWN,
+            )),
+            Some(m) if m.need != Need::Deferrable => {
+                out.push(FieldProblem::new(
+                    material_field(key, None),
+                    MATERIAL_NOT_DEFERRABLE,
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+/// The deferrable materials committed to and not (completely) given: what the application is
+/// accepted without (容缺), each to be supplied within its working days.
+pub fn outstanding<'a>(
+    form: &'a ApplicationForm,
+    data: &ApplicationData,
+    given: &[(&str, &str)],
+) -> Vec<&'a ChecklistMaterial> {
+    asked_materials(form)
+        .filter(|m| m.need == Need::Deferrable && data.deferred.contains(&m.key))
+        .filter(|m| !missing_of(m, given).is_empty())
+        .collect()
 }
 
 /// The working day, counted from acceptance, by which each matter's result is promised:

@@ -14,6 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::checklist::ChecklistMaterial;
 use crate::catalog::{FileType, MaterialDef};
 
 pub const EMPTY: &str = "file.empty";
@@ -376,7 +377,7 @@ impl FileProblem {
 /// small, the same file already given — `other_digests` are the digests of the other files of
 /// the application), then the warnings (too dark, blurry). A fact not known (`None`) is not
 /// checked.
-pub fn review(def: &MaterialDef, file: &FileFacts, other_digests: &[&str]) -> Vec<FileProblem> {
+pub fn review(def: &FileRules, file: &FileFacts, other_digests: &[&str]) -> Vec<FileProblem> {
     if file.bytes == 0 {
         return vec![FileProblem::error(EMPTY)];
     }
@@ -417,10 +418,45 @@ pub fn review(def: &MaterialDef, file: &FileFacts, other_digests: &[&str]) -> Ve
     problems
 }
 
+/// What [`review`] checks a file against: the limits of one material, as the catalogue defines
+/// it ([`MaterialDef`]) or as a checklist carries it ([`ChecklistMaterial`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRules {
+    pub types: Vec<FileType>,
+    pub max_kb: u32,
+    pub max_pages: Option<u16>,
+    pub min_px: Option<u32>,
+    pub both_sides: bool,
+}
+
+impl From<&MaterialDef> for FileRules {
+    fn from(m: &MaterialDef) -> Self {
+        FileRules {
+            types: m.types.clone(),
+            max_kb: m.max_kb,
+            max_pages: m.max_pages,
+            min_px: m.min_px,
+            both_sides: m.both_sides,
+        }
+    }
+}
+
+impl From<&ChecklistMaterial> for FileRules {
+    fn from(m: &ChecklistMaterial) -> Self {
+        FileRules {
+            types: m.types.clone(),
+            max_kb: m.max_kb,
+            max_pages: m.max_pages,
+            min_px: m.min_px,
+            both_sides: m.both_sides,
+        }
+    }
+}
+
 /// The parts a material is given in: `front` and `back` (人像面, 国徽面) for one that needs both
 /// sides, otherwise `pages`.
-pub fn sides(def: &MaterialDef) -> &'static [&'static str] {
-    if def.both_sides {
+pub fn sides(both_sides: bool) -> &'static [&'static str] {
+    if both_sides {
         &["front", "back"]
     } else {
         &["pages"]
@@ -428,8 +464,8 @@ pub fn sides(def: &MaterialDef) -> &'static [&'static str] {
 }
 
 /// The parts of [`sides`] not among `given`, in order.
-pub fn missing_sides(def: &MaterialDef, given: &[&str]) -> Vec<&'static str> {
-    sides(def)
+pub fn missing_sides(both_sides: bool, given: &[&str]) -> Vec<&'static str> {
+    sides(both_sides)
         .iter()
         .copied()
         .filter(|side| !given.contains(side))

@@ -25,6 +25,7 @@ pub fn all_codes() -> Vec<&'static str> {
     codes.push(catalog::merge::FIELD_CONFLICT);
     codes.extend(catalog::search::QUERY_CODES);
     codes.extend(application::CODES);
+    codes.extend(application::MATERIAL_CODES);
     codes.extend(files::CODES);
     codes.extend(files::SERVER_CODES);
     codes

@@ -12,6 +12,15 @@ pub struct FieldProblem {
     pub code: String,
 }
 
+impl FieldProblem {
+    pub fn new(field: impl Into<String>, code: &str) -> Self {
+        FieldProblem {
+            field: field.into(),
+            code: code.to_owned(),
+        }
+    }
+}
+
 /// Flatten `validator`'s result into our codes, sorted by code for stable output.
 pub fn problems_of(result: Result<(), ValidationErrors>) -> Vec<FieldProblem> {
     let Err(errors) = result else {

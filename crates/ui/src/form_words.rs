@@ -357,6 +357,22 @@ pub fn form_error_text(locale: Locale, code: &str) -> &'static str {
             "请选择人像面或国徽面上传。",
             "Choose the photo side or the emblem side.",
         ),
+        "material.missing" => (
+            "这份材料必须上传后才能受理，请上传。",
+            "This document is needed before the application can be accepted: upload it.",
+        ),
+        "material.commitment_required" => (
+            "请上传这份材料，或者勾选承诺在期限内补交（容缺受理）。",
+            "Upload this document, or tick the commitment to supply it within the deadline.",
+        ),
+        "material.not_deferrable" => (
+            "这份材料不能容缺，必须现在上传。",
+            "This document cannot follow later: upload it now.",
+        ),
+        "material.unknown" => (
+            "办事指南已更新，请重新确认要补交的材料。",
+            "The guide has changed: confirm again which documents follow later.",
+        ),
         _ => return error_text(locale, code),
     };
     locale.pick(zh, en)

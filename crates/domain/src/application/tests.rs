@@ -143,6 +143,35 @@ fn form() -> ApplicationForm {
         departments: Vec::new(),
         delivery: vec![Delivery::Ems, Delivery::Pickup],
         savings: None,
+        materials: vec![
+            material("id-card", Need::Critical, true, None),
+            material("articles-of-association", Need::Critical, false, None),
+            material("employee-roster", Need::Deferrable, false, Some(5)),
+            material("bank-letter", Need::Optional, false, None),
+            material("business-licence", Need::Shared, false, None),
+        ],
+    }
+}
+
+fn material(key: &str, need: Need, both_sides: bool, days: Option<u32>) -> ChecklistMaterial {
+    ChecklistMaterial {
+        key: key.into(),
+        name: key.into(),
+        name_en: key.into(),
+        description: String::new(),
+        need,
+        deferrable_days: days,
+        supply: Default::default(),
+        copies: 1,
+        types: vec![crate::catalog::FileType::Pdf],
+        max_kb: 1024,
+        max_pages: None,
+        both_sides,
+        min_px: None,
+        sample: String::new(),
+        departments: vec!["amr".into()],
+        notes: Vec::new(),
+        conditional: false,
     }
 }
 
@@ -582,4 +611,84 @@ fn row_keys_name_the_row() {
     let d = good();
     assert_eq!(d.get("shareholders[1].name"), Some("李四"));
     assert_eq!(d.get("shareholders[9].name"), None);
+}
+
+fn material_codes(data: &ApplicationData, given: &[(&str, &str)]) -> Vec<(String, String)> {
+    material_problems(&form(), data, given)
+        .into_iter()
+        .map(|p| (p.field, p.code))
+        .collect()
+}
+
+const ALL_GIVEN: &[(&str, &str)] = &[
+    ("id-card", "front"),
+    ("id-card", "back"),
+    ("articles-of-association", "pages"),
+    ("employee-roster", "pages"),
+];
+
+#[test]
+fn every_material_given_passes_and_nothing_is_outstanding() {
+    assert_eq!(material_codes(&good(), ALL_GIVEN), vec![]);
+    assert!(outstanding(&form(), &good(), ALL_GIVEN).is_empty());
+    // Optional and 免提交 materials are never asked for; the shared one is not even offered.
+    let f = form();
+    let asked: Vec<&str> = asked_materials(&f).map(|m| m.key.as_str()).collect();
+    assert!(asked.contains(&"bank-letter"));
+    assert!(!asked.contains(&"business-licence"));
+}
+
+#[test]
+fn each_side_of_a_critical_material_is_required_and_a_deferrable_one_needs_a_commitment() {
+    let owned = |k: &str, c: &str| (k.to_owned(), c.to_owned());
+    assert_eq!(
+        material_codes(&good(), &[("id-card", "back")]),
+        vec![
+            owned("materials.id-card.front", MATERIAL_MISSING),
+            owned("materials.articles-of-association", MATERIAL_MISSING),
+            owned("materials.employee-roster", MATERIAL_COMMITMENT),
+        ]
+    );
+    // A file in the wrong side does not count for the other.
+    assert_eq!(
+        material_codes(&good(), &[("id-card", "front"), ("id-card", "front")])[0],
+        owned("materials.id-card.back", MATERIAL_MISSING)
+    );
+}
+
+#[test]
+fn a_commitment_lets_a_deferrable_material_follow_and_lists_it_as_outstanding() {
+    let mut d = good();
+    d.deferred.insert("employee-roster".into());
+    let given = &ALL_GIVEN[..3];
+    assert_eq!(material_codes(&d, given), vec![]);
+    let f = form();
+    let out: Vec<&str> = outstanding(&f, &d, given)
+        .iter()
+        .map(|m| m.key.as_str())
+        .collect();
+    assert_eq!(out, ["employee-roster"]);
+    // Given after all: nothing is outstanding, the commitment is harmless.
+    assert!(outstanding(&form(), &d, ALL_GIVEN).is_empty());
+}
+
+#[test]
+fn critical_unknown_and_optional_materials_cannot_be_deferred() {
+    let mut d = good();
+    for key in ["id-card", "no-such-thing", "bank-letter"] {
+        d.deferred.insert(key.into());
+    }
+    let owned = |k: &str, c: &str| (k.to_owned(), c.to_owned());
+    let problems = material_codes(&d, ALL_GIVEN);
+    assert_eq!(
+        problems,
+        vec![
+            owned("materials.bank-letter", MATERIAL_NOT_DEFERRABLE),
+            owned("materials.id-card", MATERIAL_NOT_DEFERRABLE),
+            owned("materials.no-such-thing", MATERIAL_UNKNOWN),
+        ]
+    );
+    // A changed form drops commitments it cannot honour.
+    d.retain_known(&form());
+    assert!(d.deferred.is_empty());
 }

@@ -394,7 +394,10 @@ fn a_flat_grey_image_is_blurry() {
         brightness: Some(brightness(&flat)),
         ..photo()
     };
-    assert_eq!(codes(&review(&id_card(), &facts, &[])), [BLURRY]);
+    assert_eq!(
+        codes(&review(&FileRules::from(&id_card()), &facts, &[])),
+        [BLURRY]
+    );
 }
 
 #[test]
@@ -515,15 +518,21 @@ fn codes(problems: &[FileProblem]) -> Vec<&str> {
 
 #[test]
 fn good_files_have_no_problems() {
-    assert_eq!(review(&id_card(), &photo(), &[]), []);
-    assert_eq!(review(&material(&[FileType::Pdf]), &scan(), &[]), []);
+    assert_eq!(review(&FileRules::from(&id_card()), &photo(), &[]), []);
+    assert_eq!(
+        review(&FileRules::from(&material(&[FileType::Pdf])), &scan(), &[]),
+        []
+    );
     // Unknown facts are not checked.
     let unknown = FileFacts {
         declared: None,
         pages: None,
         ..scan()
     };
-    assert_eq!(review(&material(&[FileType::Pdf]), &unknown, &[]), []);
+    assert_eq!(
+        review(&FileRules::from(&material(&[FileType::Pdf])), &unknown, &[]),
+        []
+    );
 }
 
 #[test]
@@ -534,7 +543,11 @@ fn an_empty_file_is_only_empty() {
         sharpness: Some(0),
         ..photo()
     };
-    let problems = review(&id_card(), &empty, &[photo().digest.as_str()]);
+    let problems = review(
+        &FileRules::from(&id_card()),
+        &empty,
+        &[photo().digest.as_str()],
+    );
     assert_eq!(
         problems,
         [FileProblem {
@@ -552,7 +565,10 @@ fn a_file_of_unknown_type_is_only_that() {
         bytes: 100 * 1024 * 1024,
         ..photo()
     };
-    assert_eq!(codes(&review(&id_card(), &gif, &[])), [TYPE_UNKNOWN]);
+    assert_eq!(
+        codes(&review(&FileRules::from(&id_card()), &gif, &[])),
+        [TYPE_UNKNOWN]
+    );
 }
 
 #[test]
@@ -564,33 +580,42 @@ fn each_error_on_its_own() {
         ..photo()
     };
     assert_eq!(
-        codes(&review(&id_card(), &renamed, &[])),
+        codes(&review(&FileRules::from(&id_card()), &renamed, &[])),
         [TYPE_MISMATCH],
         "a PNG renamed .pdf"
     );
-    assert_eq!(codes(&review(&pdf_only, &photo(), &[])), [TYPE_NOT_ALLOWED]);
+    assert_eq!(
+        codes(&review(&FileRules::from(&pdf_only), &photo(), &[])),
+        [TYPE_NOT_ALLOWED]
+    );
 
     let at_limit = FileFacts {
         bytes: 2048 * 1024,
         ..scan()
     };
-    assert_eq!(review(&pdf_only, &at_limit, &[]), []);
+    assert_eq!(review(&FileRules::from(&pdf_only), &at_limit, &[]), []);
     let over = FileFacts {
         bytes: 2048 * 1024 + 1,
         ..scan()
     };
-    assert_eq!(codes(&review(&pdf_only, &over, &[])), [TOO_LARGE]);
+    assert_eq!(
+        codes(&review(&FileRules::from(&pdf_only), &over, &[])),
+        [TOO_LARGE]
+    );
 
     let ten = FileFacts {
         pages: Some(10),
         ..scan()
     };
-    assert_eq!(review(&pdf_only, &ten, &[]), []);
+    assert_eq!(review(&FileRules::from(&pdf_only), &ten, &[]), []);
     let eleven = FileFacts {
         pages: Some(11),
         ..scan()
     };
-    assert_eq!(codes(&review(&pdf_only, &eleven, &[])), [TOO_MANY_PAGES]);
+    assert_eq!(
+        codes(&review(&FileRules::from(&pdf_only), &eleven, &[])),
+        [TOO_MANY_PAGES]
+    );
 
     // The short edge decides, whichever way the photo is turned.
     for (w, h) in [(599, 2000), (2000, 599)] {
@@ -599,27 +624,37 @@ fn each_error_on_its_own() {
             height: Some(h),
             ..photo()
         };
-        assert_eq!(codes(&review(&id_card(), &small, &[])), [TOO_SMALL_PX]);
+        assert_eq!(
+            codes(&review(&FileRules::from(&id_card()), &small, &[])),
+            [TOO_SMALL_PX]
+        );
     }
     let enough = FileFacts {
         width: Some(600),
         height: Some(600),
         ..photo()
     };
-    assert_eq!(review(&id_card(), &enough, &[]), []);
+    assert_eq!(review(&FileRules::from(&id_card()), &enough, &[]), []);
 
     let digest = photo().digest;
     assert_eq!(
-        codes(&review(&id_card(), &photo(), &["other", &digest])),
+        codes(&review(
+            &FileRules::from(&id_card()),
+            &photo(),
+            &["other", &digest]
+        )),
         [DUPLICATE]
     );
-    assert_eq!(review(&id_card(), &photo(), &["other"]), []);
+    assert_eq!(
+        review(&FileRules::from(&id_card()), &photo(), &["other"]),
+        []
+    );
     let no_digest = FileFacts {
         digest: String::new(),
         ..photo()
     };
     assert_eq!(
-        review(&id_card(), &no_digest, &[""]),
+        review(&FileRules::from(&id_card()), &no_digest, &[""]),
         [],
         "no digest, no twin"
     );
@@ -632,7 +667,7 @@ fn warnings_let_the_applicant_continue() {
         ..photo()
     };
     assert_eq!(
-        review(&id_card(), &dark, &[]),
+        review(&FileRules::from(&id_card()), &dark, &[]),
         [FileProblem {
             code: TOO_DARK.into(),
             severity: Severity::Warning
@@ -642,13 +677,13 @@ fn warnings_let_the_applicant_continue() {
         brightness: Some(DARK_BELOW),
         ..photo()
     };
-    assert_eq!(review(&id_card(), &lit, &[]), []);
+    assert_eq!(review(&FileRules::from(&id_card()), &lit, &[]), []);
     let blurry = FileFacts {
         sharpness: Some(BLURRY_BELOW - 1),
         ..photo()
     };
     assert_eq!(
-        review(&id_card(), &blurry, &[]),
+        review(&FileRules::from(&id_card()), &blurry, &[]),
         [FileProblem {
             code: BLURRY.into(),
             severity: Severity::Warning
@@ -658,7 +693,7 @@ fn warnings_let_the_applicant_continue() {
         sharpness: Some(BLURRY_BELOW),
         ..photo()
     };
-    assert_eq!(review(&id_card(), &sharp, &[]), []);
+    assert_eq!(review(&FileRules::from(&id_card()), &sharp, &[]), []);
 }
 
 #[test]
@@ -680,7 +715,7 @@ fn all_problems_at_once_in_order() {
         brightness: Some(12),
         ..photo()
     };
-    let problems = review(&pdf_only, &everything, &[&digest]);
+    let problems = review(&FileRules::from(&pdf_only), &everything, &[&digest]);
     assert_eq!(
         codes(&problems),
         [
@@ -709,7 +744,7 @@ fn all_problems_at_once_in_order() {
         ..id_card()
     };
     assert_eq!(
-        codes(&review(&images, &long, &[])),
+        codes(&review(&FileRules::from(&images), &long, &[])),
         [TYPE_MISMATCH, TYPE_NOT_ALLOWED, TOO_LARGE, TOO_MANY_PAGES]
     );
 }
@@ -746,7 +781,7 @@ fn every_code_is_reached_once() {
     };
     let digest = photo().digest;
     for facts in [&empty, &unknown, &many_pages, &everything_else] {
-        let problems = review(&pdf_only, facts, &[&digest]);
+        let problems = review(&FileRules::from(&pdf_only), facts, &[&digest]);
         seen.extend(problems.into_iter().map(|p| p.code));
     }
     seen.sort_by_key(|code| CODES.iter().position(|c| c == code));
@@ -780,18 +815,27 @@ fn severity_is_written_in_snake_case() {
 
 #[test]
 fn an_identity_card_has_two_sides_and_a_lease_has_pages() {
-    assert_eq!(sides(&id_card()), ["front", "back"]);
-    assert_eq!(sides(&material(&[FileType::Pdf])), ["pages"]);
+    assert_eq!(sides(id_card().both_sides), ["front", "back"]);
+    assert_eq!(sides(material(&[FileType::Pdf]).both_sides), ["pages"]);
 }
 
 #[test]
 fn missing_sides_in_order() {
     let card = id_card();
-    assert_eq!(missing_sides(&card, &[]), ["front", "back"]);
-    assert_eq!(missing_sides(&card, &["back"]), ["front"]);
-    assert_eq!(missing_sides(&card, &["back", "front"]), Vec::<&str>::new());
-    assert_eq!(missing_sides(&card, &["pages"]), ["front", "back"]);
+    assert_eq!(missing_sides(card.both_sides, &[]), ["front", "back"]);
+    assert_eq!(missing_sides(card.both_sides, &["back"]), ["front"]);
+    assert_eq!(
+        missing_sides(card.both_sides, &["back", "front"]),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        missing_sides(card.both_sides, &["pages"]),
+        ["front", "back"]
+    );
     let lease = material(&[FileType::Pdf]);
-    assert_eq!(missing_sides(&lease, &[]), ["pages"]);
-    assert_eq!(missing_sides(&lease, &["pages"]), Vec::<&str>::new());
+    assert_eq!(missing_sides(lease.both_sides, &[]), ["pages"]);
+    assert_eq!(
+        missing_sides(lease.both_sides, &["pages"]),
+        Vec::<&str>::new()
+    );
 }
