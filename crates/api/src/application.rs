@@ -1,10 +1,11 @@
 //! Drafts and submitted applications (一表登记): the shapes of `/api/v1/drafts` and
 //! `/api/v1/applications`.
 
+use onetrip_domain::CivilDate;
 use onetrip_domain::application::{ApplicationData, ApplicationForm};
 use onetrip_domain::calendar::Promise;
 use onetrip_domain::catalog::Delivery;
-use onetrip_domain::catalog::checklist::{Savings, Subject};
+use onetrip_domain::catalog::checklist::{ChecklistMaterial, Savings, Subject};
 use onetrip_domain::catalog::questions::Answers;
 use serde::{Deserialize, Serialize};
 
@@ -148,4 +149,121 @@ pub struct Receipt {
     /// The company name needs higher approval (中国, 中华, 全国): a person reviews it.
     #[serde(default)]
     pub name_review: bool,
+    /// Accepted without some deferrable materials (容缺受理), on the applicant's commitment.
+    #[serde(default)]
+    pub deferred: bool,
+    /// Materials still to be supplied (补正): those deferred at submission and those a
+    /// department asked for, open ones only, read when the receipt is read (names of documents
+    /// only: no personal data).
+    #[serde(default)]
+    pub outstanding: Vec<MaterialRequest>,
+}
+
+/// An uploaded document as its owner sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FileRecord {
+    pub id: String,
+    pub material: String,
+    /// `front`, `back` (the sides of an identity card) or `pages`.
+    pub slot: String,
+    pub position: u32,
+    pub content_type: String,
+    pub bytes: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    /// SHA-256 of the file as uploaded (the same file given twice has the same one).
+    pub sha256: String,
+    /// Where the owner downloads it (with the draft or application key).
+    pub url: String,
+}
+
+/// Why a material is asked for after submission.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    /// 容缺: left out at submission on the applicant's commitment.
+    Deferred,
+    /// 补正: a department asked for it (again), with a reason.
+    Correction,
+}
+
+/// One material to supply after submission (容缺 or 补正).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MaterialRequest {
+    pub id: String,
+    pub material: String,
+    pub name: String,
+    pub name_en: String,
+    pub kind: RequestKind,
+    /// The department's reason (补正), in its words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_name: Option<String>,
+    /// China time, RFC 3339.
+    pub requested_at: String,
+    /// The last working day to supply it.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub due: CivilDate,
+    pub resolved: bool,
+}
+
+/// `GET /api/v1/applications/{number}/materials`: what the applicant must still supply, with
+/// each material's rules (for the same pre-review as before submission) and the files given.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplicationMaterials {
+    pub number: String,
+    pub name: String,
+    pub name_en: String,
+    /// Every request, open ones first.
+    pub requests: Vec<MaterialRequest>,
+    /// The rules of each material requested.
+    pub materials: Vec<ChecklistMaterial>,
+    /// Files uploaded to this application after submission.
+    pub files: Vec<FileRecord>,
+}
+
+/// `POST /api/v1/applications/{number}/supplements`: hand in the files uploaded for these
+/// requests (补正提交). Each must have a file in every side since it was requested.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SupplementRequest {
+    pub requests: Vec<String>,
+}
+
+/// `POST /api/v1/staff/applications/{number}/corrections`: a department asks for a material
+/// again (补正), with its reason and the working days allowed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionRequest {
+    pub material: String,
+    pub reason: String,
+    pub days: u32,
+}
+
+/// `POST /api/v1/applications/{number}/open`: the second factor, on a device that does not
+/// hold the application key.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationOpen {
+    pub factor: String,
+}
+
+/// The key that lets this device supply materials to an application (header
+/// `X-Application-Key`). Opening on another device replaces it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplicationSession {
+    pub key: String,
 }

@@ -88,6 +88,8 @@ fn receipt(
             .get("company.name")
             .and_then(|n| CompanyName::parse(n).ok())
             .is_some_and(|n| n.needs_review()),
+        deferred: !request.data.deferred.is_empty(),
+        outstanding: Vec::new(),
     })
 }
 

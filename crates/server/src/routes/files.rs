@@ -9,14 +9,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use object_store::ObjectStoreExt;
 use object_store::path::Path as ObjectPath;
+use onetrip_api::application::FileRecord;
 use onetrip_api::{ErrorCode, ErrorEnvelope};
 use onetrip_domain::catalog::checklist::{ChecklistMaterial, Need, checklist};
 use onetrip_domain::catalog::questions::Answers;
 use onetrip_domain::files::{self, declared_type};
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiPath};
@@ -29,27 +28,6 @@ use crate::uploads::{self, Refused};
 const ID_LEN: usize = 15;
 /// Files per slot of a material.
 const MAX_FILES_PER_SLOT: usize = 20;
-
-/// An uploaded document as its owner sees it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FileRecord {
-    pub id: String,
-    pub material: String,
-    pub slot: String,
-    pub position: u32,
-    pub content_type: String,
-    pub bytes: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pages: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub width: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub height: Option<u32>,
-    /// SHA-256 of the file as uploaded (the same file given twice has the same one).
-    pub sha256: String,
-    /// Where the owner downloads it (with the draft key).
-    pub url: String,
-}
 
 fn record(row: &FileRow) -> FileRecord {
     FileRecord {
