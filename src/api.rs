@@ -148,7 +148,7 @@ pub async fn send<B: serde::Serialize>(
 }
 
 /// Wait without blocking, on the browser's timer.
-async fn sleep_ms(ms: u32) {
+pub async fn sleep_ms(ms: u32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(w) = web_sys::window() {
             let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);

@@ -8,7 +8,9 @@
 //! the camera picker) loses nothing.
 
 mod fields;
+mod materials;
 mod pages;
+mod upload;
 
 use leptos::prelude::*;
 use onetrip_api::application::Draft;
@@ -23,6 +25,8 @@ use crate::prefs::{self, use_prefs};
 use crate::router::{self, apply_path};
 
 const SESSION_KEY: &str = "onetrip.draft";
+/// The submitted application this tab may supply materials to: `number:key` (not personal data).
+const APPLICATION_KEY: &str = "onetrip.application";
 
 /// The pages of the flow.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,12 +37,16 @@ pub enum Step {
     Declined(String),
     /// `/apply/s/{section}`: one section of the form.
     Section(String),
+    /// `/apply/materials`: the documents (一套材料).
+    Materials,
     Declarations,
     Review,
     /// `/apply/save`: the resume link, its QR code and its expiry (and a PIN if needed).
     Save,
     /// `/apply/resume/{token}`: open a draft on this device with the second factor.
     Resume(String),
+    /// `/apply/supplement/{number}`: 补正, the materials still outstanding after submission.
+    Supplement(String),
     Unknown,
 }
 
@@ -54,10 +62,12 @@ impl Step {
             ["c", id] if code_ok(id) => Step::Start((*id).to_owned()),
             ["declined", id] if code_ok(id) => Step::Declined((*id).to_owned()),
             ["s", key] if code_ok(key) => Step::Section((*key).to_owned()),
+            ["materials"] => Step::Materials,
             ["declarations"] => Step::Declarations,
             ["review"] => Step::Review,
             ["save"] => Step::Save,
             ["resume", token] if code_ok(token) => Step::Resume((*token).to_owned()),
+            ["supplement", number] if code_ok(number) => Step::Supplement((*number).to_owned()),
             _ => Step::Unknown,
         }
     }
@@ -72,6 +82,9 @@ pub struct Apply {
     pub data: RwSignal<ApplicationData>,
     /// The last save did not reach the server; it is retried.
     pub offline: RwSignal<bool>,
+    /// The documents of the draft, kept across pages (uploads go on while the applicant
+    /// moves between steps).
+    pub uploads: materials::Uploads,
 }
 
 pub fn use_apply() -> Apply {
@@ -105,6 +118,20 @@ fn remembered() -> Option<(String, String)> {
     let v = session_storage()?.get_item(SESSION_KEY).ok()??;
     let (t, k) = v.split_once(':')?;
     Some((t.to_owned(), k.to_owned()))
+}
+
+/// Remember that this tab may supply materials to application `number` with `key`.
+pub fn remember_application(number: &str, key: &str) {
+    if let Some(s) = session_storage() {
+        let _ = s.set_item(APPLICATION_KEY, &format!("{number}:{key}"));
+    }
+}
+
+/// The key this tab holds for application `number`, if any.
+pub fn application_key(number: &str) -> Option<String> {
+    let v = session_storage()?.get_item(APPLICATION_KEY).ok()??;
+    let (n, k) = v.split_once(':')?;
+    (n == number).then(|| k.to_owned())
 }
 
 impl Apply {
@@ -217,6 +244,7 @@ fn ApplyApp() -> impl IntoView {
         key: RwSignal::new(String::new()),
         data: RwSignal::new(ApplicationData::default()),
         offline: RwSignal::new(false),
+        uploads: materials::Uploads::new(),
     });
     let step = Memo::new(move |_| Step::parse(&router.path.get()));
     view! {
@@ -225,10 +253,12 @@ fn ApplyApp() -> impl IntoView {
                 Step::Start(id) => view! { <pages::StartPage id /> }.into_any(),
                 Step::Declined(id) => view! { <pages::DeclinedPage id /> }.into_any(),
                 Step::Section(key) => view! { <pages::SectionPage key /> }.into_any(),
+                Step::Materials => view! { <pages::MaterialsPage /> }.into_any(),
                 Step::Declarations => view! { <pages::DeclarationsPage /> }.into_any(),
                 Step::Review => view! { <pages::ReviewPage /> }.into_any(),
                 Step::Save => view! { <pages::SavePage /> }.into_any(),
                 Step::Resume(token) => view! { <pages::ResumePage token /> }.into_any(),
+                Step::Supplement(number) => view! { <pages::SupplementPage number /> }.into_any(),
                 Step::Unknown => view! { <crate::routes::not_found::NotFound /> }.into_any(),
             }}
         </FormLayout>
@@ -262,6 +292,11 @@ mod tests {
             ("/apply/s/legal_rep/", Step::Section("legal_rep".into())),
             ("/apply/review", Step::Review),
             ("/apply/declarations", Step::Declarations),
+            ("/apply/materials", Step::Materials),
+            (
+                "/apply/supplement/7KQ2M9XA3T",
+                Step::Supplement("7KQ2M9XA3T".into()),
+            ),
             ("/apply/save", Step::Save),
             (
                 "/apply/resume/ABCDEFGHJKMNPQRSTVWXYZ",

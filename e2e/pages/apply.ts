@@ -1,5 +1,6 @@
 import { APIRequestContext, expect, Locator, Page } from '@playwright/test';
 import { Layout } from './layout';
+import { MaterialsPage } from './materials';
 
 /** The typical 企业开办 situation: a limited company with staff and a bank account, the legal
  * representative a shareholder who is also the tax officer. */
@@ -118,8 +119,9 @@ export class ApplyFlow {
   }
 
   /** Every section after the shareholders, with good answers, up to the review page; `audit`
-   * (axe) runs on each page when given. */
-  async restOfForm(audit?: (label: string) => Promise<void>) {
+   * (axe) runs on each page when given. The documents are a good set unless `materials` gives
+   * them otherwise. */
+  async restOfForm(audit?: (label: string) => Promise<void>, materials?: (m: MaterialsPage) => Promise<void>) {
     const check = async (title: string) => {
       await this.expectSection(title);
       if (audit) await audit(title);
@@ -152,6 +154,11 @@ export class ApplyFlow {
     await check('领取方式');
     await this.choose('办好后，证照怎么给您？', '免费邮寄（EMS）');
     await this.fill('证照邮寄地址', '杭州市上城区解放路 1 号 301 室');
+    await this.next();
+    await this.expectSection('上传材料');
+    const m = new MaterialsPage(this.page);
+    await (materials ? materials(m) : m.goodSet());
+    if (audit) await audit('上传材料');
     await this.next();
     await check('各部门的承诺');
     for (const box of await this.page.getByRole('checkbox', { name: /^我已阅读并同意.+的承诺$/ }).all()) {

@@ -18,7 +18,7 @@ test('starting a company with two shareholders: one form, checked, submitted, a 
   await page.getByRole('button', { name: '同意并开始填写' }).click();
 
   await flow.expectSection('企业基本信息');
-  await expect(flow.step).toContainText('第 1 步，共 12 步');
+  await expect(flow.step).toContainText('第 1 步，共 13 步');
   await audit('company section');
   await flow.company();
   // Which departments need a datum, on request.
@@ -27,7 +27,7 @@ test('starting a company with two shareholders: one form, checked, submitted, a 
   await flow.next();
 
   await flow.expectSection('股东（投资人）');
-  await expect(flow.step).toContainText('第 2 步，共 12 步');
+  await expect(flow.step).toContainText('第 2 步，共 13 步');
   // Back (and Android's back key) returns to the last page with everything still there.
   await page.goBack();
   await flow.expectSection('企业基本信息');

@@ -30,8 +30,24 @@ pub fn field_id(key: &str) -> String {
     id.replace("--", "-").trim_end_matches('-').to_owned()
 }
 
-/// The label of a data key, with the row for a group (`第 2 位 · 持股比例`).
+/// The label of a data key, with the row for a group (`第 2 位 · 持股比例`); a material's
+/// name (and side) for `materials.id-card.back`.
 pub fn label_of(form: &ApplicationForm, key: &str, l: Locale) -> String {
+    if let Some(rest) = key.strip_prefix("materials.") {
+        let (material, side) = match rest.rsplit_once('.') {
+            Some((m, s)) if form.material(m).is_some() => (m, Some(s)),
+            _ => (rest, None),
+        };
+        let name = form
+            .material(material)
+            .map(|m| l.pick(&m.name, &m.name_en).to_owned())
+            .unwrap_or_default();
+        return match side {
+            Some("front") => format!("{name} · {}", ftext(l, F::SideFront)),
+            Some("back") => format!("{name} · {}", ftext(l, F::SideBack)),
+            _ => name,
+        };
+    }
     let (def_key, row) = match split_row_key(key) {
         Some((g, i, f)) => (format!("{g}[].{f}"), Some(i)),
         None => (key.to_owned(), None),

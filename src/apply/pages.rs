@@ -7,8 +7,8 @@ use onetrip_api::application::{
     ResumeFactor,
 };
 use onetrip_domain::application::{
-    ApplicationForm, DELIVERY_SECTION, asks_address, prefill, section_of, section_problems,
-    validate,
+    ApplicationForm, DELIVERY_SECTION, asked_materials, asks_address, prefill, section_of,
+    section_problems, validate,
 };
 use onetrip_domain::catalog::Delivery;
 use onetrip_domain::catalog::checklist::Subject;
@@ -18,6 +18,7 @@ use onetrip_ui::form_words::{F, form_error_text, ftext};
 use onetrip_ui::messages::{Key, text};
 
 use super::fields::{Field, display, field_id, label_of, problem_text};
+use super::materials::{Supplement, check_materials, materials_step};
 use super::{focus_later, today, use_apply, with_draft};
 use crate::api::{self, ApiError, decode};
 use crate::components::loaded::{failure, loaded};
@@ -43,6 +44,13 @@ fn steps(form: &ApplicationForm) -> Vec<(String, String, String)> {
             format!("/apply/s/{DELIVERY_SECTION}"),
             "领取方式".into(),
             "Receiving the result".into(),
+        ));
+    }
+    if asked_materials(form).next().is_some() {
+        out.push((
+            "/apply/materials".into(),
+            "上传材料".into(),
+            "Upload documents".into(),
         ));
     }
     if !form.declarations.is_empty() {
@@ -515,6 +523,54 @@ fn group_rows(
 }
 
 #[component]
+pub fn MaterialsPage() -> impl IntoView {
+    with_draft(|draft| view! { <Materials draft /> })
+}
+
+#[component]
+fn Materials(draft: Draft) -> impl IntoView {
+    let apply = use_apply();
+    let prefs = use_prefs();
+    let router = use_router();
+    let form = StoredValue::new(draft.form.clone());
+    let problems = RwSignal::new(Vec::<FieldProblem>::new());
+    let waiting = RwSignal::new(None::<F>);
+    use_title(move || ftext(prefs.get().locale, F::MaterialsTitle).to_owned());
+    let next = next_after(&draft.form, "/apply/materials");
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match form.with_value(check_materials) {
+            Ok(()) => {
+                problems.set(Vec::new());
+                waiting.set(None);
+                apply.save();
+                navigate(router, &next);
+            }
+            Err((wait, found)) => {
+                waiting.set(wait);
+                problems.set(found);
+                focus_later("ot-error-summary");
+            }
+        }
+    };
+    view! {
+        {progress(&draft.form, "/apply/materials")}
+        <h1 class="ot-heading-xl">{t(F::MaterialsTitle)}</h1>
+        {offline_notice()}
+        {move || waiting.get().map(|w| view! {
+            <div class="ot-error-summary" role="alert" tabindex="-1" id="ot-error-summary"><p>{ftext(prefs.get().locale, w)}</p></div>
+        })}
+        {error_summary(problems, |p| format!("#{}", field_id(&p.field)))}
+        <p class="ot-field__hint">{t(F::MaterialsHelp)}</p>
+        {materials_step(&draft, problems)}
+        <form on:submit=submit novalidate>
+            <button type="submit" class="ot-button">{t(F::Continue)}</button>
+        </form>
+        <p><a href="/apply/save">{t(F::SaveLater)}</a></p>
+    }
+}
+
+#[component]
 pub fn DeclarationsPage() -> impl IntoView {
     with_draft(|draft| view! { <Declarations draft /> })
 }
@@ -595,7 +651,9 @@ pub fn ReviewPage() -> impl IntoView {
 
 /// Where the change link of a problem's field goes.
 fn change_link(field: &str) -> String {
-    if field.starts_with("declarations") {
+    if field.starts_with("materials") {
+        "/apply/materials?from=review".into()
+    } else if field.starts_with("declarations") {
         "/apply/declarations?from=review".into()
     } else if field == "delivery" {
         format!("/apply/s/{DELIVERY_SECTION}?from=review")
@@ -707,7 +765,11 @@ fn Review(draft: Draft) -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        let found = form_v.with_value(|f| apply.data.with_untracked(|d| validate(f, d, today())));
+        let mut found =
+            form_v.with_value(|f| apply.data.with_untracked(|d| validate(f, d, today())));
+        if let Err((_, more)) = form_v.with_value(check_materials) {
+            found.extend(more);
+        }
         problems.set(found.clone());
         if !found.is_empty() {
             focus_later("ot-error-summary");
@@ -740,6 +802,7 @@ fn Review(draft: Draft) -> impl IntoView {
             match result {
                 Ok(receipt) => {
                     super::forget();
+                    super::remember_application(&receipt.number, &draft_key);
                     if let Some(w) = web_sys::window() {
                         let _ = w.location().replace(&format!("/r/{}", receipt.number));
                     }
@@ -800,6 +863,7 @@ fn Review(draft: Draft) -> impl IntoView {
                 }
             }).collect_view()
         }}
+        {materials_summary(&form)}
         <h2 class="ot-heading-m">{t(F::DeclarationsTitle)}</h2>
         <p><a href="/apply/declarations?from=review">{t(F::Change)}<span class="ot-visually-hidden">{t(F::DeclarationsTitle)}</span></a></p>
         {move || error.get().map(|e| failure(e, || {}))}
@@ -810,6 +874,44 @@ fn Review(draft: Draft) -> impl IntoView {
         </form>
         <p><a href="/apply/save">{t(F::SaveLater)}</a></p>
     }
+}
+
+/// The materials on the review page: how many files each has, or its commitment.
+fn materials_summary(form: &ApplicationForm) -> impl IntoView + use<> {
+    let apply = use_apply();
+    let prefs = use_prefs();
+    let asked: Vec<_> = asked_materials(form).cloned().collect();
+    (!asked.is_empty()).then(|| {
+        view! {
+            <h2 class="ot-heading-m">{t(F::MaterialsTitle)}</h2>
+            <dl class="ot-summary-list">
+                {asked.into_iter().map(|m| {
+                    let key = m.key.clone();
+                    let name = (m.name.clone(), m.name_en.clone());
+                    let days = m.deferrable_days.unwrap_or(0).to_string();
+                    let value = move || {
+                        let l = prefs.get().locale;
+                        let n = apply.uploads.items.with(|list| list.iter().filter(|i| i.material == key && i.status == super::materials::Status::Done).count());
+                        if n > 0 {
+                            ftext(l, F::FilesCount).replace("{n}", &n.to_string())
+                        } else if apply.data.with(|d| d.deferred.contains(&key)) {
+                            ftext(l, F::Deferred).replace("{days}", &days)
+                        } else {
+                            ftext(l, F::NotGiven).to_owned()
+                        }
+                    };
+                    let label = move || prefs.get().locale.pick(&name.0, &name.1).to_owned();
+                    view! {
+                        <div class="ot-summary-list__row">
+                            <dt>{label.clone()}</dt>
+                            <dd>{value}</dd>
+                            <dd><a href="/apply/materials?from=review">{t(F::Change)}<span class="ot-visually-hidden">{move || format!(" {}", label())}</span></a></dd>
+                        </div>
+                    }
+                }).collect_view()}
+            </dl>
+        }
+    })
 }
 
 #[component]
@@ -923,41 +1025,31 @@ fn Save(draft: Draft) -> impl IntoView {
     }
 }
 
+/// The second factor (last six characters of the ID number, or the PIN), sent to `path`; the
+/// answer's text goes to `opened`.
 #[component]
-pub fn ResumePage(token: String) -> impl IntoView {
-    let apply = use_apply();
+fn FactorForm(
+    path: String,
+    title: F,
+    help: F,
+    button: F,
+    opened: impl Fn(String) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
     let prefs = use_prefs();
-    let router = use_router();
     let factor = RwSignal::new(String::new());
     let problems = RwSignal::new(Vec::<FieldProblem>::new());
     let error = RwSignal::new(None::<ApiError>);
-    use_title(move || ftext(prefs.get().locale, F::ResumeTitle).to_owned());
+    use_title(move || ftext(prefs.get().locale, title).to_owned());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let path = format!("/api/v1/drafts/{token}/open");
         let body = DraftOpen {
             factor: factor.get_untracked(),
         };
+        let path = path.clone();
+        let opened = opened.clone();
         leptos::task::spawn_local(async move {
-            match api::send("POST", &path, &[], Some(&body))
-                .await
-                .and_then(|t| decode::<DraftSession>(&t))
-            {
-                Ok(session) => {
-                    let form = session.draft.form.clone();
-                    let problems_now = validate(&form, &session.draft.data, today());
-                    let first = steps(&form)
-                        .into_iter()
-                        .map(|s| s.0)
-                        .find(|p| {
-                            let k = p.trim_start_matches("/apply/s/");
-                            p.starts_with("/apply/s/")
-                                && section_problems(&problems_now, k).next().is_some()
-                        })
-                        .unwrap_or_else(|| "/apply/review".into());
-                    apply.set(session.draft, session.key);
-                    navigate(router, &first);
-                }
+            match api::send("POST", &path, &[], Some(&body)).await {
+                Ok(text) => opened(text),
                 Err(ApiError::Server {
                     status: 422,
                     envelope: Some(ErrorEnvelope { error }),
@@ -979,9 +1071,9 @@ pub fn ResumePage(token: String) -> impl IntoView {
         });
     };
     view! {
-        <h1 class="ot-heading-xl">{t(F::ResumeTitle)}</h1>
+        <h1 class="ot-heading-xl">{t(title)}</h1>
         {error_summary(problems, |_| "#f-factor".to_owned())}
-        <p>{t(F::ResumeHelp)}</p>
+        <p>{t(help)}</p>
         <form on:submit=submit novalidate>
             <div class="ot-field" class:ot-field--error=move || problems.with(|p| !p.is_empty())>
                 <label class="ot-field__label" for="f-factor">{t(F::ResumeLabel)}</label>
@@ -991,7 +1083,56 @@ pub fn ResumePage(token: String) -> impl IntoView {
                     prop:value=move || factor.get() on:input=move |ev| factor.set(event_target_value(&ev)) />
             </div>
             {move || error.get().map(|e| failure(e, || {}))}
-            <button type="submit" class="ot-button">{t(F::ResumeOpen)}</button>
+            <button type="submit" class="ot-button">{t(button)}</button>
         </form>
+    }
+}
+
+#[component]
+pub fn ResumePage(token: String) -> impl IntoView {
+    let apply = use_apply();
+    let router = use_router();
+    let opened = move |text: String| {
+        let Ok(session) = decode::<DraftSession>(&text) else {
+            return;
+        };
+        let form = session.draft.form.clone();
+        let problems_now = validate(&form, &session.draft.data, today());
+        let first = steps(&form)
+            .into_iter()
+            .map(|s| s.0)
+            .find(|p| {
+                let k = p.trim_start_matches("/apply/s/");
+                p.starts_with("/apply/s/") && section_problems(&problems_now, k).next().is_some()
+            })
+            .unwrap_or_else(|| "/apply/review".into());
+        apply.set(session.draft, session.key);
+        navigate(router, &first);
+    };
+    view! { <FactorForm path=format!("/api/v1/drafts/{token}/open") title=F::ResumeTitle help=F::ResumeHelp button=F::ResumeOpen opened /> }
+}
+
+/// 补正: with the key this tab holds, or after the second factor.
+#[component]
+pub fn SupplementPage(number: String) -> impl IntoView {
+    let prefs = use_prefs();
+    use_title(move || ftext(prefs.get().locale, F::SupplementTitle).to_owned());
+    let key = RwSignal::new(super::application_key(&number));
+    let forbidden = RwSignal::new(false);
+    let n = number.clone();
+    let opened = move |text: String| {
+        if let Ok(s) = decode::<onetrip_api::application::ApplicationSession>(&text) {
+            super::remember_application(&n, &s.key);
+            forbidden.set(false);
+            key.set(Some(s.key));
+        }
+    };
+    move || {
+        match key.get() {
+        Some(k) if !forbidden.get() => view! { <Supplement number=number.clone() key=k forbidden /> }.into_any(),
+        _ => view! {
+            <FactorForm path=format!("/api/v1/applications/{number}/open") title=F::SupplementTitle help=F::OpenApplicationHelp button=F::OpenApplication opened=opened.clone() />
+        }.into_any(),
+    }
     }
 }

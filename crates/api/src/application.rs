@@ -267,3 +267,13 @@ pub struct ApplicationOpen {
 pub struct ApplicationSession {
     pub key: String,
 }
+
+/// `PUT .../files/order`: the order of the files of one side of a material (ids, first first).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FileOrder {
+    pub material: String,
+    pub slot: String,
+    pub files: Vec<String>,
+}

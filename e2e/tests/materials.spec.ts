@@ -1,0 +1,151 @@
+import { test, expect } from '../fixtures';
+import { ApplyFlow, ZHANG, seedChecklist } from '../pages/apply';
+import { MaterialsPage, jpeg, pdf, photo } from '../pages/materials';
+
+// 一套材料 for 企业开办: each document checked on the phone before it is sent (材料预审),
+// one deferred on the applicant's commitment (容缺受理) and supplied after submission (补正).
+test.describe.configure({ timeout: 180_000 });
+
+/** Set on deployments where the interim staff token is configured (`ONETRIP_STAFF_TOKEN`). */
+const STAFF_TOKEN = process.env.STAFF_TOKEN;
+
+test('documents are checked on the phone, one is deferred with a commitment and supplied after submission @journey', async ({ page, request, audit }) => {
+  const flow = new ApplyFlow(page);
+  await flow.start(await seedChecklist(request));
+  await flow.company();
+  await flow.next();
+  await flow.shareholder(1, { ...ZHANG, share: '100', capital: '1000000' });
+  await flow.next();
+  await flow.restOfForm(undefined, async (m: MaterialsPage) => {
+    await audit('materials step, nothing given');
+    // What the government already holds is not asked for, and says where it comes from.
+    const shared = page.getByRole('region', { name: '无需提交的材料' });
+    await expect(shared).toContainText('营业执照');
+    await expect(shared).toContainText('数据共享');
+
+    // Nothing given: every critical document, each side of the ID card, and the commitment
+    // for the deferrable one are asked for at once.
+    await flow.next();
+    const errors = await flow.errors();
+    expect(errors).toEqual([
+      '居民身份证 · 人像面：这份材料必须上传后才能受理，请上传。',
+      '居民身份证 · 国徽面：这份材料必须上传后才能受理，请上传。',
+      '公司章程：这份材料必须上传后才能受理，请上传。',
+      '房屋租赁合同：这份材料必须上传后才能受理，请上传。',
+      '参保（缴存）职工名册：请上传这份材料，或者勾选承诺在期限内补交（容缺受理）。',
+    ]);
+
+    // A picture renamed .pdf is refused before it is sent, with what to do instead.
+    const articles = m.material('公司章程');
+    const png = await photo(page, '章程截图', { type: 'image/png' });
+    await m.pdfInput('公司章程').setInputFiles({ name: '公司章程.pdf', mimeType: 'application/pdf', buffer: png });
+    await expect(articles).toContainText('文件的实际格式与扩展名不符');
+    await articles.getByRole('button', { name: /^删除/ }).click();
+    await expect(m.files('公司章程')).toHaveCount(0);
+    // A PDF of two pages goes up.
+    await m.pdfInput('公司章程').setInputFiles({ name: '公司章程.pdf', mimeType: 'application/pdf', buffer: pdf(2, 'articles') });
+    await m.expectUploaded('公司章程', 1);
+    await expect(m.files('公司章程')).toContainText('PDF，约 2 页');
+
+    // A blurred photo is warned about with 请重新拍摄; retaking it opens the picker again.
+    const lease = m.material('房屋租赁合同');
+    await m.photoInput('房屋租赁合同').setInputFiles(await jpeg(page, '租赁合同', 'IMG_2001.jpg', { blur: 9 }));
+    await expect(lease).toContainText('照片不够清晰');
+    await expect(lease.getByRole('button', { name: /^仍然使用/ })).toBeVisible();
+    await audit('a blurred photo warned');
+    const picker = page.waitForEvent('filechooser');
+    await lease.getByRole('button', { name: /^重新拍摄/ }).click();
+    await (await picker).setFiles(await jpeg(page, '租赁合同 重拍', 'IMG_2002.jpg'));
+    await m.expectUploaded('房屋租赁合同', 1);
+    await expect(lease).not.toContainText('照片不够清晰');
+    // The photo was made smaller on the phone before it was sent.
+    await expect(m.files('房屋租赁合同')).toContainText('已压缩');
+
+    // Both sides of the ID card, in their own places; the same photo twice is caught.
+    const front = await jpeg(page, '身份证 人像面', 'IMG_3001.jpg', { width: 1600, height: 1000 });
+    await m.photoInput('居民身份证', '人像面').setInputFiles(front);
+    await m.expectUploaded('居民身份证', 1);
+    await m.photoInput('居民身份证', '国徽面').setInputFiles({ ...front, name: 'IMG_3001 (1).jpg' });
+    await expect(m.material('居民身份证')).toContainText('这份文件已经上传过了');
+    await m.material('居民身份证').getByRole('button', { name: /^删除/ }).last().click();
+    await m.photoInput('居民身份证', '国徽面').setInputFiles(await jpeg(page, '身份证 国徽面', 'IMG_3002.jpg', { width: 1600, height: 1000 }));
+    await m.expectUploaded('居民身份证', 2);
+
+    // The staff list follows later, on a commitment that names the deadline.
+    const roster = m.material('参保（缴存）职工名册');
+    await expect(roster).toContainText('承诺书：本人承诺在申请受理后 5 个工作日内');
+    await m.defer('参保（缴存）职工名册');
+    await audit('materials step, complete');
+  });
+
+  // The review lists the documents, and the deferred one as such.
+  await expect(page.getByText('容缺：受理后 5 个工作日内补交')).toBeVisible();
+  await expect(page.getByText('已上传 2 份')).toBeVisible();
+  await flow.submitButton().click();
+  await expect(page).toHaveURL(/\/r\/[0-9A-Z]{10}$/);
+  const number = new URL(page.url()).pathname.slice(3);
+  const main = page.locator('main');
+  await expect(main).toContainText('容缺受理');
+  await expect(main).toContainText('参保（缴存）职工名册');
+  await audit('receipt with an outstanding document');
+
+  // Later, from the application's page: the outstanding document, with the same checks.
+  await page.getByRole('link', { name: '补交材料' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('补交材料');
+  const supplement = new MaterialsPage(page);
+  await expect(supplement.material('参保（缴存）职工名册')).toContainText('请在');
+  await audit('supplement page');
+  await page.getByRole('button', { name: '提交补正材料' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: '参保（缴存）职工名册' })).toBeVisible();
+  await supplement.pdfInput('参保（缴存）职工名册').setInputFiles({ name: '名册.pdf', mimeType: 'application/pdf', buffer: pdf(1, 'roster') });
+  await supplement.expectUploaded('参保（缴存）职工名册', 1);
+  await page.getByRole('button', { name: '提交补正材料' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '已提交补正材料' })).toBeVisible();
+  const receipt = await (await request.get(`/api/v1/applications/${number}`)).json();
+  expect(receipt.deferred).toBe(true);
+  expect(receipt.outstanding).toEqual([]);
+
+  // A department asks for the lease again, with its reason: the applicant sees it the same way.
+  if (STAFF_TOKEN) {
+    const asked = await request.post(`/api/v1/staff/applications/${number}/corrections`, {
+      headers: { Authorization: `Bearer ${STAFF_TOKEN}` },
+      data: { material: 'lease-contract', reason: '租赁合同缺少签字页，请补充。', days: 5 },
+    });
+    expect(asked.status()).toBe(201);
+    await page.goto(`/r/${number}`);
+    await expect(main).toContainText('租赁合同缺少签字页');
+    await page.getByRole('link', { name: '补交材料' }).click();
+    const lease = supplement.material('房屋租赁合同');
+    await expect(lease).toContainText('补正原因：租赁合同缺少签字页，请补充。');
+    await supplement.photoInput('房屋租赁合同').setInputFiles(await jpeg(page, '租赁合同 签字页', 'IMG_4001.jpg'));
+    await supplement.expectUploaded('房屋租赁合同', 1);
+    await page.getByRole('button', { name: '提交补正材料' }).click();
+    await expect(page.getByRole('status').filter({ hasText: '已提交补正材料' })).toBeVisible();
+  }
+});
+
+test('a supplement on another device needs the second factor @journey', async ({ page, request, browser }) => {
+  const flow = new ApplyFlow(page);
+  await flow.start(await seedChecklist(request));
+  await flow.company();
+  await flow.next();
+  await flow.shareholder(1, { ...ZHANG, share: '100', capital: '1000000' });
+  await flow.next();
+  await flow.restOfForm();
+  await flow.submitButton().click();
+  await expect(page).toHaveURL(/\/r\/[0-9A-Z]{10}$/);
+  const number = new URL(page.url()).pathname.slice(3);
+
+  const other = await browser.newContext();
+  const phone = await other.newPage();
+  await phone.goto(`/apply/supplement/${number}`);
+  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('补交材料');
+  const factor = phone.getByLabel('身份证号码后 6 位，或您设置的 6 位密码');
+  await factor.fill('999999');
+  await phone.getByRole('button', { name: '打开申请' }).click();
+  await expect(phone.getByRole('alert').filter({ hasText: '验证信息不对' })).toBeVisible();
+  await factor.fill(ZHANG.id.slice(-6));
+  await phone.getByRole('button', { name: '打开申请' }).click();
+  await expect(phone.getByRole('region', { name: '参保（缴存）职工名册' })).toBeVisible();
+  await other.close();
+});
