@@ -53,6 +53,10 @@ pub struct Config {
     /// Largest JSON body accepted, in bytes.
     #[arg(long, env = "ONETRIP_JSON_LIMIT", default_value_t = 64 * 1024)]
     pub json_limit: usize,
+    /// Interim: the bearer token of the department endpoints (`/api/v1/staff/...`) until staff
+    /// sign-in exists. Unset, every staff endpoint answers 403.
+    #[arg(long, env = "ONETRIP_STAFF_TOKEN", hide_env_values = true)]
+    pub staff_token: Option<String>,
 }
 
 impl Config {
@@ -87,6 +91,7 @@ impl Config {
             trust_proxy: false,
             files_dir: std::env::temp_dir().join(format!("onetrip-files-{}", uuid::Uuid::new_v4())),
             json_limit: 64 * 1024,
+            staff_token: None,
         }
     }
 

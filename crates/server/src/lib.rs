@@ -109,7 +109,8 @@ impl AppState {
         (name = "system", description = "健康检查"),
         (name = "catalog", description = "服务目录：事项与一件事"),
         (name = "checklists", description = "一次性告知单：保存、分享链接和二维码"),
-        (name = "applications", description = "一表登记：草稿、续填、提交和回执"),
+        (name = "applications", description = "一表登记：草稿、续填、提交、回执，容缺与补正的补交材料"),
+        (name = "staff", description = "部门（临时：Bearer 令牌，待工作人员登录上线后替换）"),
         (name = "feedback", description = "页面反馈"),
         (name = "views", description = "服务器生成的只读页面（HTML），与 JSON 资源内容相同"),
     ),
@@ -144,12 +145,22 @@ fn api_router() -> OpenApiRouter<AppState> {
             // while reading.
             OpenApiRouter::new()
                 .routes(routes!(routes::files::upload, routes::files::list))
+                .routes(routes!(routes::supplements::upload))
                 .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
         .routes(routes!(routes::files::download, routes::files::remove))
         .routes(routes!(routes::applications::create))
         .routes(routes!(routes::applications::get))
         .routes(routes!(routes::applications::qr))
+        .routes(routes!(routes::supplements::open))
+        .routes(routes!(routes::supplements::materials))
+        .routes(routes!(
+            routes::supplements::download,
+            routes::supplements::remove
+        ))
+        .routes(routes!(routes::supplements::hand_in))
+        .routes(routes!(routes::staff::correct))
+        .routes(routes!(routes::staff::download))
         .routes(routes!(routes::feedback::submit))
         .routes(routes!(routes::views::home))
         .routes(routes!(routes::views::for_whom))

@@ -10,6 +10,8 @@ pub mod files;
 pub mod health;
 pub mod idempotency;
 pub mod ids;
+pub mod staff;
+pub mod supplements;
 #[cfg(feature = "test-clock")]
 pub mod test_clock;
 pub mod views;

@@ -130,6 +130,36 @@ pub struct ApplicationRow {
     pub receipt: String,
     pub catalog_version: String,
     pub created_at: Timestamp,
+    /// SHA-256 (hex) of the application key (`X-Application-Key`): at submission the draft key
+    /// of the device that submitted; replaced when the application is opened elsewhere.
+    pub key_hash: Option<String>,
+    /// The draft's second factor, copied at submission: `id`, `pin` or empty.
+    pub factor_kind: String,
+    /// The salt the factor was hashed with (the draft's token).
+    pub factor_salt: Option<String>,
+    pub factor_hash: Option<String>,
+    /// Wrong second factors since the last success.
+    pub failed_opens: u32,
+    pub locked_until: Option<Timestamp>,
+}
+
+/// A material asked for after submission (容缺 or 补正).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaterialRequestRow {
+    /// Random public id (`R` + 15 Crockford characters).
+    pub id: String,
+    pub application: String,
+    /// The material's canonical key.
+    pub material: String,
+    /// `deferred` or `correction`.
+    pub kind: String,
+    pub reason: Option<String>,
+    /// The department's code (补正).
+    pub department: Option<String>,
+    pub requested_at: Timestamp,
+    /// The last working day, `YYYY-MM-DD` (China time).
+    pub due_on: String,
+    pub resolved_at: Option<Timestamp>,
 }
 
 /// An uploaded document (材料) after the server's checks: the bytes live in the object store
@@ -141,8 +171,8 @@ pub struct FileRow {
     pub id: String,
     /// The client's Idempotency-Key of the upload: a retried upload is stored once.
     pub idempotency_key: String,
-    /// The draft it was uploaded to.
-    pub draft_token: String,
+    /// The draft it was uploaded to; None when uploaded to an application after submission.
+    pub draft_token: Option<String>,
     /// The application it belongs to once submitted (None before).
     pub application: Option<String>,
     /// The material's canonical key (`id-card`).
@@ -165,6 +195,8 @@ pub struct FileRow {
     /// The object store path.
     pub object: String,
     pub created_at: Timestamp,
+    /// When it was handed in with a supplement (files uploaded after submission only).
+    pub handed_in_at: Option<Timestamp>,
 }
 
 /// What an idempotent insert found.
@@ -235,15 +267,51 @@ pub trait Storage: Send + Sync {
     async fn draft_count(&self) -> Result<u64, StorageError>;
 
     /// Insert unless an application with the same idempotency key exists; never writes twice.
-    /// When written now and `draft` names one, that draft is deleted in the same transaction.
+    /// When written now and `draft` names one, that draft is deleted (its files attached to the
+    /// application) and `requests` (the 容缺 materials, their `application` set to the number
+    /// stored) are inserted, all in the same transaction.
     /// `StorageError::IdTaken` when the number belongs to another application.
     async fn insert_application(
         &self,
         row: ApplicationRow,
         draft: Option<String>,
+        requests: Vec<MaterialRequestRow>,
     ) -> Result<Inserted<ApplicationRow>, StorageError>;
 
     async fn application(&self, number: &str) -> Result<Option<ApplicationRow>, StorageError>;
+
+    /// The application stored under this Idempotency-Key, if any.
+    async fn application_by_key(
+        &self,
+        idempotency_key: &str,
+    ) -> Result<Option<ApplicationRow>, StorageError>;
+
+    /// Write `key_hash`, `failed_opens` and `locked_until` of the application `row.number`.
+    async fn update_application_access(&self, row: ApplicationRow) -> Result<bool, StorageError>;
+
+    /// A request made after submission (补正). `StorageError::IdTaken` when the id is taken.
+    async fn insert_material_request(&self, row: MaterialRequestRow) -> Result<(), StorageError>;
+
+    /// The requests of an application: open ones first, then by request time.
+    async fn material_requests(
+        &self,
+        application: &str,
+    ) -> Result<Vec<MaterialRequestRow>, StorageError>;
+
+    /// Resolve the open requests `ids` of an application and mark its files of `materials`
+    /// uploaded after submission and not yet handed in as handed in, in one transaction.
+    /// Returns how many requests were resolved.
+    async fn resolve_requests(
+        &self,
+        application: &str,
+        ids: Vec<String>,
+        materials: Vec<String>,
+        now: Timestamp,
+    ) -> Result<u64, StorageError>;
+
+    /// The files of an application (from its draft and uploaded after submission), by
+    /// material, slot and position.
+    async fn files_of_application(&self, number: &str) -> Result<Vec<FileRow>, StorageError>;
 
     async fn application_count(&self) -> Result<u64, StorageError>;
 

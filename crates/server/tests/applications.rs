@@ -96,6 +96,28 @@ async fn send_with(
         .await
 }
 
+/// A draft for `startup()` with a file for every material it asks for: (token, draft key).
+async fn prepared(app: &TestApp) -> (String, String) {
+    let mut start = startup();
+    start["consent"] = consent();
+    let res = app
+        .post_json("/api/v1/drafts", Some(&key()), &start.to_string())
+        .await;
+    assert_eq!(res.status(), 201);
+    let session = body_json(res).await;
+    let token = session["draft"]["token"].as_str().unwrap().to_owned();
+    let draft_key = session["key"].as_str().unwrap().to_owned();
+    common::supply_materials(app, &token, &draft_key, &[]).await;
+    (token, draft_key)
+}
+
+/// `application(data)` from the draft `token`.
+fn from_draft(data: Value, token: &str) -> String {
+    let mut body: Value = serde_json::from_str(&application(data)).unwrap();
+    body["draft"] = json!(token);
+    body.to_string()
+}
+
 async fn count(app: &TestApp) -> u64 {
     app.state.storage.application_count().await.unwrap()
 }
@@ -236,7 +258,9 @@ async fn a_draft_is_saved_reopened_elsewhere_with_the_second_factor_and_submitte
     let res = send_with(&app, "GET", &uri, Some(&draft_key), None).await;
     assert_envelope(res, 403, "forbidden").await;
 
-    // Submit from the second device: one application, the draft deleted with it.
+    // Submit from the second device, with the documents: one application, the draft deleted
+    // with it.
+    common::supply_materials(&app, &token, &second_key, &[]).await;
     let mut body: Value = serde_json::from_str(&application(data())).unwrap();
     body["draft"] = json!(token);
     let submit_key = key();
@@ -351,16 +375,23 @@ async fn the_server_answers_every_rule_with_the_domains_codes_and_stores_nothing
 async fn fifty_concurrent_submissions_with_one_key_store_one_application() {
     let app = spawn().await;
     let idem = key();
-    let body = application(data());
+    let (token, draft_key) = prepared(&app).await;
+    let body = from_draft(data(), &token);
     let mut tasks = Vec::new();
     for _ in 0..50 {
-        let (router, idem, body) = (app.router.clone(), idem.clone(), body.clone());
+        let (router, idem, body, draft_key) = (
+            app.router.clone(),
+            idem.clone(),
+            body.clone(),
+            draft_key.clone(),
+        );
         tasks.push(tokio::spawn(async move {
             use tower::ServiceExt;
             let req = Request::post("/api/v1/applications")
                 .header("content-type", "application/json")
                 .header("sec-fetch-site", "same-origin")
                 .header("idempotency-key", idem)
+                .header("x-draft-key", draft_key)
                 .body(Body::from(body))
                 .unwrap();
             let res = router.oneshot(req).await.unwrap();
@@ -431,7 +462,8 @@ async fn hostile_bodies_get_4xx_and_store_nothing() {
 async fn promised_when_submitted_at(ms: i64) -> (String, String) {
     let app = spawn().await;
     app.clock.set(Timestamp(ms));
-    let res = send_with_key(&app, &key(), None, application(data())).await;
+    let (token, draft_key) = prepared(&app).await;
+    let res = send_with_key(&app, &key(), Some(&draft_key), from_draft(data(), &token)).await;
     assert_eq!(res.status(), 201);
     let receipt = body_json(res).await;
     assert_eq!(receipt["promised"]["provisional"], false);

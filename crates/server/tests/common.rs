@@ -169,3 +169,158 @@ pub fn postgres_server() -> Option<String> {
         }
     }
 }
+
+/// A multipart upload as the browser sends it, to `uri` with the given headers.
+pub async fn upload_to(
+    app: &TestApp,
+    uri: &str,
+    headers: &[(&str, &str)],
+    material: &str,
+    slot: &str,
+    (name, content_type, bytes): (&str, &str, &[u8]),
+) -> Response<Body> {
+    use std::io::Write;
+    let boundary = "----onetrip-test-boundary";
+    let mut body = Vec::new();
+    for (field, value) in [("material", material), ("slot", slot)] {
+        write!(
+            body,
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n"
+        )
+        .unwrap();
+    }
+    write!(
+        body,
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+    )
+    .unwrap();
+    body.extend_from_slice(bytes);
+    write!(body, "\r\n--{boundary}--\r\n").unwrap();
+    let mut req = Request::post(uri)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("sec-fetch-site", "same-origin")
+        .header("idempotency-key", uuid::Uuid::new_v4().to_string());
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    app.send(req.body(Body::from(body)).unwrap()).await
+}
+
+/// A plain one-page PDF, different for each `seed` (so never a duplicate).
+pub fn small_pdf(seed: u32) -> Vec<u8> {
+    use std::io::Write;
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Seed {seed} >>"),
+    ];
+    let mut out = b"%PDF-1.5\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        write!(out, "{} 0 obj\n{body}\nendobj\n", i + 1).unwrap();
+    }
+    let xref = out.len();
+    write!(out, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).unwrap();
+    for o in offsets {
+        writeln!(out, "{o:010} 00000 n ").unwrap();
+    }
+    write!(
+        out,
+        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        objects.len() + 1
+    )
+    .unwrap();
+    out
+}
+
+/// A smooth JPEG of `w` x `h`, different for each `seed`.
+pub fn plain_jpeg(w: u32, h: u32, seed: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x / 8) as u8, (y / 8) as u8, (seed % 251) as u8])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 70)
+        .encode_image(&img)
+        .unwrap();
+    out
+}
+
+/// Upload a file for every side of every material the draft's form asks for (not 免提交),
+/// except those in `skip`: a PDF where the material takes one, otherwise a photo as large as
+/// its minimum. Returns how many files went up.
+pub async fn supply_materials(app: &TestApp, token: &str, key: &str, skip: &[&str]) -> usize {
+    let res = app
+        .send(
+            Request::get(format!("/api/v1/drafts/{token}"))
+                .header("x-draft-key", key)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let draft = body_json(res).await;
+    let mut n = 0;
+    for m in draft["form"]["materials"].as_array().unwrap() {
+        let material = m["key"].as_str().unwrap();
+        if m["need"] == "shared" || skip.contains(&material) {
+            continue;
+        }
+        let sides: &[&str] = if m["both_sides"] == true {
+            &["front", "back"]
+        } else {
+            &["pages"]
+        };
+        let pdf = m["types"].as_array().unwrap().iter().any(|t| t == "pdf");
+        for side in sides {
+            n += 1;
+            let seed = n as u32 + 1000 * (token.len() as u32);
+            let (name, ct, bytes) = if pdf {
+                ("scan.pdf", "application/pdf", small_pdf(seed))
+            } else {
+                let px = m["min_px"].as_u64().unwrap_or(400) as u32;
+                ("photo.jpg", "image/jpeg", plain_jpeg(px + 8, px + 8, seed))
+            };
+            let res = upload_to(
+                app,
+                &format!("/api/v1/drafts/{token}/files"),
+                &[("x-draft-key", key)],
+                material,
+                side,
+                (name, ct, &bytes),
+            )
+            .await;
+            let status = res.status();
+            assert_eq!(status, 201, "{material} {side}: {}", body_string(res).await);
+        }
+    }
+    n
+}
+
+/// The materials of a draft's form that may be deferred (容缺).
+pub async fn deferrable_materials(app: &TestApp, token: &str, key: &str) -> Vec<(String, u64)> {
+    let res = app
+        .send(
+            Request::get(format!("/api/v1/drafts/{token}"))
+                .header("x-draft-key", key)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let draft = body_json(res).await;
+    draft["form"]["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["need"] == "deferrable")
+        .map(|m| {
+            (
+                m["key"].as_str().unwrap().to_owned(),
+                m["deferrable_days"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use onetrip_server::clock::Timestamp;
 use onetrip_server::storage::{
-    self, ApplicationRow, ChecklistRow, DraftRow, FeedbackRecord, FileRow, Inserted, Storage,
-    StorageError,
+    self, ApplicationRow, ChecklistRow, DraftRow, FeedbackRecord, FileRow, Inserted,
+    MaterialRequestRow, Storage, StorageError,
 };
 
 fn feedback(id: &str, fingerprint: &str) -> FeedbackRecord {
@@ -98,6 +98,12 @@ fn application_row(number: &str, key: &str) -> ApplicationRow {
         receipt: r#"{"number":"A1","matters":[]}"#.to_owned(),
         catalog_version: "aaaa".to_owned(),
         created_at: Timestamp(9_000),
+        key_hash: Some("b".repeat(64)),
+        factor_kind: "pin".to_owned(),
+        factor_salt: Some("SALT".to_owned()),
+        factor_hash: Some("c".repeat(64)),
+        failed_opens: 0,
+        locked_until: None,
     }
 }
 
@@ -203,7 +209,7 @@ async fn application_story(db: &dyn Storage) {
 
     let first = application_row("7KQ2M9XA3T", "app-key-1");
     assert_eq!(
-        db.insert_application(first.clone(), Some("SUBMIT-1".to_owned()))
+        db.insert_application(first.clone(), Some("SUBMIT-1".to_owned()), vec![])
             .await
             .unwrap(),
         Inserted::New(first.clone())
@@ -218,7 +224,7 @@ async fn application_story(db: &dyn Storage) {
         ..application_row("00000000AA", "app-key-1")
     };
     assert_eq!(
-        db.insert_application(retry, Some("SUBMIT-2".to_owned()))
+        db.insert_application(retry, Some("SUBMIT-2".to_owned()), vec![])
             .await
             .unwrap(),
         Inserted::Existing(first.clone())
@@ -230,7 +236,8 @@ async fn application_story(db: &dyn Storage) {
     assert!(matches!(
         db.insert_application(
             application_row("7KQ2M9XA3T", "app-key-2"),
-            Some("SUBMIT-2".to_owned())
+            Some("SUBMIT-2".to_owned()),
+            vec![],
         )
         .await,
         Err(StorageError::IdTaken)
@@ -240,12 +247,14 @@ async fn application_story(db: &dyn Storage) {
     // Without a draft, or naming one already gone.
     let second = application_row("8MR3N0YB4V", "app-key-3");
     assert_eq!(
-        db.insert_application(second.clone(), None).await.unwrap(),
+        db.insert_application(second.clone(), None, vec![])
+            .await
+            .unwrap(),
         Inserted::New(second.clone())
     );
     let third = application_row("9NS4P1ZC5W", "app-key-4");
     assert_eq!(
-        db.insert_application(third.clone(), Some("SUBMIT-1".to_owned()))
+        db.insert_application(third.clone(), Some("SUBMIT-1".to_owned()), vec![])
             .await
             .unwrap(),
         Inserted::New(third)
@@ -263,7 +272,7 @@ fn file_row(id: &str, key: &str) -> FileRow {
     FileRow {
         id: id.to_owned(),
         idempotency_key: key.to_owned(),
-        draft_token: "FILE-DRAFT".to_owned(),
+        draft_token: Some("FILE-DRAFT".to_owned()),
         application: None,
         material: "id-card".to_owned(),
         slot: "front".to_owned(),
@@ -276,6 +285,7 @@ fn file_row(id: &str, key: &str) -> FileRow {
         height: Some(1008),
         object: "objects/3f/3f9c2a7e1b4d".to_owned(),
         created_at: Timestamp(11_000),
+        handed_in_at: None,
     }
 }
 
@@ -372,7 +382,7 @@ async fn file_story(db: &dyn Storage) {
         30_000,
     );
     let elsewhere = FileRow {
-        draft_token: "OTHER-DRAFT".to_owned(),
+        draft_token: Some("OTHER-DRAFT".to_owned()),
         ..row("F0000000000000C5", "business-licence", "pages", 0, 1_000)
     };
     for f in [&back, &page1_late, &page1_early, &page0, &elsewhere] {
@@ -410,13 +420,14 @@ async fn file_story(db: &dyn Storage) {
         .await
         .unwrap();
     let attached = FileRow {
-        draft_token: "FILE-SUBMIT".to_owned(),
+        draft_token: Some("FILE-SUBMIT".to_owned()),
         ..file_row("F0000000000000D1", "file-key-4")
     };
     db.insert_file(attached.clone()).await.unwrap();
     db.insert_application(
         application_row("FILEAPP001", "app-file-key"),
         Some("FILE-SUBMIT".to_owned()),
+        vec![],
     )
     .await
     .unwrap();
@@ -444,6 +455,7 @@ async fn concurrent_applications(db: Arc<dyn Storage>) {
             db.insert_application(
                 application_row(&number, "race-key"),
                 Some("RACE-DRAFT".to_owned()),
+                vec![],
             )
             .await
             .unwrap()
@@ -528,6 +540,130 @@ async fn story(open: impl AsyncFn() -> Arc<dyn Storage>) {
     assert_eq!(db.application_count().await.unwrap(), 4);
     assert_eq!(db.files_of_draft("FILE-DRAFT").await.unwrap().len(), 5);
     file_lifecycle_story(db.as_ref()).await;
+    request_story(db.as_ref()).await;
+}
+
+fn request_row(id: &str, material: &str, at: i64) -> MaterialRequestRow {
+    MaterialRequestRow {
+        id: id.to_owned(),
+        application: String::new(),
+        material: material.to_owned(),
+        kind: "deferred".to_owned(),
+        reason: None,
+        department: Some("amr".to_owned()),
+        requested_at: Timestamp(at),
+        due_on: "2026-12-01".to_owned(),
+        resolved_at: None,
+    }
+}
+
+/// 容缺 and 补正: requests written with their application in one transaction (a taken request
+/// id undoes the whole submission), the application key and lock updated, files uploaded after
+/// submission (no draft) handed in with the requests they answer.
+async fn request_story(db: &dyn Storage) {
+    let app = application_row("REQAPP0001", "req-app-key");
+    // A taken request id fails the submission as a whole: no application, no request.
+    let clash = vec![
+        request_row("RTAKEN", "lease", 1),
+        request_row("RTAKEN", "lease", 2),
+    ];
+    assert!(matches!(
+        db.insert_application(app.clone(), None, clash).await,
+        Err(StorageError::IdTaken)
+    ));
+    assert_eq!(db.application("REQAPP0001").await.unwrap(), None);
+    assert!(db.material_requests("REQAPP0001").await.unwrap().is_empty());
+
+    let requests = vec![
+        request_row("R1", "lease", 10),
+        request_row("R2", "seal", 10),
+    ];
+    assert_eq!(
+        db.insert_application(app.clone(), None, requests)
+            .await
+            .unwrap(),
+        Inserted::New(app.clone())
+    );
+    assert_eq!(
+        db.application_by_key("req-app-key").await.unwrap(),
+        Some(app.clone())
+    );
+    let stored = db.material_requests("REQAPP0001").await.unwrap();
+    assert_eq!(stored.len(), 2);
+    assert!(stored.iter().all(|r| r.application == "REQAPP0001"));
+    // A department's correction, later.
+    db.insert_material_request(MaterialRequestRow {
+        application: "REQAPP0001".to_owned(),
+        kind: "correction".to_owned(),
+        reason: Some("复印件不清晰".to_owned()),
+        ..request_row("R3", "id-card", 20)
+    })
+    .await
+    .unwrap();
+    assert!(matches!(
+        db.insert_material_request(MaterialRequestRow {
+            application: "REQAPP0001".to_owned(),
+            ..request_row("R3", "id-card", 30)
+        })
+        .await,
+        Err(StorageError::IdTaken)
+    ));
+
+    // Access: a new key, a lock.
+    let locked = ApplicationRow {
+        key_hash: Some("e".repeat(64)),
+        failed_opens: 2,
+        locked_until: Some(Timestamp(99)),
+        ..app.clone()
+    };
+    assert!(db.update_application_access(locked.clone()).await.unwrap());
+    assert_eq!(db.application("REQAPP0001").await.unwrap(), Some(locked));
+
+    // A file uploaded to the application after submission belongs to no draft.
+    let late = FileRow {
+        draft_token: None,
+        application: Some("REQAPP0001".to_owned()),
+        material: "lease".to_owned(),
+        slot: "pages".to_owned(),
+        ..file_row("FLATE0001", "late-upload")
+    };
+    db.insert_file(late.clone()).await.unwrap();
+    assert_eq!(
+        db.files_of_application("REQAPP0001").await.unwrap(),
+        vec![late.clone()]
+    );
+    assert_eq!(
+        db.resolve_requests(
+            "REQAPP0001",
+            vec!["R1".to_owned(), "R9".to_owned()],
+            vec!["lease".to_owned()],
+            Timestamp(50)
+        )
+        .await
+        .unwrap(),
+        1
+    );
+    // Resolving again changes nothing.
+    assert_eq!(
+        db.resolve_requests("REQAPP0001", vec!["R1".to_owned()], vec![], Timestamp(60))
+            .await
+            .unwrap(),
+        0
+    );
+    let after = db.material_requests("REQAPP0001").await.unwrap();
+    // Open ones first, by request time; then the resolved.
+    let order: Vec<(&str, Option<Timestamp>)> = after
+        .iter()
+        .map(|r| (r.id.as_str(), r.resolved_at))
+        .collect();
+    assert_eq!(
+        order,
+        vec![("R2", None), ("R3", None), ("R1", Some(Timestamp(50)))]
+    );
+    assert_eq!(
+        db.file("FLATE0001").await.unwrap().unwrap().handed_in_at,
+        Some(Timestamp(50))
+    );
 }
 
 /// Documents follow their draft: attached to the application when it is submitted, deleted
@@ -539,13 +675,14 @@ async fn file_lifecycle_story(db: &dyn Storage) {
     };
     db.insert_draft(kept).await.unwrap();
     let doc = FileRow {
-        draft_token: "LIFE-KEPT".into(),
+        draft_token: Some("LIFE-KEPT".to_owned()),
         ..file_row("F00000000000LIFE1", "life-file-1")
     };
     db.insert_file(doc).await.unwrap();
     db.insert_application(
         application_row("LIFE000001", "life-app-1"),
         Some("LIFE-KEPT".into()),
+        vec![],
     )
     .await
     .unwrap();
@@ -562,7 +699,7 @@ async fn file_lifecycle_story(db: &dyn Storage) {
         ("F00000000000LIFE3", "life-file-3", "objects/l3"),
     ] {
         let row = FileRow {
-            draft_token: "LIFE-GONE".into(),
+            draft_token: Some("LIFE-GONE".to_owned()),
             object: object.into(),
             ..file_row(id, key)
         };

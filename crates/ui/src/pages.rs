@@ -1,7 +1,7 @@
 //! The read-only pages, built from the API's data for one language. The server renders them
 //! to HTML (`GET /api/v1/views/...`); the app puts that HTML into its shell.
 
-use onetrip_api::application::Receipt;
+use onetrip_api::application::{Receipt, RequestKind};
 use onetrip_api::catalog::{
     BundleDetail, CatalogIndex, ChecklistRecord, MatterGuide, SearchResults,
 };
@@ -551,6 +551,41 @@ fn promised(l: Locale, p: &onetrip_domain::calendar::Promise) -> String {
     }
 }
 
+/// 容缺受理 / 需补正: each material still to supply, why, and by when, with the way to supply
+/// it (a page of the application flow, which asks for the application key or second factor).
+fn outstanding_nodes(l: Locale, r: &Receipt) -> Vec<N> {
+    let items = r.outstanding.iter().map(|m| {
+        let kind = match m.kind {
+            RequestKind::Deferred => W::ReceiptDeferredKind,
+            RequestKind::Correction => W::ReceiptCorrectionKind,
+        };
+        let mut parts = vec![t(l, kind).to_owned()];
+        if let Some(dept) = &m.department_name {
+            parts.push(dept.clone());
+        }
+        if let Some(reason) = &m.reason {
+            parts.push(format!("{}：{reason}", t(l, W::ReceiptReason)));
+        }
+        parts.push(format!("{}：{}", t(l, W::ReceiptDue), m.due));
+        row(l.pick(&m.name, &m.name_en), txt(parts.join(" · ")))
+    });
+    vec![
+        el("section")
+            .class("ot-notice")
+            .attr("aria-labelledby", "receipt-outstanding")
+            .child(
+                h(2, "ot-heading-l", t(l, W::ReceiptOutstanding)).attr("id", "receipt-outstanding"),
+            )
+            .child(tc("p", "", t(l, W::ReceiptOutstandingText)))
+            .child(summary_list(items))
+            .child(link(
+                format!("/apply/supplement/{}", r.number),
+                "ot-button",
+                t(l, W::ReceiptSupplement),
+            )),
+    ]
+}
+
 fn receipt_nodes(l: Locale, r: &Receipt) -> Vec<N> {
     let mut out = vec![
         tc("span", "ot-caption", t(l, W::ReceiptTitle)),
@@ -568,6 +603,9 @@ fn receipt_nodes(l: Locale, r: &Receipt) -> Vec<N> {
                 .class("ot-notice")
                 .child(tc("p", "", t(l, W::ReceiptNameReview))),
         );
+    }
+    if !r.outstanding.is_empty() {
+        out.extend(outstanding_nodes(l, r));
     }
     let delivery = match r.delivery {
         Delivery::Ems => t(l, W::ReceiptEms),

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use onetrip_api::application::{ApplicationRequest, Receipt, ReceiptMatter};
 use onetrip_api::{ErrorCode, ErrorEnvelope, FieldError};
-use onetrip_domain::application::{finish_days, validate};
+use onetrip_domain::application::{finish_days, material_problems, outstanding, validate};
 use onetrip_domain::calendar::Promise;
 use onetrip_domain::catalog::Delivery;
 use onetrip_domain::catalog::checklist::checklist;
@@ -19,7 +19,10 @@ use crate::AppState;
 use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::routes::drafts::{form_of, owned, require_consent, subject_parts};
 use crate::routes::{idempotency, ids};
-use crate::storage::{ApplicationRow, Inserted};
+use crate::storage::{ApplicationRow, Inserted, MaterialRequestRow, StorageError};
+
+/// Characters of a material request's id after its `R`.
+pub const REQUEST_ID_LEN: usize = 15;
 
 /// Characters of an application number: 50 random bits.
 pub const NUMBER_LEN: usize = 10;
@@ -122,9 +125,36 @@ pub async fn create(
     let key = idempotency::key(&headers)?;
     require_consent(request.consent)?;
     let form = form_of(&state, &request.subject, &request.answers)?;
-    let today = state.clock.now().china_date();
-    let problems = validate(&form, &request.data, today);
+    let now = state.clock.now();
+    let today = now.china_date();
+    // The draft, and the documents uploaded to it, count only when the request holds its key;
+    // the draft is then deleted with the write.
+    let draft = match &request.draft {
+        Some(token) => owned(&state, token, &headers).await.ok(),
+        None => None,
+    };
+    let files = match &draft {
+        Some(d) => state.storage.files_of_draft(&d.token).await?,
+        None => Vec::new(),
+    };
+    let given: Vec<(&str, &str)> = files
+        .iter()
+        .map(|f| (f.material.as_str(), f.slot.as_str()))
+        .collect();
+    let fingerprint =
+        idempotency::fingerprint(&(&request.subject, &request.answers, &request.data));
+    let mut problems = validate(&form, &request.data, today);
+    problems.extend(material_problems(&form, &request.data, &given));
     if !problems.is_empty() {
+        // A retry of a submission that went through finds its draft (and so its documents)
+        // gone: the first receipt is its answer, not a list of missing materials.
+        // The same key with another body is refused as such.
+        if let Some(first) = state.storage.application_by_key(&key).await? {
+            if first.fingerprint == fingerprint {
+                return answer(&state, StatusCode::OK, &first).await;
+            }
+            return Err(idempotency::reused());
+        }
         return Err(ApiError::validation(
             problems
                 .into_iter()
@@ -136,15 +166,32 @@ pub async fn create(
         )
         .with_message("有几处需要修改，请按提示修改后再提交。"));
     }
-    // The draft is deleted with the write only when the request holds its key.
-    let draft = match &request.draft {
-        Some(token) => owned(&state, token, &headers).await.ok().map(|d| d.token),
-        None => None,
-    };
-    let fingerprint =
-        idempotency::fingerprint(&(&request.subject, &request.answers, &request.data));
+    // 容缺: each deferred material is due that many working days from today.
+    let requests: Vec<MaterialRequestRow> = outstanding(&form, &request.data, &given)
+        .into_iter()
+        .map(|m| MaterialRequestRow {
+            id: String::new(),
+            application: String::new(),
+            material: m.key.clone(),
+            kind: "deferred".to_owned(),
+            reason: None,
+            department: m.departments.first().cloned(),
+            requested_at: now,
+            due_on: state
+                .catalog
+                .calendar
+                .add_working_days(today, m.deferrable_days.unwrap_or(0))
+                .date
+                .to_string(),
+            resolved_at: None,
+        })
+        .collect();
     let (kind, code) = subject_parts(&request.subject);
     let number = ids::random(NUMBER_LEN)?;
+    let application_key = headers
+        .get("x-draft-key")
+        .and_then(|v| v.to_str().ok())
+        .filter(|_| draft.is_some());
     let row = ApplicationRow {
         number: number.clone(),
         idempotency_key: key,
@@ -155,11 +202,27 @@ pub async fn create(
         data: to_json(&request.data)?,
         receipt: to_json(&receipt(&state, &number, &request)?)?,
         catalog_version: state.catalog.version.clone(),
-        created_at: state.clock.now(),
+        created_at: now,
+        // The device that submitted keeps its draft key as the application key.
+        key_hash: application_key.map(application_key_hash),
+        factor_kind: draft
+            .as_ref()
+            .map_or_else(String::new, |d| d.factor_kind.clone()),
+        factor_salt: draft.as_ref().map(|d| d.token.clone()),
+        factor_hash: draft.as_ref().and_then(|d| d.factor_hash.clone()),
+        failed_opens: 0,
+        locked_until: None,
     };
+    let draft_token = draft.map(|d| d.token);
     let inserted = ids::insert_fresh(
         row,
-        |r| state.storage.insert_application(r, draft.clone()),
+        |r| {
+            // Fresh request ids on every attempt: a taken one is drawn again like the number.
+            let requests = with_ids(&requests);
+            let draft = draft_token.clone();
+            let storage = state.storage.clone();
+            async move { storage.insert_application(r, draft, requests?).await }
+        },
         |r| {
             r.number = ids::random(NUMBER_LEN)?;
             r.receipt = to_json(&receipt(&state, &r.number, &request)?)?;
@@ -175,7 +238,35 @@ pub async fn create(
         Inserted::Existing(r) if r.fingerprint == fingerprint => (StatusCode::OK, r),
         Inserted::Existing(_) => return Err(idempotency::reused()),
     };
-    let receipt: Receipt = read_receipt(&stored)?;
+    answer(&state, status, &stored).await
+}
+
+/// SHA-256 of an application key, as kept in `applications.key_hash`.
+pub(crate) fn application_key_hash(key: &str) -> String {
+    ids::digest(&["application-key", key])
+}
+
+fn with_ids(requests: &[MaterialRequestRow]) -> Result<Vec<MaterialRequestRow>, StorageError> {
+    requests
+        .iter()
+        .map(|r| {
+            let id = ids::random(REQUEST_ID_LEN)
+                .map_err(|_| StorageError::Query("no randomness".to_owned()))?;
+            Ok(MaterialRequestRow {
+                id: format!("R{id}"),
+                ..r.clone()
+            })
+        })
+        .collect()
+}
+
+/// The answer to a submission: the receipt as stored at submission, with its address.
+async fn answer(
+    state: &AppState,
+    status: StatusCode,
+    stored: &ApplicationRow,
+) -> Result<Response, ApiError> {
+    let receipt = with_outstanding(state, stored).await?;
     let mut response = (status, Json(&receipt)).into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/applications/{}", stored.number))
     {
@@ -194,15 +285,38 @@ fn read_receipt(row: &ApplicationRow) -> Result<Receipt, ApiError> {
     })
 }
 
-/// A receipt by application number (as typed or scanned), or the 404.
-pub async fn find(state: &AppState, number: &str) -> Result<Receipt, ApiError> {
+/// An application by number (as typed or scanned), or the 404.
+pub(crate) async fn application(
+    state: &AppState,
+    number: &str,
+) -> Result<ApplicationRow, ApiError> {
     let number = ids::parse(number, NUMBER_LEN).ok_or_else(not_found)?;
-    let row = state
+    state
         .storage
         .application(&number)
         .await?
-        .ok_or_else(not_found)?;
-    read_receipt(&row)
+        .ok_or_else(not_found)
+}
+
+/// A receipt by application number (as typed or scanned), or the 404: as stored at
+/// submission, with the materials still outstanding read now.
+pub async fn find(state: &AppState, number: &str) -> Result<Receipt, ApiError> {
+    let row = application(state, number).await?;
+    with_outstanding(state, &row).await
+}
+
+/// The receipt as stored, with the open requests read now.
+async fn with_outstanding(state: &AppState, row: &ApplicationRow) -> Result<Receipt, ApiError> {
+    let mut receipt = read_receipt(row)?;
+    receipt.outstanding = state
+        .storage
+        .material_requests(&row.number)
+        .await?
+        .iter()
+        .filter(|r| r.resolved_at.is_none())
+        .map(|r| crate::routes::supplements::request_view(state, r))
+        .collect();
+    Ok(receipt)
 }
 
 /// The receipt of a submitted application.

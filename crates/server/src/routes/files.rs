@@ -13,7 +13,7 @@ use onetrip_api::application::FileRecord;
 use onetrip_api::{ErrorCode, ErrorEnvelope};
 use onetrip_domain::catalog::checklist::{ChecklistMaterial, Need, checklist};
 use onetrip_domain::catalog::questions::Answers;
-use onetrip_domain::files::{self, declared_type};
+use onetrip_domain::files::{self, FileFacts, FileRules, Severity, declared_type};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -29,7 +29,14 @@ const ID_LEN: usize = 15;
 /// Files per slot of a material.
 const MAX_FILES_PER_SLOT: usize = 20;
 
-fn record(row: &FileRow) -> FileRecord {
+/// The owner's view of a file: its address under the application once it has one, under its
+/// draft before.
+pub(crate) fn record(row: &FileRow) -> FileRecord {
+    let url = match (&row.application, &row.draft_token) {
+        (Some(number), _) => format!("/api/v1/applications/{number}/files/{}", row.id),
+        (None, Some(token)) => format!("/api/v1/drafts/{token}/files/{}", row.id),
+        (None, None) => String::new(),
+    };
     FileRecord {
         id: row.id.clone(),
         material: row.material.clone(),
@@ -41,7 +48,7 @@ fn record(row: &FileRow) -> FileRecord {
         width: row.width,
         height: row.height,
         sha256: row.sha256.clone(),
-        url: format!("/api/v1/drafts/{}/files/{}", row.draft_token, row.id),
+        url,
     }
 }
 
@@ -60,16 +67,35 @@ fn refused(r: Refused) -> ApiError {
         .with_message(message)
 }
 
+/// The words for the first error of the pre-review the server ran on the file as it stored it.
+fn review_message(code: &str) -> &'static str {
+    match code {
+        files::TOO_SMALL_PX => {
+            "照片像素太低，工作人员可能看不清。请在光线充足处靠近拍摄，或用原图重新上传。"
+        }
+        files::DUPLICATE => "这个文件已经上传过了，请不要重复上传同一个文件。",
+        files::TOO_MANY_PAGES => "PDF 的页数超过这份材料的上限，请只保留需要的页面。",
+        files::TYPE_NOT_ALLOWED => "这份材料不接受这种格式，请按提示选择照片或 PDF。",
+        files::TOO_LARGE => "文件太大，超过这份材料的大小限制。照片请压缩后上传。",
+        _ => "这个文件不能接收，请按提示重新选择。",
+    }
+}
+
 fn bad(field: &str, code: &str) -> ApiError {
     ApiError::new(ErrorCode::Validation).with_field(field, code)
 }
 
-/// The materials this draft's situation asks the applicant to supply (not 免提交).
-fn materials_of(state: &AppState, draft: &DraftRow) -> Result<Vec<ChecklistMaterial>, ApiError> {
-    let subject = subject_of(&draft.subject_kind, &draft.subject_code)
-        .ok_or_else(|| ApiError::new(ErrorCode::Internal))?;
+/// The materials a situation asks the applicant to supply (not 免提交), from today's catalogue.
+pub(crate) fn asked_of(
+    state: &AppState,
+    subject_kind: &str,
+    subject_code: &str,
+    answers: &str,
+) -> Result<Vec<ChecklistMaterial>, ApiError> {
+    let subject =
+        subject_of(subject_kind, subject_code).ok_or_else(|| ApiError::new(ErrorCode::Internal))?;
     let answers: Answers =
-        serde_json::from_str(&draft.answers).map_err(|_| ApiError::new(ErrorCode::Internal))?;
+        serde_json::from_str(answers).map_err(|_| ApiError::new(ErrorCode::Internal))?;
     let list = checklist(&state.catalog.catalog, &subject, &answers).map_err(|_| {
         ApiError::new(ErrorCode::Validation).with_message("办事指南已更新，请重新回答问题。")
     })?;
@@ -78,6 +104,26 @@ fn materials_of(state: &AppState, draft: &DraftRow) -> Result<Vec<ChecklistMater
         .into_iter()
         .filter(|m| m.need != Need::Shared)
         .collect())
+}
+
+/// The materials this draft's situation asks the applicant to supply (not 免提交).
+fn materials_of(state: &AppState, draft: &DraftRow) -> Result<Vec<ChecklistMaterial>, ApiError> {
+    asked_of(
+        state,
+        &draft.subject_kind,
+        &draft.subject_code,
+        &draft.answers,
+    )
+}
+
+/// Where an upload goes: a draft (before submission) or an application (补交 after it), the
+/// materials it may be for, and the files already there (their digests tell a file given
+/// twice, their count per slot its position).
+pub(crate) struct Target {
+    pub draft: Option<String>,
+    pub application: Option<String>,
+    pub materials: Vec<ChecklistMaterial>,
+    pub existing: Vec<FileRow>,
 }
 
 /// Upload one document to a draft: fields `material` (its key), `slot` (`front`, `back` for
@@ -96,16 +142,42 @@ fn materials_of(state: &AppState, draft: &DraftRow) -> Result<Vec<ChecklistMater
         (status = 403, description = "没有草稿钥匙或钥匙不对", body = ErrorEnvelope),
         (status = 404, description = "草稿不存在或已过期", body = ErrorEnvelope),
         (status = 413, description = "超过这份材料的大小限制", body = ErrorEnvelope),
-        (status = 422, description = "类型不符或不允许、无法解码、像素或页数太多、PDF 含脚本等（file.*）、不需要这份材料", body = ErrorEnvelope),
+        (status = 422, description = "类型不符或不允许、无法解码、像素或页数太多、PDF 含脚本等（file.*）、照片像素太低（file.too_small_px）、同一个文件传了两次（file.duplicate）、不需要这份材料", body = ErrorEnvelope),
     ))]
 pub async fn upload(
     State(state): State<AppState>,
     headers: HeaderMap,
     ApiPath(token): ApiPath<String>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, ApiError> {
     let key = idempotency::key(&headers)?;
     let draft = owned(&state, &token, &headers).await?;
+    let target = Target {
+        materials: materials_of(&state, &draft)?,
+        existing: state.storage.files_of_draft(&draft.token).await?,
+        draft: Some(draft.token),
+        application: None,
+    };
+    receive(&state, key, multipart, target).await
+}
+
+/// The one upload path, for drafts and applications alike: multipart streamed to a temporary
+/// file with the material's size limit enforced while reading, checked and neutralised by
+/// `uploads::process` behind the semaphore, reviewed with the domain's `files::review` on the
+/// facts the server established (so a photo too small to read or a file given twice is refused
+/// here as in the browser), then stored under a random name.
+pub(crate) async fn receive(
+    state: &AppState,
+    key: String,
+    mut multipart: Multipart,
+    target: Target,
+) -> Result<Response, ApiError> {
+    // A retry of an upload already stored here: the first answer, without reading the file
+    // again (and without finding it a duplicate of itself).
+    if let Some(first) = target.existing.iter().find(|f| f.idempotency_key == key) {
+        return Ok((StatusCode::OK, Json(record(first))).into_response());
+    }
+    let materials = &target.materials;
     let mut material: Option<String> = None;
     let mut slot: Option<String> = None;
     let mut upload: Option<(
@@ -114,7 +186,6 @@ pub async fn upload(
         String,
         Option<onetrip_domain::catalog::FileType>,
     )> = None;
-    let materials = materials_of(&state, &draft)?;
     while let Some(mut field) = multipart
         .next_field()
         .await
@@ -191,17 +262,12 @@ pub async fn upload(
         .find(|m| m.key == material)
         .ok_or_else(|| bad("material", files::MATERIAL_UNKNOWN))?;
     let slot = slot.unwrap_or_else(|| "pages".to_owned());
-    let slots: &[&str] = if def.both_sides {
-        &["front", "back"]
-    } else {
-        &["pages"]
-    };
-    if !slots.contains(&slot.as_str()) {
+    if !files::sides(def.both_sides).contains(&slot.as_str()) {
         return Err(bad("slot", files::SLOT_UNKNOWN));
     }
-    let (path, _size, digest, declared) = upload.ok_or_else(|| bad("file", files::EMPTY))?;
-    let existing = state.storage.files_of_draft(&draft.token).await?;
-    let in_slot = existing
+    let (path, size, digest, declared) = upload.ok_or_else(|| bad("file", files::EMPTY))?;
+    let in_slot = target
+        .existing
         .iter()
         .filter(|f| f.material == material && f.slot == slot)
         .count();
@@ -232,12 +298,41 @@ pub async fn upload(
     .await
     .map_err(|_| ApiError::new(ErrorCode::Internal))?
     .map_err(refused)?;
+    // The browser's pre-review again, on what the server established itself.
+    let facts = FileFacts {
+        declared,
+        detected: Some(processed.file_type),
+        bytes: size,
+        pages: processed
+            .pages
+            .map(|p| u16::try_from(p).unwrap_or(u16::MAX)),
+        width: processed.width,
+        height: processed.height,
+        sharpness: None,
+        brightness: None,
+        digest: digest.clone(),
+    };
+    let others: Vec<&str> = target.existing.iter().map(|f| f.sha256.as_str()).collect();
+    let errors: Vec<String> = files::review(&FileRules::from(def), &facts, &others)
+        .into_iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| p.code)
+        .collect();
+    if let Some(first) = errors.first() {
+        let message = review_message(first);
+        return Err(errors
+            .iter()
+            .fold(ApiError::new(ErrorCode::Validation), |e, code| {
+                e.with_field("file", code)
+            })
+            .with_message(message));
+    }
     let object = format!("files/{}", ids::random(26)?);
     let row = FileRow {
         id: format!("F{}", ids::random(ID_LEN)?),
         idempotency_key: key,
-        draft_token: draft.token.clone(),
-        application: None,
+        draft_token: target.draft.clone(),
+        application: target.application.clone(),
         material,
         slot,
         position: u32::try_from(in_slot).unwrap_or(u32::MAX),
@@ -249,6 +344,7 @@ pub async fn upload(
         height: processed.height,
         object: object.clone(),
         created_at: state.clock.now(),
+        handed_in_at: None,
     };
     let inserted = ids::insert_fresh(
         row,
@@ -273,7 +369,11 @@ pub async fn upload(
                 })?;
             (StatusCode::CREATED, r)
         }
-        Inserted::Existing(r) if r.draft_token == draft.token => (StatusCode::OK, r),
+        Inserted::Existing(r)
+            if r.draft_token == target.draft && r.application == target.application =>
+        {
+            (StatusCode::OK, r)
+        }
         Inserted::Existing(_) => return Err(idempotency::reused()),
     };
     Ok((status, Json(record(&stored))).into_response())
@@ -311,7 +411,7 @@ async fn owned_file(
     let draft = owned(state, token, headers).await?;
     let not_found = || ApiError::new(ErrorCode::NotFound).with_message("没有这份文件。");
     let row = state.storage.file(id).await?.ok_or_else(not_found)?;
-    if row.draft_token != draft.token {
+    if row.draft_token.as_deref() != Some(draft.token.as_str()) {
         return Err(not_found());
     }
     Ok(row)
@@ -332,6 +432,11 @@ pub async fn download(
     ApiPath((token, id)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let row = owned_file(&state, &token, &id, &headers).await?;
+    serve(&state, &row).await
+}
+
+/// A stored file as an attachment: never rendered as a page, never cached.
+pub(crate) async fn serve(state: &AppState, row: &FileRow) -> Result<Response, ApiError> {
     let bytes = state
         .files
         .get(&ObjectPath::from(row.object.as_str()))
@@ -391,6 +496,11 @@ pub async fn remove(
     ApiPath((token, id)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let row = owned_file(&state, &token, &id, &headers).await?;
+    discard(&state, &row).await
+}
+
+/// Delete a file: its row, then its bytes.
+pub(crate) async fn discard(state: &AppState, row: &FileRow) -> Result<Response, ApiError> {
     state.storage.delete_file(&row.id).await?;
     let _ = state
         .files

@@ -6,8 +6,8 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
 use super::{
-    ApplicationRow, Backend, ChecklistRow, DraftRow, FeedbackRecord, FileRow, Inserted, Migrations,
-    Storage, StorageError,
+    ApplicationRow, Backend, ChecklistRow, DraftRow, FeedbackRecord, FileRow, Inserted,
+    MaterialRequestRow, Migrations, Storage, StorageError,
 };
 use crate::clock::Timestamp;
 
@@ -31,6 +31,11 @@ const MIGRATIONS: Migrations = &[
         4,
         "files",
         include_str!("../../migrations/postgres/0004_files.sql"),
+    ),
+    (
+        5,
+        "material_requests",
+        include_str!("../../migrations/postgres/0005_material_requests.sql"),
     ),
 ];
 
@@ -177,7 +182,8 @@ fn row_to_draft(row: &tokio_postgres::Row) -> DraftRow {
 }
 
 const APPLICATION_SELECT: &str = "SELECT number, idempotency_key, fingerprint, subject_kind, \
-     subject_code, answers::text, data::text, receipt::text, catalog_version, created_at \
+     subject_code, answers::text, data::text, receipt::text, catalog_version, created_at, \
+     key_hash, factor_kind, factor_salt, factor_hash, failed_opens, locked_until \
      FROM applications";
 
 fn row_to_application(row: &tokio_postgres::Row) -> ApplicationRow {
@@ -192,11 +198,68 @@ fn row_to_application(row: &tokio_postgres::Row) -> ApplicationRow {
         receipt: row.get(7),
         catalog_version: row.get(8),
         created_at: Timestamp(row.get(9)),
+        key_hash: row.get(10),
+        factor_kind: row.get(11),
+        factor_salt: row.get(12),
+        factor_hash: row.get(13),
+        // The column's CHECK keeps it non-negative.
+        failed_opens: row.get::<_, i32>(14).max(0) as u32,
+        locked_until: row.get::<_, Option<i64>>(15).map(Timestamp),
+    }
+}
+
+const REQUEST_SELECT: &str = "SELECT id, application, material, kind, reason, department, \
+     requested_at, due_on, resolved_at FROM material_requests";
+
+fn row_to_request(row: &tokio_postgres::Row) -> MaterialRequestRow {
+    MaterialRequestRow {
+        id: row.get(0),
+        application: row.get(1),
+        material: row.get(2),
+        kind: row.get(3),
+        reason: row.get(4),
+        department: row.get(5),
+        requested_at: Timestamp(row.get(6)),
+        due_on: row.get(7),
+        resolved_at: row.get::<_, Option<i64>>(8).map(Timestamp),
+    }
+}
+
+const REQUEST_INSERT: &str = "INSERT INTO material_requests (id, application, material, kind, \
+     reason, department, requested_at, due_on, resolved_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING";
+
+async fn insert_request(
+    tx: &deadpool_postgres::Transaction<'_>,
+    r: &MaterialRequestRow,
+) -> Result<(), StorageError> {
+    let n = tx
+        .execute(
+            REQUEST_INSERT,
+            &[
+                &r.id,
+                &r.application,
+                &r.material,
+                &r.kind,
+                &r.reason,
+                &r.department,
+                &r.requested_at.0,
+                &r.due_on,
+                &r.resolved_at.map(|t| t.0),
+            ],
+        )
+        .await
+        .map_err(query_err)?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StorageError::IdTaken)
     }
 }
 
 const FILE_SELECT: &str = "SELECT id, idempotency_key, draft_token, application, material, slot, \
-     position, content_type, bytes, sha256, pages, width, height, object, created_at FROM files";
+     position, content_type, bytes, sha256, pages, width, height, object, created_at, \
+     handed_in_at FROM files";
 
 /// A draft's files in the order the contract names: by material, then slot (an identity card's
 /// front before its back, then pages), position and upload time; the id breaks any tie. Text
@@ -238,6 +301,7 @@ fn row_to_file(row: &tokio_postgres::Row) -> FileRow {
         height: row.get::<_, Option<i32>>(12).map(u32_from_db),
         object: row.get(13),
         created_at: Timestamp(row.get(14)),
+        handed_in_at: row.get::<_, Option<i64>>(15).map(Timestamp),
     }
 }
 
@@ -535,6 +599,7 @@ impl Storage for Postgres {
         &self,
         row: ApplicationRow,
         draft: Option<String>,
+        requests: Vec<MaterialRequestRow>,
     ) -> Result<Inserted<ApplicationRow>, StorageError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(query_err)?;
@@ -543,9 +608,11 @@ impl Storage for Postgres {
         let inserted = tx
             .execute(
                 "INSERT INTO applications (number, idempotency_key, fingerprint, subject_kind,
-                     subject_code, answers, data, receipt, catalog_version, created_at)
+                     subject_code, answers, data, receipt, catalog_version, created_at,
+                     key_hash, factor_kind, factor_salt, factor_hash, failed_opens,
+                     locked_until)
                  VALUES ($1, $2, $3, $4, $5, $6::text::json, $7::text::json, $8::text::json,
-                     $9, $10)
+                     $9, $10, $11, $12, $13, $14, $15, $16)
                  ON CONFLICT DO NOTHING",
                 &[
                     &row.number,
@@ -558,6 +625,12 @@ impl Storage for Postgres {
                     &row.receipt,
                     &row.catalog_version,
                     &row.created_at.0,
+                    &row.key_hash,
+                    &row.factor_kind,
+                    &row.factor_salt,
+                    &row.factor_hash,
+                    &failed_opens_to_db(row.failed_opens),
+                    &row.locked_until.map(|t| t.0),
                 ],
             )
             .await
@@ -576,6 +649,15 @@ impl Storage for Postgres {
                 )
                 .await
                 .map_err(query_err)?;
+            }
+            for r in &requests {
+                let r = MaterialRequestRow {
+                    application: row.number.clone(),
+                    ..r.clone()
+                };
+                // A taken random id fails the whole submission (the transaction is dropped,
+                // so rolled back), which the handler retries like a taken number.
+                insert_request(&tx, &r).await?;
             }
             tx.commit().await.map_err(query_err)?;
             return Ok(Inserted::New(row));
@@ -607,6 +689,109 @@ impl Storage for Postgres {
         Ok(row.as_ref().map(row_to_application))
     }
 
+    async fn application_by_key(
+        &self,
+        idempotency_key: &str,
+    ) -> Result<Option<ApplicationRow>, StorageError> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                &format!("{APPLICATION_SELECT} WHERE idempotency_key = $1"),
+                &[&idempotency_key],
+            )
+            .await
+            .map_err(query_err)?;
+        Ok(row.as_ref().map(row_to_application))
+    }
+
+    async fn update_application_access(&self, row: ApplicationRow) -> Result<bool, StorageError> {
+        let n = self
+            .client()
+            .await?
+            .execute(
+                "UPDATE applications SET key_hash = $2, failed_opens = $3, locked_until = $4
+                 WHERE number = $1",
+                &[
+                    &row.number,
+                    &row.key_hash,
+                    &failed_opens_to_db(row.failed_opens),
+                    &row.locked_until.map(|t| t.0),
+                ],
+            )
+            .await
+            .map_err(query_err)?;
+        Ok(n == 1)
+    }
+
+    async fn insert_material_request(&self, row: MaterialRequestRow) -> Result<(), StorageError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(query_err)?;
+        insert_request(&tx, &row).await?;
+        tx.commit().await.map_err(query_err)
+    }
+
+    async fn material_requests(
+        &self,
+        application: &str,
+    ) -> Result<Vec<MaterialRequestRow>, StorageError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                &format!(
+                    "{REQUEST_SELECT} WHERE application = $1
+                     ORDER BY resolved_at IS NOT NULL, requested_at, id COLLATE \"C\""
+                ),
+                &[&application],
+            )
+            .await
+            .map_err(query_err)?;
+        Ok(rows.iter().map(row_to_request).collect())
+    }
+
+    async fn resolve_requests(
+        &self,
+        application: &str,
+        ids: Vec<String>,
+        materials: Vec<String>,
+        now: Timestamp,
+    ) -> Result<u64, StorageError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(query_err)?;
+        let resolved = tx
+            .execute(
+                "UPDATE material_requests SET resolved_at = $3
+                 WHERE id = ANY($1) AND application = $2 AND resolved_at IS NULL",
+                &[&ids, &application, &now.0],
+            )
+            .await
+            .map_err(query_err)?;
+        tx.execute(
+            "UPDATE files SET handed_in_at = $3
+             WHERE application = $1 AND material = ANY($2) AND draft_token IS NULL
+                 AND handed_in_at IS NULL",
+            &[&application, &materials, &now.0],
+        )
+        .await
+        .map_err(query_err)?;
+        tx.commit().await.map_err(query_err)?;
+        Ok(resolved)
+    }
+
+    async fn files_of_application(&self, number: &str) -> Result<Vec<FileRow>, StorageError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                &format!("{FILE_SELECT} WHERE application = $1 ORDER BY {FILE_ORDER}"),
+                &[&number],
+            )
+            .await
+            .map_err(query_err)?;
+        Ok(rows.iter().map(row_to_file).collect())
+    }
+
     async fn application_count(&self) -> Result<u64, StorageError> {
         let row = self
             .client()
@@ -630,8 +815,9 @@ impl Storage for Postgres {
             .execute(
                 "INSERT INTO files (id, idempotency_key, draft_token, application, material, slot,
                      position, content_type, bytes, sha256, pages, width, height, object,
-                     created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                     created_at, handed_in_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                     $16)
                  ON CONFLICT DO NOTHING",
                 &[
                     &row.id,
@@ -649,6 +835,7 @@ impl Storage for Postgres {
                     &height,
                     &row.object,
                     &row.created_at.0,
+                    &row.handed_in_at.map(|t| t.0),
                 ],
             )
             .await

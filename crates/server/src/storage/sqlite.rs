@@ -10,8 +10,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::oneshot;
 
 use super::{
-    ApplicationRow, Backend, ChecklistRow, DraftRow, FeedbackRecord, FileRow, Inserted, Migrations,
-    Storage, StorageError,
+    ApplicationRow, Backend, ChecklistRow, DraftRow, FeedbackRecord, FileRow, Inserted,
+    MaterialRequestRow, Migrations, Storage, StorageError,
 };
 use crate::clock::Timestamp;
 
@@ -35,6 +35,11 @@ const MIGRATIONS: Migrations = &[
         4,
         "files",
         include_str!("../../migrations/sqlite/0004_files.sql"),
+    ),
+    (
+        5,
+        "material_requests",
+        include_str!("../../migrations/sqlite/0005_material_requests.sql"),
     ),
 ];
 
@@ -299,7 +304,8 @@ fn row_to_draft(row: &rusqlite::Row<'_>) -> rusqlite::Result<DraftRow> {
 }
 
 const APPLICATION_COLUMNS: &str = "number, idempotency_key, fingerprint, subject_kind, \
-     subject_code, answers, data, receipt, catalog_version, created_at";
+     subject_code, answers, data, receipt, catalog_version, created_at, key_hash, factor_kind, \
+     factor_salt, factor_hash, failed_opens, locked_until";
 
 fn row_to_application(row: &rusqlite::Row<'_>) -> rusqlite::Result<ApplicationRow> {
     Ok(ApplicationRow {
@@ -313,11 +319,55 @@ fn row_to_application(row: &rusqlite::Row<'_>) -> rusqlite::Result<ApplicationRo
         receipt: row.get(7)?,
         catalog_version: row.get(8)?,
         created_at: Timestamp(row.get(9)?),
+        key_hash: row.get(10)?,
+        factor_kind: row.get(11)?,
+        factor_salt: row.get(12)?,
+        factor_hash: row.get(13)?,
+        failed_opens: row.get(14)?,
+        locked_until: row.get::<_, Option<i64>>(15)?.map(Timestamp),
     })
 }
 
+const REQUEST_COLUMNS: &str = "id, application, material, kind, reason, department, \
+     requested_at, due_on, resolved_at";
+
+fn row_to_request(row: &rusqlite::Row<'_>) -> rusqlite::Result<MaterialRequestRow> {
+    Ok(MaterialRequestRow {
+        id: row.get(0)?,
+        application: row.get(1)?,
+        material: row.get(2)?,
+        kind: row.get(3)?,
+        reason: row.get(4)?,
+        department: row.get(5)?,
+        requested_at: Timestamp(row.get(6)?),
+        due_on: row.get(7)?,
+        resolved_at: row.get::<_, Option<i64>>(8)?.map(Timestamp),
+    })
+}
+
+fn insert_request(conn: &Connection, r: &MaterialRequestRow) -> rusqlite::Result<usize> {
+    conn.execute(
+        &format!(
+            "INSERT INTO material_requests ({REQUEST_COLUMNS})
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING"
+        ),
+        params![
+            r.id,
+            r.application,
+            r.material,
+            r.kind,
+            r.reason,
+            r.department,
+            r.requested_at.0,
+            r.due_on,
+            r.resolved_at.map(|t| t.0)
+        ],
+    )
+}
+
 const FILE_COLUMNS: &str = "id, idempotency_key, draft_token, application, material, slot, \
-     position, content_type, bytes, sha256, pages, width, height, object, created_at";
+     position, content_type, bytes, sha256, pages, width, height, object, created_at, \
+     handed_in_at";
 
 /// A draft's files in the order the contract names: by material, then slot (an identity card's
 /// front before its back, then pages), position and upload time; the id breaks any tie.
@@ -344,6 +394,7 @@ fn row_to_file(row: &rusqlite::Row<'_>) -> rusqlite::Result<FileRow> {
         height: row.get(12)?,
         object: row.get(13)?,
         created_at: Timestamp(row.get(14)?),
+        handed_in_at: row.get::<_, Option<i64>>(15)?.map(Timestamp),
     })
 }
 
@@ -660,6 +711,7 @@ impl Storage for Sqlite {
         &self,
         row: ApplicationRow,
         draft: Option<String>,
+        requests: Vec<MaterialRequestRow>,
     ) -> Result<Inserted<ApplicationRow>, StorageError> {
         self.write(move |conn| {
             // No conflict target: a taken number and a known key both end here, told apart
@@ -668,7 +720,9 @@ impl Storage for Sqlite {
                 .execute(
                     &format!(
                         "INSERT INTO applications ({APPLICATION_COLUMNS})
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING"
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+                             ?15, ?16)
+                         ON CONFLICT DO NOTHING"
                     ),
                     params![
                         row.number,
@@ -680,7 +734,13 @@ impl Storage for Sqlite {
                         row.data,
                         row.receipt,
                         row.catalog_version,
-                        row.created_at.0
+                        row.created_at.0,
+                        row.key_hash,
+                        row.factor_kind,
+                        row.factor_salt,
+                        row.factor_hash,
+                        row.failed_opens,
+                        row.locked_until.map(|t| t.0)
                     ],
                 )
                 .map_err(query_err)?;
@@ -697,6 +757,17 @@ impl Storage for Sqlite {
                         [&row.number, token],
                     )
                     .map_err(query_err)?;
+                }
+                for r in &requests {
+                    let r = MaterialRequestRow {
+                        application: row.number.clone(),
+                        ..r.clone()
+                    };
+                    // Random ids of 75 bits: a taken one fails the whole submission, which the
+                    // handler retries like a taken number.
+                    if insert_request(conn, &r).map_err(query_err)? != 1 {
+                        return Err(StorageError::IdTaken);
+                    }
                 }
                 return Ok(Inserted::New(row));
             }
@@ -729,6 +800,122 @@ impl Storage for Sqlite {
         .await
     }
 
+    async fn application_by_key(
+        &self,
+        idempotency_key: &str,
+    ) -> Result<Option<ApplicationRow>, StorageError> {
+        let key = idempotency_key.to_owned();
+        self.read(move |conn| {
+            conn.query_row(
+                &format!(
+                    "SELECT {APPLICATION_COLUMNS} FROM applications WHERE idempotency_key = ?1"
+                ),
+                [&key],
+                row_to_application,
+            )
+            .optional()
+            .map_err(query_err)
+        })
+        .await
+    }
+
+    async fn update_application_access(&self, row: ApplicationRow) -> Result<bool, StorageError> {
+        self.write(move |conn| {
+            conn.execute(
+                "UPDATE applications SET key_hash = ?2, failed_opens = ?3, locked_until = ?4
+                 WHERE number = ?1",
+                params![
+                    row.number,
+                    row.key_hash,
+                    row.failed_opens,
+                    row.locked_until.map(|t| t.0)
+                ],
+            )
+            .map(|n| n == 1)
+            .map_err(query_err)
+        })
+        .await
+    }
+
+    async fn insert_material_request(&self, row: MaterialRequestRow) -> Result<(), StorageError> {
+        self.write(move |conn| {
+            if insert_request(conn, &row).map_err(query_err)? == 1 {
+                Ok(())
+            } else {
+                Err(StorageError::IdTaken)
+            }
+        })
+        .await
+    }
+
+    async fn material_requests(
+        &self,
+        application: &str,
+    ) -> Result<Vec<MaterialRequestRow>, StorageError> {
+        let application = application.to_owned();
+        self.read(move |conn| {
+            let mut stmt = conn
+                .prepare(&format!(
+                    "SELECT {REQUEST_COLUMNS} FROM material_requests WHERE application = ?1
+                     ORDER BY resolved_at IS NOT NULL, requested_at, id"
+                ))
+                .map_err(query_err)?;
+            let rows = stmt
+                .query_map([&application], row_to_request)
+                .map_err(query_err)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(query_err)
+        })
+        .await
+    }
+
+    async fn resolve_requests(
+        &self,
+        application: &str,
+        ids: Vec<String>,
+        materials: Vec<String>,
+        now: Timestamp,
+    ) -> Result<u64, StorageError> {
+        let application = application.to_owned();
+        self.write(move |conn| {
+            let mut resolved = 0;
+            for id in &ids {
+                resolved += conn
+                    .execute(
+                        "UPDATE material_requests SET resolved_at = ?3
+                         WHERE id = ?1 AND application = ?2 AND resolved_at IS NULL",
+                        params![id, application, now.0],
+                    )
+                    .map_err(query_err)? as u64;
+            }
+            for m in &materials {
+                conn.execute(
+                    "UPDATE files SET handed_in_at = ?3
+                     WHERE application = ?1 AND material = ?2 AND draft_token IS NULL
+                         AND handed_in_at IS NULL",
+                    params![application, m, now.0],
+                )
+                .map_err(query_err)?;
+            }
+            Ok(resolved)
+        })
+        .await
+    }
+
+    async fn files_of_application(&self, number: &str) -> Result<Vec<FileRow>, StorageError> {
+        let number = number.to_owned();
+        self.read(move |conn| {
+            let mut stmt = conn
+                .prepare(&format!(
+                    "SELECT {FILE_COLUMNS} FROM files WHERE application = ?1
+                     ORDER BY {FILE_ORDER}"
+                ))
+                .map_err(query_err)?;
+            let rows = stmt.query_map([&number], row_to_file).map_err(query_err)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(query_err)
+        })
+        .await
+    }
+
     async fn application_count(&self) -> Result<u64, StorageError> {
         self.read(|conn| {
             conn.query_row("SELECT COUNT(*) FROM applications", [], |r| {
@@ -748,7 +935,7 @@ impl Storage for Sqlite {
                     &format!(
                         "INSERT INTO files ({FILE_COLUMNS})
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
-                             ?15)
+                             ?15, ?16)
                          ON CONFLICT DO NOTHING"
                     ),
                     params![
@@ -766,7 +953,8 @@ impl Storage for Sqlite {
                         row.width,
                         row.height,
                         row.object,
-                        row.created_at.0
+                        row.created_at.0,
+                        row.handed_in_at.map(|t| t.0)
                     ],
                 )
                 .map_err(query_err)?;
