@@ -1,0 +1,617 @@
+//! 容缺受理 and 补正 through the HTTP API, on SQLite always and PostgreSQL when
+//! `ONETRIP_TEST_POSTGRES_URL` names a server: a submission refused for its materials, accepted
+//! with a deferral (a request due in working days, listed on the receipt), supplied and handed
+//! in; a department's correction; the application key, the second factor and its lock; the
+//! interim staff token.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::Request;
+use common::{
+    NOW, TestApp, assert_envelope, body_json, body_string, plain_jpeg, small_pdf, spawn_with,
+    upload_to,
+};
+use onetrip_server::clock::Timestamp;
+use serde_json::{Value, json};
+
+const ADULT: &str = "330106198001010021";
+const ADULT_2: &str = "330106198506150038";
+const STAFF: &str = "interim-staff-token-for-tests";
+
+fn startup() -> Value {
+    json!({
+        "subject": {"kind": "bundle", "code": "company-startup"},
+        "answers": {
+            "has_employees": "yes", "open_bank_account": "yes", "company_type": "limited",
+            "rep_is_shareholder": "yes", "premises": "rented", "tax_officer": "legal_rep"
+        },
+        "consent": {"privacy": true, "sensitive": true}
+    })
+}
+
+fn data() -> Value {
+    json!({
+        "values": {
+            "company.name": "杭州市云帆信息科技有限公司",
+            "company.type": "limited",
+            "company.address": "杭州市上城区解放路 1 号 301 室",
+            "company.registered_capital": "1000000",
+            "company.business_scope": "软件开发；信息技术咨询服务",
+            "company.employee_count": "5",
+            "legal_rep.name": "张三",
+            "legal_rep.mobile": "13812345678",
+            "applicant.name": "张三",
+            "applicant.mobile": "13812345678",
+            "seal.engraver": "杭州市上城区诚信刻章店",
+            "invoice.type": "digital",
+            "bank.name": "icbc",
+            "bank.branch": "解放路支行",
+            "payroll.start_date": "2026-12-01",
+            "housing_fund.rate": "12",
+            "mailing.address": "杭州市上城区解放路 1 号 301 室"
+        },
+        "groups": {"shareholders": [
+            {"name": "张三", "id_type": "resident_id", "id_number": ADULT, "share_percent": "60",
+             "capital_fen": "600000", "paid_by": "2030-06-30", "is_legal_rep": "yes"},
+            {"name": "李四", "id_type": "resident_id", "id_number": ADULT_2, "share_percent": "40",
+             "capital_fen": "400000", "paid_by": "2030-06-30", "is_legal_rep": "no"}
+        ]},
+        "delivery": "ems",
+        "declarations": ["amr", "police", "tax", "bank", "hrss", "housing-fund"]
+    })
+}
+
+fn key() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+async fn send(
+    app: &TestApp,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> axum::http::Response<Body> {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("sec-fetch-site", "same-origin");
+    if body.is_some() {
+        req = req.header("content-type", "application/json");
+    }
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    app.send(
+        req.body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
+            .unwrap(),
+    )
+    .await
+}
+
+fn codes(err: &Value) -> Vec<(String, String)> {
+    err["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["field"].as_str().unwrap().to_owned(),
+                f["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The whole story against one database.
+async fn story(app: TestApp) {
+    // A draft with the data saved (the ID number becomes the second factor).
+    let res = app
+        .post_json("/api/v1/drafts", Some(&key()), &startup().to_string())
+        .await;
+    assert_eq!(res.status(), 201);
+    let session = body_json(res).await;
+    let token = session["draft"]["token"].as_str().unwrap().to_owned();
+    let draft_key = session["key"].as_str().unwrap().to_owned();
+    let dk = [("x-draft-key", draft_key.as_str())];
+    let res = send(
+        &app,
+        "PUT",
+        &format!("/api/v1/drafts/{token}"),
+        &dk,
+        Some(json!({"data": data()})),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let saved = body_json(res).await;
+    assert_eq!(saved["factor"], "id_tail");
+    let materials = saved["form"]["materials"].as_array().unwrap().clone();
+    let deferrable: Vec<(String, u32)> = materials
+        .iter()
+        .filter(|m| m["need"] == "deferrable")
+        .map(|m| {
+            (
+                m["key"].as_str().unwrap().to_owned(),
+                m["deferrable_days"].as_u64().unwrap() as u32,
+            )
+        })
+        .collect();
+    assert!(
+        !deferrable.is_empty(),
+        "the situation has a deferrable material"
+    );
+    let (late, late_days) = deferrable[0].clone();
+    let late_def = materials
+        .iter()
+        .find(|m| m["key"] == late.as_str())
+        .unwrap();
+
+    // Submitting without documents names every one, with the same codes as the app.
+    let mut body = startup();
+    body["data"] = data();
+    body["draft"] = json!(token);
+    let res = send(
+        &app,
+        "POST",
+        "/api/v1/applications",
+        &[("idempotency-key", &key()), dk[0]],
+        Some(body.clone()),
+    )
+    .await;
+    let err = assert_envelope(res, 422, "validation").await;
+    let got = codes(&err);
+    assert!(
+        got.contains(&("materials.id-card.front".into(), "material.missing".into())),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&(
+            format!("materials.{late}"),
+            "material.commitment_required".into()
+        )),
+        "{got:?}"
+    );
+
+    // The server reviews uploads as the browser does: too few pixels, the same file twice.
+    let small = plain_jpeg(400, 300, 1);
+    let res = upload_to(
+        &app,
+        &format!("/api/v1/drafts/{token}/files"),
+        &dk,
+        "id-card",
+        "front",
+        ("small.jpg", "image/jpeg", &small),
+    )
+    .await;
+    let err = assert_envelope(res, 422, "validation").await;
+    assert_eq!(
+        codes(&err),
+        [("file".to_owned(), "file.too_small_px".to_owned())]
+    );
+    let card = plain_jpeg(1000, 860, 2);
+    let front = upload_to(
+        &app,
+        &format!("/api/v1/drafts/{token}/files"),
+        &dk,
+        "id-card",
+        "front",
+        ("front.jpg", "image/jpeg", &card),
+    )
+    .await;
+    assert_eq!(front.status(), 201);
+    let res = upload_to(
+        &app,
+        &format!("/api/v1/drafts/{token}/files"),
+        &dk,
+        "id-card",
+        "back",
+        ("same.jpg", "image/jpeg", &card),
+    )
+    .await;
+    let err = assert_envelope(res, 422, "validation").await;
+    assert_eq!(
+        codes(&err),
+        [("file".to_owned(), "file.duplicate".to_owned())]
+    );
+    let res = send(
+        &app,
+        "DELETE",
+        &format!(
+            "/api/v1/drafts/{token}/files/{}",
+            body_json(front).await["id"].as_str().unwrap()
+        ),
+        &dk,
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 204);
+
+    // Everything but the deferrable material, which the applicant commits to bring later.
+    common::supply_materials(&app, &token, &draft_key, &[late.as_str()]).await;
+    body["data"]["deferred"] = json!([late]);
+    let res = send(
+        &app,
+        "POST",
+        "/api/v1/applications",
+        &[("idempotency-key", &key()), dk[0]],
+        Some(body.clone()),
+    )
+    .await;
+    let status = res.status();
+    let receipt = body_json(res).await;
+    assert_eq!(status, 201, "{receipt}");
+    let number = receipt["number"].as_str().unwrap().to_owned();
+    assert_eq!(receipt["deferred"], true);
+    let due = app
+        .state
+        .catalog
+        .calendar
+        .add_working_days(NOW.china_date(), late_days)
+        .date
+        .to_string();
+    assert_eq!(receipt["outstanding"].as_array().unwrap().len(), 1);
+    assert_eq!(receipt["outstanding"][0]["material"], late.as_str());
+    assert_eq!(receipt["outstanding"][0]["kind"], "deferred");
+    assert_eq!(receipt["outstanding"][0]["due"], due.as_str());
+    assert_eq!(receipt["outstanding"][0]["resolved"], false);
+    // The receipt read back (JSON and page) says what is outstanding and where to supply it.
+    let got = body_json(app.get(&format!("/api/v1/applications/{number}")).await).await;
+    assert_eq!(got["outstanding"], receipt["outstanding"]);
+    let page = body_json(
+        app.get(&format!("/api/v1/views/applications/{number}"))
+            .await,
+    )
+    .await;
+    let html = page["html"].as_str().unwrap();
+    for words in [
+        "还需补交的材料",
+        "容缺受理",
+        "截止日期",
+        &due,
+        &format!("/apply/supplement/{number}"),
+        "补交材料",
+    ] {
+        assert!(html.contains(words), "{words} missing: {html}");
+    }
+    for secret in [ADULT, "13812345678", "张三"] {
+        assert!(!html.contains(secret) && !got.to_string().contains(secret));
+    }
+
+    // The device that submitted keeps its draft key as the application key.
+    let materials_uri = format!("/api/v1/applications/{number}/materials");
+    assert_envelope(
+        send(&app, "GET", &materials_uri, &[], None).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_envelope(
+        send(
+            &app,
+            "GET",
+            &materials_uri,
+            &[("x-application-key", "not-the-key")],
+            None,
+        )
+        .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let ak = [("x-application-key", draft_key.as_str())];
+    let res = send(&app, "GET", &materials_uri, &ak, None).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let view = body_json(res).await;
+    assert_eq!(view["number"], number.as_str());
+    assert_eq!(view["requests"].as_array().unwrap().len(), 1);
+    assert_eq!(view["materials"][0]["key"], late.as_str());
+    assert!(view["files"].as_array().unwrap().is_empty());
+    let request_id = view["requests"][0]["id"].as_str().unwrap().to_owned();
+
+    // Handing in before uploading names what is missing.
+    let hand_in = format!("/api/v1/applications/{number}/supplements");
+    let res = send(
+        &app,
+        "POST",
+        &hand_in,
+        &ak,
+        Some(json!({"requests": [request_id]})),
+    )
+    .await;
+    let err = assert_envelope(res, 422, "validation").await;
+    assert!(
+        codes(&err)
+            .iter()
+            .all(|(f, c)| f.starts_with(&format!("materials.{late}")) && c == "material.missing")
+    );
+    let res = send(
+        &app,
+        "POST",
+        &hand_in,
+        &ak,
+        Some(json!({"requests": ["RNOSUCHREQUEST0"]})),
+    )
+    .await;
+    let err = assert_envelope(res, 422, "validation").await;
+    assert_eq!(codes(&err)[0].1, "request.unknown");
+
+    // Upload the late material (only materials with an open request are accepted).
+    let files_uri = format!("/api/v1/applications/{number}/files");
+    let res = upload_to(
+        &app,
+        &files_uri,
+        &ak,
+        "id-card",
+        "front",
+        ("x.jpg", "image/jpeg", &plain_jpeg(1000, 860, 77)),
+    )
+    .await;
+    let err = assert_envelope(res, 422, "validation").await;
+    assert_eq!(codes(&err)[0].1, "file.material_unknown");
+    let sides: Vec<&str> = if late_def["both_sides"] == true {
+        vec!["front", "back"]
+    } else {
+        vec!["pages"]
+    };
+    let pdf = late_def["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t == "pdf");
+    let mut uploaded = Vec::new();
+    for (i, side) in sides.iter().enumerate() {
+        let (name, ct, bytes) = if pdf {
+            ("late.pdf", "application/pdf", small_pdf(500 + i as u32))
+        } else {
+            let px = late_def["min_px"].as_u64().unwrap_or(400) as u32 + 8;
+            ("late.jpg", "image/jpeg", plain_jpeg(px, px, 500 + i as u32))
+        };
+        let res = upload_to(&app, &files_uri, &ak, &late, side, (name, ct, &bytes)).await;
+        assert_eq!(res.status(), 201, "{}", body_string(res).await);
+        uploaded.push(body_json(res).await);
+    }
+    // A wrong upload can be removed before it is handed in.
+    let (name, ct, bytes) = if pdf {
+        ("extra.pdf", "application/pdf", small_pdf(900))
+    } else {
+        ("extra.jpg", "image/jpeg", plain_jpeg(1000, 1000, 900))
+    };
+    let res = upload_to(&app, &files_uri, &ak, &late, sides[0], (name, ct, &bytes)).await;
+    assert_eq!(res.status(), 201);
+    let extra = body_json(res).await;
+    let res = send(&app, "DELETE", extra["url"].as_str().unwrap(), &ak, None).await;
+    assert_eq!(res.status(), 204);
+    let first = &uploaded[0];
+    let file_url = first["url"].as_str().unwrap().to_owned();
+    assert!(file_url.starts_with(&format!("/api/v1/applications/{number}/files/")));
+    let res = send(&app, "GET", &file_url, &ak, None).await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_envelope(
+        send(&app, "GET", &file_url, &[], None).await,
+        403,
+        "forbidden",
+    )
+    .await;
+
+    let res = send(
+        &app,
+        "POST",
+        &hand_in,
+        &ak,
+        Some(json!({"requests": [request_id]})),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let view = body_json(res).await;
+    assert_eq!(view["requests"][0]["resolved"], true);
+    assert_eq!(view["files"].as_array().unwrap().len(), uploaded.len());
+    // Handed in: no longer removable; the receipt has nothing outstanding, but stays deferred.
+    let err = assert_envelope(
+        send(&app, "DELETE", &file_url, &ak, None).await,
+        422,
+        "validation",
+    )
+    .await;
+    assert_eq!(codes(&err)[0].1, "file.handed_in");
+    let got = body_json(app.get(&format!("/api/v1/applications/{number}")).await).await;
+    assert!(got["outstanding"].as_array().unwrap().is_empty());
+    assert_eq!(got["deferred"], true);
+    // Handing in again changes nothing.
+    let res = send(
+        &app,
+        "POST",
+        &hand_in,
+        &ak,
+        Some(json!({"requests": [request_id]})),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+
+    // A department asks for the ID card again (补正).
+    let corrections = format!("/api/v1/staff/applications/{number}/corrections");
+    let correction =
+        json!({"material": "id-card", "reason": "身份证国徽面照片反光，看不清有效期", "days": 5});
+    assert_envelope(
+        send(&app, "POST", &corrections, &[], Some(correction.clone())).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_envelope(
+        send(
+            &app,
+            "POST",
+            &corrections,
+            &[("authorization", "Bearer wrong-token")],
+            Some(correction.clone()),
+        )
+        .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let bearer = format!("Bearer {STAFF}");
+    let staff = [("authorization", bearer.as_str())];
+    let res = send(
+        &app,
+        "POST",
+        &corrections,
+        &staff,
+        Some(json!({"material": "no-such-thing", "reason": " ", "days": 31})),
+    )
+    .await;
+    let err = assert_envelope(res, 422, "validation").await;
+    assert_eq!(
+        codes(&err),
+        [
+            ("material".to_owned(), "material.unknown".to_owned()),
+            ("reason".to_owned(), "field.required".to_owned()),
+            ("days".to_owned(), "field.too_large".to_owned()),
+        ]
+    );
+    let res = send(&app, "POST", &corrections, &staff, Some(correction)).await;
+    assert_eq!(res.status(), 201);
+    let asked = body_json(res).await;
+    assert_eq!(asked["kind"], "correction");
+    assert!(asked["department_name"].as_str().is_some());
+    let due5 = app
+        .state
+        .catalog
+        .calendar
+        .add_working_days(NOW.china_date(), 5)
+        .date
+        .to_string();
+    assert_eq!(asked["due"], due5.as_str());
+    let got = body_json(app.get(&format!("/api/v1/applications/{number}")).await).await;
+    assert_eq!(got["outstanding"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        got["outstanding"][0]["reason"],
+        "身份证国徽面照片反光，看不清有效期"
+    );
+    let html = body_json(
+        app.get(&format!("/api/v1/views/applications/{number}"))
+            .await,
+    )
+    .await["html"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        html.contains("需补正") && html.contains("看不清有效期"),
+        "{html}"
+    );
+    let view = body_json(send(&app, "GET", &materials_uri, &ak, None).await).await;
+    assert_eq!(view["requests"][0]["kind"], "correction");
+    assert_eq!(view["requests"][0]["resolved"], false);
+    assert!(
+        view["materials"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["key"] == "id-card")
+    );
+    // Staff download any file of the application: attachment, nosniff, no-store.
+    let staff_file = format!(
+        "/api/v1/staff/applications/{number}/files/{}",
+        first["id"].as_str().unwrap()
+    );
+    assert_envelope(
+        send(&app, "GET", &staff_file, &[], None).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let res = send(&app, "GET", &staff_file, &staff, None).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        res.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("no-store")
+    );
+
+    // Another device opens the application with the second factor; five wrong tries lock it.
+    let open = format!("/api/v1/applications/{number}/open");
+    for _ in 0..4 {
+        let res = send(&app, "POST", &open, &[], Some(json!({"factor": "999999"}))).await;
+        let err = assert_envelope(res, 422, "validation").await;
+        assert_eq!(codes(&err)[0].1, "application.factor_wrong");
+    }
+    let res = send(&app, "POST", &open, &[], Some(json!({"factor": "999999"}))).await;
+    assert_envelope(res, 422, "validation").await;
+    let res = send(&app, "POST", &open, &[], Some(json!({"factor": "010021"}))).await;
+    assert!(res.headers().contains_key("retry-after"));
+    assert_envelope(res, 429, "rate_limited").await;
+    app.clock.set(Timestamp(NOW.0 + 16 * 60 * 1000));
+    let res = send(&app, "POST", &open, &[], Some(json!({"factor": "010021"}))).await;
+    assert_eq!(res.status(), 200);
+    let new_key = body_json(res).await["key"].as_str().unwrap().to_owned();
+    assert_envelope(
+        send(&app, "GET", &materials_uri, &ak, None).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let res = send(
+        &app,
+        "GET",
+        &materials_uri,
+        &[("x-application-key", new_key.as_str())],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn deferral_supplement_and_correction_on_sqlite() {
+    let app = spawn_with(|c| c.staff_token = Some(STAFF.to_owned())).await;
+    story(app).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deferral_supplement_and_correction_on_postgres() {
+    let Some(server) = common::postgres_server() else {
+        return;
+    };
+    let url = common::fresh_postgres_database(&server).await;
+    let app = spawn_with(|c| {
+        c.staff_token = Some(STAFF.to_owned());
+        c.database_url = url;
+    })
+    .await;
+    story(app).await;
+}
+
+#[tokio::test]
+async fn staff_endpoints_answer_403_when_no_token_is_configured() {
+    let app = spawn_with(|_| {}).await;
+    for (method, uri, body) in [
+        (
+            "POST",
+            "/api/v1/staff/applications/7KQ2M9XA3T/corrections",
+            Some(json!({"material": "id-card", "reason": "看不清", "days": 5})),
+        ),
+        (
+            "GET",
+            "/api/v1/staff/applications/7KQ2M9XA3T/files/F000000000000000",
+            None,
+        ),
+    ] {
+        for auth in [None, Some("Bearer "), Some("Bearer anything")] {
+            let headers: Vec<(&str, &str)> =
+                auth.map(|a| ("authorization", a)).into_iter().collect();
+            let res = send(&app, method, uri, &headers, body.clone()).await;
+            assert_envelope(res, 403, "forbidden").await;
+        }
+    }
+}
