@@ -1,5 +1,6 @@
 import { test, expect } from '../fixtures';
 import { ADULT, ADULT_2, ApplyFlow, CHILD, LI, ZHANG, seedChecklist } from '../pages/apply';
+import { MaterialsPage } from '../pages/materials';
 
 // 一表登记 for 企业开办: one form for six departments, on the phone and in WeChat's browser.
 // Each journey fills a dozen pages: they get more time than a page visit.
@@ -160,6 +161,10 @@ test('every rule of the form is explained where it applies, and fixing it lets t
   await flow.expectError(/邮政编码应为 6 位数字/);
   await flow.fill('证照邮寄地址', '杭州市上城区解放路 1 号');
   await flow.fill('邮政编码（选填）', '310000');
+  await flow.next();
+
+  await flow.expectSection('上传材料');
+  await new MaterialsPage(page).goodSet();
   await flow.next();
 
   await flow.expectSection('各部门的承诺');

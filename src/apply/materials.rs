@@ -627,7 +627,8 @@ pub fn MaterialCard(
     #[prop(optional)] commitment: Option<(RwSignal<bool>, String)>,
     #[prop(optional)] request: Option<MaterialRequest>,
 ) -> impl IntoView {
-    let prefs = use_prefs();
+    // Static in the locale: the page renders the cards again when the language changes.
+    let l = use_prefs().get_untracked().locale;
     let m = StoredValue::new(material.clone());
     let field = material_field(&material.key, None);
     let heading = format!("{}-h", field_id(&field));
@@ -657,13 +658,11 @@ pub fn MaterialCard(
         })
         .collect::<Vec<_>>()
         .join("、");
-    let limits = move || {
-        ftext(prefs.get().locale, F::Limits)
-            .replace("{types}", &types)
-            .replace(
-                "{mb}",
-                &size_text(u64::from(m.with_value(|m| m.max_kb)) * 1024),
-            )
+    let limits = {
+        ftext(l, F::Limits).replace("{types}", &types).replace(
+            "{mb}",
+            &size_text(u64::from(m.with_value(|m| m.max_kb)) * 1024),
+        )
     };
     let slots = files::sides(material.both_sides)
         .iter()
@@ -677,8 +676,7 @@ pub fn MaterialCard(
             let (t1, t2, t3) = (target.clone(), target.clone(), target.clone());
             let suffix = {
                 let name = name.clone();
-                move || {
-                    let l = prefs.get().locale;
+                {
                     let n = l.pick(&name.0, &name.1).to_owned();
                     match side {
                         Some(s) => format!("（{n} {}）", ftext(l, s)),
@@ -705,8 +703,8 @@ pub fn MaterialCard(
             let slot_p = slot.to_owned();
             view! {
                 <div class="ot-slot" id=slot_id class:ot-field--error=move || err.get().is_some()>
-                    {side.map(|s| view! { <h3 class="ot-heading-s">{move || ftext(prefs.get().locale, s)}</h3> })}
-                    {move || err.get().map(|c| view! { <p class="ot-field__error">{form_error_text(prefs.get().locale, &c)}</p> })}
+                    {side.map(|s| view! { <h3 class="ot-heading-s">{ftext(l, s)}</h3> })}
+                    {move || err.get().map(|c| view! { <p class="ot-field__error">{form_error_text(l, &c)}</p> })}
                     <ul class="ot-files" aria-live="polite">{list}</ul>
                     <div class="ot-file-inputs">
                         {images.then(|| {
@@ -720,7 +718,7 @@ pub fn MaterialCard(
                                         }
                                     } />
                                 <label for=photo_id.clone() class="ot-button ot-button--secondary">
-                                    {move || ftext(prefs.get().locale, F::TakePhoto)}<span class="ot-visually-hidden">{suffix.clone()}</span>
+                                    {ftext(l, F::TakePhoto)}<span class="ot-visually-hidden">{suffix.clone()}</span>
                                 </label>
                             }
                         })}
@@ -735,7 +733,7 @@ pub fn MaterialCard(
                                         }
                                     } />
                                 <label for=pdf_id.clone() class="ot-button ot-button--secondary">
-                                    {move || ftext(prefs.get().locale, F::ChoosePdf)}<span class="ot-visually-hidden">{suffix2.clone()}</span>
+                                    {ftext(l, F::ChoosePdf)}<span class="ot-visually-hidden">{suffix2.clone()}</span>
                                 </label>
                             }
                         })}
@@ -751,8 +749,7 @@ pub fn MaterialCard(
         let name = name.clone();
         view! {
             <div class="ot-commitment">
-                <p class="ot-commitment__text">{move || {
-                    let l = prefs.get().locale;
+                <p class="ot-commitment__text">{{
                     ftext(l, F::CommitText)
                         .replace("{days}", &days)
                         .replace("{depts}", &departments)
@@ -762,15 +759,15 @@ pub fn MaterialCard(
                     <input type="checkbox" class="ot-checkbox__input" id=id.clone()
                         prop:checked=move || on.get()
                         on:change=move |ev| on.set(event_target_checked(&ev)) />
-                    <label class="ot-checkbox__label" for=id>{move || ftext(prefs.get().locale, F::CommitLabel).replace("{days}", &days2)}</label>
+                    <label class="ot-checkbox__label" for=id>{ftext(l, F::CommitLabel).replace("{days}", &days2)}</label>
                 </div>
             </div>
         }
     });
     let request_lines = request.map(|r| {
         view! {
-            {r.reason.clone().map(|reason| view! { <p><strong>{move || ftext(prefs.get().locale, F::ReasonLabel)}</strong>{reason}</p> })}
-            <p class="ot-tag ot-tag--warning">{move || ftext(prefs.get().locale, F::DueBy).replace("{date}", &r.due.to_string())}</p>
+            {r.reason.clone().map(|reason| view! { <p><strong>{ftext(l, F::ReasonLabel)}</strong>{reason}</p> })}
+            <p class="ot-tag ot-tag--warning">{ftext(l, F::DueBy).replace("{date}", &r.due.to_string())}</p>
         }
     });
     let desc = (material.description.clone(), material.notes.join(" "));
@@ -779,18 +776,18 @@ pub fn MaterialCard(
     view! {
         <section class="ot-material ot-field" id=field_id(&field) aria-labelledby=heading_ref
             class:ot-field--error=move || own_error.get().is_some()>
-            <h2 class="ot-heading-m" id=heading>{move || prefs.get().locale.pick(&name.0, &name.1).to_owned()}</h2>
+            <h2 class="ot-heading-m" id=heading>{l.pick(&name.0, &name.1).to_owned()}</h2>
             {match request_lines {
                 Some(v) => v.into_any(),
-                None => view! { <p class="ot-tag">{move || m.with_value(|m| need_text(m, prefs.get().locale))}</p> }.into_any(),
+                None => view! { <p class="ot-tag">{m.with_value(|m| need_text(m, l))}</p> }.into_any(),
             }}
             <p class="ot-field__hint">{desc.0}" "{desc.1}</p>
             <details class="ot-details">
-                <summary>{move || ftext(prefs.get().locale, F::SampleTitle)}</summary>
+                <summary>{ftext(l, F::SampleTitle)}</summary>
                 <p>{sample}</p>
                 <p>{limits}</p>
             </details>
-            {move || own_error.get().map(|c| view! { <p class="ot-field__error">{form_error_text(prefs.get().locale, &c)}</p> })}
+            {move || own_error.get().map(|c| view! { <p class="ot-field__error">{form_error_text(l, &c)}</p> })}
             {slots}
             {commit}
         </section>
@@ -830,32 +827,38 @@ pub fn materials_step(
         .filter(|m| m.need == Need::Shared)
         .cloned()
         .collect();
-    let cards = asked_materials(&form)
-        .cloned()
-        .collect::<Vec<_>>()
-        .into_iter()
-        .map(|m| {
-            let commitment = (m.need == Need::Deferrable).then(|| {
-                let key = m.key.clone();
-                let on = RwSignal::new(apply.data.with_untracked(|d| d.deferred.contains(&key)));
-                Effect::new(move |_| {
-                    let v = on.get();
-                    apply.data.update(|d| {
-                        if v {
-                            d.deferred.insert(key.clone());
-                        } else {
-                            d.deferred.remove(&key);
-                        }
+    let form_v = StoredValue::new(form.clone());
+    // Rendered again when the language changes (the cards themselves are static in it).
+    let cards = move || {
+        prefs.track();
+        let asked: Vec<ChecklistMaterial> =
+            form_v.with_value(|f| asked_materials(f).cloned().collect());
+        asked
+            .into_iter()
+            .map(|m| {
+                let commitment = (m.need == Need::Deferrable).then(|| {
+                    let key = m.key.clone();
+                    let on = RwSignal::new(apply.data.with_untracked(|d| d.deferred.contains(&key)));
+                    Effect::new(move |_| {
+                        let v = on.get();
+                        apply.data.update(|d| {
+                            if v {
+                                d.deferred.insert(key.clone());
+                            } else {
+                                d.deferred.remove(&key);
+                            }
+                        });
                     });
+                    (on, form_v.with_value(|f| departments_of(f, &m)))
                 });
-                (on, departments_of(&form, &m))
-            });
-            match commitment {
-                Some(c) => view! { <MaterialCard material=m uploads=apply.uploads target=target.clone() problems commitment=c /> }.into_any(),
-                None => view! { <MaterialCard material=m uploads=apply.uploads target=target.clone() problems /> }.into_any(),
-            }
-        })
-        .collect_view();
+                let target = target.clone();
+                match commitment {
+                    Some(c) => view! { <MaterialCard material=m uploads=apply.uploads target problems commitment=c /> }.into_any(),
+                    None => view! { <MaterialCard material=m uploads=apply.uploads target problems /> }.into_any(),
+                }
+            })
+            .collect_view()
+    };
     view! {
         {cards}
         {(!shared.is_empty()).then(|| view! {
@@ -1037,11 +1040,11 @@ pub fn Supplement(number: String, key: String, forbidden: RwSignal<bool>) -> imp
         {move || data.get().map(|m| {
             let open: Vec<MaterialRequest> = m.requests.iter().filter(|r| !r.resolved).cloned().collect();
             if open.is_empty() {
-                return view! { <p>{ftext(prefs.get_untracked().locale, F::NothingOutstanding)}</p> }.into_any();
+                return view! { <p>{ftext(prefs.get().locale, F::NothingOutstanding)}</p> }.into_any();
             }
             let target = target.clone();
             view! {
-                <p>{ftext(prefs.get_untracked().locale, F::SupplementHelp)}</p>
+                <p>{ftext(prefs.get().locale, F::SupplementHelp)}</p>
                 {open.into_iter().filter_map(|r| {
                     let material = m.materials.iter().find(|x| x.key == r.material)?.clone();
                     Some(view! { <MaterialCard material uploads target=target.clone() problems request=r /> })

@@ -187,11 +187,16 @@ const CATALOGUE_PATHS: &[&str] = &[
     "/api/v1/views",
 ];
 
+/// Views that change after they are first read (a receipt lists what is still outstanding):
+/// never answered from a tag of the catalogue version.
+const CHANGING_VIEWS: &str = "/api/v1/views/applications/";
+
 fn is_catalogue(path: &str) -> bool {
-    CATALOGUE_PATHS.iter().any(|p| {
-        path.strip_prefix(p)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    })
+    !path.starts_with(CHANGING_VIEWS)
+        && CATALOGUE_PATHS.iter().any(|p| {
+            path.strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
 }
 
 /// A strong ETag for a catalogue answer: the catalogue version, the server's own version (the
@@ -313,6 +318,8 @@ mod tests {
         ] {
             assert!(!is_catalogue(path), "{path}");
         }
+        assert!(!is_catalogue("/api/v1/views/applications/7KQ2M9XA3T"));
+        assert!(is_catalogue("/api/v1/views/checklists/7KQ2M9XA3T"));
         let tag = catalogue_etag_of("v1", "/api/v1/search?q=x");
         assert!(tag.starts_with('"') && tag.ends_with('"'), "{tag}");
         assert_ne!(tag, catalogue_etag_of("v2", "/api/v1/search?q=x"));

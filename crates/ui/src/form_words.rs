@@ -488,6 +488,18 @@ pub fn form_error_text(locale: Locale, code: &str) -> &'static str {
             "请选择人像面或国徽面上传。",
             "Choose the photo side or the emblem side.",
         ),
+        "application.factor_wrong" => (
+            "验证信息不对，请核对后再试。多次输错会暂时锁定。",
+            "That does not match. Too many wrong tries lock the application for a while.",
+        ),
+        "application.no_factor" => (
+            "这份申请没有设置验证信息，无法在其他设备上打开。请在提交申请的手机上补交，或拨打 12345。",
+            "This application has no second factor: supply the documents on the phone that submitted it, or call 12345.",
+        ),
+        "request.unknown" => (
+            "没有这项补交要求，请刷新页面后再试。",
+            "There is no such request: reload the page and try again.",
+        ),
         "material.missing" => (
             "这份材料必须上传后才能受理，请上传。",
             "This document is needed before the application can be accepted: upload it.",

@@ -4,6 +4,8 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use onetrip_api::catalog::View;
 use onetrip_api::{ErrorCode, ErrorEnvelope};
 use onetrip_domain::catalog::ApplicantKind;
@@ -204,8 +206,13 @@ pub async fn application(
     State(state): State<AppState>,
     ApiPath(number): ApiPath<String>,
     ApiQuery(q): ApiQuery<ViewQuery>,
-) -> Result<Json<View>, ApiError> {
+) -> Result<Response, ApiError> {
     let l = locale(q.lang.as_deref())?;
     let receipt = crate::routes::applications::find(&state, &number).await?;
-    Ok(view(pages::receipt(l, &receipt)))
+    // What is outstanding changes: read afresh every time.
+    Ok((
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))],
+        view(pages::receipt(l, &receipt)),
+    )
+        .into_response())
 }
