@@ -60,6 +60,19 @@ test('documents are checked on the phone, one is deferred with a commitment and 
     await expect(lease).not.toContainText('照片不够清晰');
     // The photo was made smaller on the phone before it was sent.
     await expect(m.files('房屋租赁合同')).toContainText('已压缩');
+    // A second page, then put first: the order is kept on the server.
+    await m.photoInput('房屋租赁合同').setInputFiles(await jpeg(page, '租赁合同 签字页', 'IMG_2003.jpg'));
+    await m.expectUploaded('房屋租赁合同', 2);
+    const [token, key] = (await page.evaluate(() => sessionStorage.getItem('onetrip.draft')))!.split(':');
+    const leaseIds = async () => {
+      const list = await (await request.get(`/api/v1/drafts/${token}/files`, { headers: { 'X-Draft-Key': key } })).json();
+      return list.filter((f: { material: string }) => f.material === 'lease-contract').map((f: { id: string }) => f.id);
+    };
+    const before = await leaseIds();
+    const ordered = page.waitForResponse((r) => r.url().endsWith('/files/order') && r.status() === 204);
+    await lease.getByRole('button', { name: '上移 第 2 份' }).click();
+    await ordered;
+    expect(await leaseIds()).toEqual([before[1], before[0]]);
 
     // Both sides of the ID card, in their own places; the same photo twice is caught.
     const front = await jpeg(page, '身份证 人像面', 'IMG_3001.jpg', { width: 1600, height: 1000 });
@@ -80,7 +93,7 @@ test('documents are checked on the phone, one is deferred with a commitment and 
 
   // The review lists the documents, and the deferred one as such.
   await expect(page.getByText('容缺：受理后 5 个工作日内补交')).toBeVisible();
-  await expect(page.getByText('已上传 2 份')).toBeVisible();
+  await expect(page.getByText('已上传 2 份')).toHaveCount(2);
   await flow.submitButton().click();
   await expect(page).toHaveURL(/\/r\/[0-9A-Z]{10}$/);
   const number = new URL(page.url()).pathname.slice(3);

@@ -149,6 +149,8 @@ fn api_router() -> OpenApiRouter<AppState> {
                 .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
         .routes(routes!(routes::files::download, routes::files::remove))
+        .routes(routes!(routes::files::order))
+        .routes(routes!(routes::supplements::order))
         .routes(routes!(routes::applications::create))
         .routes(routes!(routes::applications::get))
         .routes(routes!(routes::applications::qr))

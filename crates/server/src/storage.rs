@@ -326,6 +326,10 @@ pub trait Storage: Send + Sync {
 
     /// Delete a file's row; true when there was one. (The object is deleted by the caller.)
     async fn delete_file(&self, id: &str) -> Result<bool, StorageError>;
+
+    /// Number these files 0, 1, 2… in the order given, in one transaction (the caller checks
+    /// they are all the files of one side of one material).
+    async fn order_files(&self, ids: Vec<String>) -> Result<(), StorageError>;
 }
 
 /// Open the database named by `url`, apply the durability settings and run migrations.

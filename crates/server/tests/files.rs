@@ -536,3 +536,59 @@ async fn an_expired_drafts_documents_are_deleted_with_it() {
     );
     assert_eq!(std::fs::read_dir(&objects).unwrap().count(), 0);
 }
+
+#[tokio::test]
+async fn the_files_of_a_side_are_put_in_the_order_the_applicant_chose() {
+    let app = spawn().await;
+    let d = draft(&app).await;
+    let uri = format!("/api/v1/drafts/{}/files", d.token);
+    let headers = [("x-draft-key", d.key.as_str())];
+    let mut ids = Vec::new();
+    for seed in 1..=3 {
+        let pdf = common::small_pdf(seed);
+        let res = common::upload_to(
+            &app,
+            &uri,
+            &headers,
+            "articles-of-association",
+            "pages",
+            ("a.pdf", "application/pdf", &pdf),
+        )
+        .await;
+        assert_eq!(res.status(), 201);
+        ids.push(body_json(res).await["id"].as_str().unwrap().to_owned());
+    }
+    let put = |files: Vec<&str>| {
+        let body = json!({"material": "articles-of-association", "slot": "pages", "files": files});
+        Request::put(format!("/api/v1/drafts/{}/files/order", d.token))
+            .header("content-type", "application/json")
+            .header("sec-fetch-site", "same-origin")
+            .header("x-draft-key", &d.key)
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let res = app.send(put(vec![&ids[2], &ids[0], &ids[1]])).await;
+    assert_eq!(res.status(), 204);
+    let list = body_json(
+        app.send(
+            Request::get(&uri)
+                .header("x-draft-key", &d.key)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await,
+    )
+    .await;
+    let order: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, [ids[2].as_str(), &ids[0], &ids[1]]);
+    // A list that leaves one out, or names one twice, changes nothing.
+    for wrong in [vec![&ids[0][..], &ids[1]], vec![&ids[0], &ids[0], &ids[1]]] {
+        let res = app.send(put(wrong)).await;
+        assert_envelope(res, 422, "validation").await;
+    }
+}

@@ -394,9 +394,9 @@ async fn file_story(db: &dyn Storage) {
     assert_eq!(
         db.files_of_draft("FILE-DRAFT").await.unwrap(),
         vec![
-            page0,
-            page1_early,
-            page1_late,
+            page0.clone(),
+            page1_early.clone(),
+            page1_late.clone(),
             pdf.clone(),
             first.clone(),
             back.clone()
@@ -407,6 +407,31 @@ async fn file_story(db: &dyn Storage) {
         vec![elsewhere]
     );
     assert_eq!(db.files_of_draft("NO-SUCH").await.unwrap(), vec![]);
+
+    // Put in another order: numbered 0, 1, 2 as given, all at once.
+    db.order_files(vec![
+        page1_late.id.clone(),
+        page0.id.clone(),
+        page1_early.id.clone(),
+    ])
+    .await
+    .unwrap();
+    let positions: Vec<(String, u32)> = db
+        .files_of_draft("FILE-DRAFT")
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|f| [&page0.id, &page1_early.id, &page1_late.id].contains(&&f.id))
+        .map(|f| (f.id, f.position))
+        .collect();
+    assert_eq!(
+        positions,
+        vec![
+            (page1_late.id.clone(), 0),
+            (page0.id.clone(), 1),
+            (page1_early.id.clone(), 2)
+        ]
+    );
 
     // Deleted once; the draft's other files stay.
     assert!(db.delete_file("F0000000000000C1").await.unwrap());

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use object_store::ObjectStoreExt;
 use object_store::path::Path as ObjectPath;
-use onetrip_api::application::FileRecord;
+use onetrip_api::application::{FileOrder, FileRecord};
 use onetrip_api::{ErrorCode, ErrorEnvelope};
 use onetrip_domain::catalog::checklist::{ChecklistMaterial, Need, checklist};
 use onetrip_domain::catalog::questions::Answers;
@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiPath};
+use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::routes::drafts::{owned, subject_of};
 use crate::routes::{idempotency, ids};
 use crate::storage::{DraftRow, FileRow, Inserted};
@@ -497,6 +497,51 @@ pub async fn remove(
 ) -> Result<Response, ApiError> {
     let row = owned_file(&state, &token, &id, &headers).await?;
     discard(&state, &row).await
+}
+
+/// Put the files of one side of a material in the order the applicant chose (page 1 first).
+#[utoipa::path(put, path = "/drafts/{token}/files/order", tag = "applications",
+    request_body = FileOrder,
+    params(("token" = String, Path, description = "草稿令牌"), ("X-Draft-Key" = String, Header, description = "草稿钥匙")),
+    responses(
+        (status = 204, description = "已排序"),
+        (status = 403, description = "没有草稿钥匙或钥匙不对", body = ErrorEnvelope),
+        (status = 404, description = "草稿不存在或已过期", body = ErrorEnvelope),
+        (status = 422, description = "列出的文件与这一面的文件不一致（files.order_mismatch）", body = ErrorEnvelope),
+    ))]
+pub async fn order(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(token): ApiPath<String>,
+    ApiJson(order): ApiJson<FileOrder>,
+) -> Result<Response, ApiError> {
+    let draft = owned(&state, &token, &headers).await?;
+    let rows = state.storage.files_of_draft(&draft.token).await?;
+    reorder(&state, &rows, order).await
+}
+
+/// Number `rows` of one side of one material in the order given, when the order names each of
+/// them exactly once.
+pub(crate) async fn reorder(
+    state: &AppState,
+    rows: &[FileRow],
+    order: FileOrder,
+) -> Result<Response, ApiError> {
+    let mut side: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.material == order.material && r.slot == order.slot)
+        .map(|r| r.id.as_str())
+        .collect();
+    let mut named: Vec<&str> = order.files.iter().map(String::as_str).collect();
+    side.sort_unstable();
+    named.sort_unstable();
+    if side.is_empty() || side != named {
+        return Err(ApiError::new(ErrorCode::Validation)
+            .with_field("files", "files.order_mismatch")
+            .with_message("文件列表已经变化，请刷新页面后再调整顺序。"));
+    }
+    state.storage.order_files(order.files).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// Delete a file: its row, then its bytes.

@@ -390,3 +390,32 @@ pub async fn hand_in(
         (StatusCode::OK, Json(view(&state, &row).await?)).into_response(),
     ))
 }
+
+/// Put the files uploaded since submission (of one side of one material, not yet handed in)
+/// in the order the applicant chose.
+#[utoipa::path(put, path = "/applications/{number}/files/order", tag = "applications",
+    request_body = onetrip_api::application::FileOrder,
+    params(("number" = String, Path, description = "申请编号"),
+           ("X-Application-Key" = String, Header, description = "申请钥匙")),
+    responses(
+        (status = 204, description = "已排序"),
+        (status = 403, description = "没有申请钥匙或钥匙不对", body = ErrorEnvelope),
+        (status = 404, description = "没有这份申请", body = ErrorEnvelope),
+        (status = 422, description = "列出的文件与这一面的文件不一致（files.order_mismatch）", body = ErrorEnvelope),
+    ))]
+pub async fn order(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(number): ApiPath<String>,
+    ApiJson(order): ApiJson<onetrip_api::application::FileOrder>,
+) -> Result<Response, ApiError> {
+    let application = owned_application(&state, &number, &headers).await?;
+    let rows: Vec<_> = state
+        .storage
+        .files_of_application(&application.number)
+        .await?
+        .into_iter()
+        .filter(|r| r.draft_token.is_none() && r.handed_in_at.is_none())
+        .collect();
+    crate::routes::files::reorder(&state, &rows, order).await
+}

@@ -886,4 +886,19 @@ impl Storage for Postgres {
             .map_err(query_err)?;
         Ok(deleted == 1)
     }
+
+    async fn order_files(&self, ids: Vec<String>) -> Result<(), StorageError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(query_err)?;
+        for (position, id) in ids.iter().enumerate() {
+            let position = i32::try_from(position).unwrap_or(i32::MAX);
+            tx.execute(
+                "UPDATE files SET position = $1 WHERE id = $2",
+                &[&position, id],
+            )
+            .await
+            .map_err(query_err)?;
+        }
+        tx.commit().await.map_err(query_err)
+    }
 }

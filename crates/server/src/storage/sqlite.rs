@@ -1012,4 +1012,19 @@ impl Storage for Sqlite {
         })
         .await
     }
+
+    async fn order_files(&self, ids: Vec<String>) -> Result<(), StorageError> {
+        // Each job of the writer's batch runs in its own savepoint: all or nothing.
+        self.write(move |conn| {
+            for (position, id) in ids.iter().enumerate() {
+                conn.execute(
+                    "UPDATE files SET position = ?1 WHERE id = ?2",
+                    rusqlite::params![position as i64, id],
+                )
+                .map_err(query_err)?;
+            }
+            Ok(())
+        })
+        .await
+    }
 }
