@@ -2,7 +2,8 @@
 //! the release build, search latency over the whole catalogue (`GET /api/v1/search`), and
 //! Lighthouse (mobile throttling: 150 ms RTT, 1.6 Mbps, 4x CPU) on the home page and on the
 //! application flow's first load, median of 5 runs each, all against the real server on
-//! loopback.
+//! loopback; and the server's peak memory under 20 concurrent ~10 MB uploads
+//! (`crates/server/tests/upload_memory.rs`).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -86,7 +87,41 @@ pub fn run() -> Result {
     let _ = server.kill();
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&tmp);
-    result
+    result?;
+    upload_memory()
+}
+
+/// The ignored test that starts the server binary, sends 20 concurrent uploads of about 10 MB
+/// and reads its memory from `/proc`; its one-line result is printed here. Fails (after
+/// printing) when growth reaches 300 MB or an upload is refused.
+fn upload_memory() -> Result {
+    println!("\n## Upload memory: 20 concurrent ~10 MB uploads, debug server on loopback\n");
+    let out = util::cargo()
+        .args([
+            "test",
+            "-p",
+            "onetrip-server",
+            "--test",
+            "upload_memory",
+            "--",
+            "--ignored",
+            "--nocapture",
+        ])
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo test: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout.lines().find(|l| l.starts_with("upload memory:"));
+    match line {
+        Some(l) => println!("{l}"),
+        None => println!("(no result line: the test did not get as far as measuring)"),
+    }
+    if out.status.success() {
+        Ok(())
+    } else {
+        print!("{stdout}");
+        Err("upload memory: the test failed (see its output above)".into())
+    }
 }
 
 fn median(v: Vec<f64>) -> f64 {

@@ -47,9 +47,18 @@ pub struct Config {
           value_parser = clap::builder::BoolishValueParser::new(),
           default_value = "false", num_args = 0..=1, default_missing_value = "true")]
     pub trust_proxy: bool,
-    /// Where uploaded documents are kept (a local folder, created if missing).
+    /// Where uploaded documents are kept: a local folder (created if missing), or
+    /// `s3://bucket[/prefix]` in builds with the `s3` feature. Once resolved (`from_args`),
+    /// an S3 location is in `files_store` and this is the local `--upload-dir`.
     #[arg(long, env = "ONETRIP_FILES", default_value = "data/files")]
     pub files_dir: PathBuf,
+    /// With documents in S3: the local folder where uploads are received before they are
+    /// checked (in its `tmp/`). A local store receives them in `ONETRIP_FILES/tmp`.
+    #[arg(long, env = "ONETRIP_UPLOAD_DIR", default_value = "data/uploads")]
+    pub upload_dir: PathBuf,
+    /// Where the documents' bytes go, decided from `ONETRIP_FILES`.
+    #[arg(skip)]
+    pub files_store: FilesStore,
     /// Largest JSON body accepted, in bytes.
     #[arg(long, env = "ONETRIP_JSON_LIMIT", default_value_t = 64 * 1024)]
     pub json_limit: usize,
@@ -66,7 +75,24 @@ impl Config {
         if let Some(port) = config.port.take() {
             config.addr.set_port(port);
         }
+        if let Err(message) = config.resolve_files_store() {
+            use clap::CommandFactory;
+            Config::command()
+                .error(clap::error::ErrorKind::ValueValidation, message)
+                .exit();
+        }
         config
+    }
+
+    /// An `s3://` value of `ONETRIP_FILES` becomes `files_store`, and `files_dir` the local
+    /// folder uploads are received in (the upload route spools into `files_dir/tmp`).
+    pub fn resolve_files_store(&mut self) -> Result<(), String> {
+        let text = self.files_dir.to_string_lossy().into_owned();
+        if let Some(store) = FilesStore::parse(&text)? {
+            self.files_store = store;
+            self.files_dir = self.upload_dir.clone();
+        }
+        Ok(())
     }
 
     /// Settings for in-process tests: loopback, a given database, no dist, the repository's catalogue.
@@ -90,6 +116,8 @@ impl Config {
             },
             trust_proxy: false,
             files_dir: std::env::temp_dir().join(format!("onetrip-files-{}", uuid::Uuid::new_v4())),
+            upload_dir: PathBuf::from("data/uploads"),
+            files_store: FilesStore::Local,
             json_limit: 64 * 1024,
             staff_token: None,
         }
@@ -140,6 +168,47 @@ impl FromStr for PublicBaseUrl {
     }
 }
 
+/// Where uploaded documents' bytes are kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum FilesStore {
+    /// The local folder `files_dir`.
+    #[default]
+    Local,
+    /// An S3-compatible bucket (`s3://bucket[/prefix]`); endpoint, region and credentials
+    /// from the standard `AWS_*` variables. Needs a build with the `s3` feature.
+    S3 {
+        bucket: String,
+        prefix: Option<String>,
+    },
+}
+
+impl FilesStore {
+    /// `s3://bucket[/prefix]` → `S3`; anything else is a local folder (`None`).
+    pub fn parse(value: &str) -> Result<Option<FilesStore>, String> {
+        let Some(rest) = value.strip_prefix("s3://") else {
+            return Ok(None);
+        };
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        let prefix = prefix.trim_matches('/');
+        let valid = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.';
+        if bucket.len() < 3 || bucket.len() > 63 || !bucket.chars().all(valid) {
+            return Err(format!(
+                "ONETRIP_FILES={value}: expected s3://bucket[/prefix] with a bucket name of 3-63 \
+                 lowercase letters, digits, '-' or '.'"
+            ));
+        }
+        if prefix.split('/').any(|p| p == "." || p == "..") {
+            return Err(format!(
+                "ONETRIP_FILES={value}: the prefix cannot contain . or .."
+            ));
+        }
+        Ok(Some(FilesStore::S3 {
+            bucket: bucket.to_owned(),
+            prefix: (!prefix.is_empty()).then(|| prefix.to_owned()),
+        }))
+    }
+}
+
 /// A rate: at most `count` requests per `seconds`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateSpec {
@@ -186,6 +255,42 @@ mod tests {
         ] {
             assert!(bad.parse::<PublicBaseUrl>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn files_store_from_the_files_setting() {
+        assert_eq!(FilesStore::parse("data/files"), Ok(None));
+        assert_eq!(FilesStore::parse("/srv/s3/files"), Ok(None));
+        assert_eq!(
+            FilesStore::parse("s3://onetrip-docs"),
+            Ok(Some(FilesStore::S3 {
+                bucket: "onetrip-docs".into(),
+                prefix: None
+            }))
+        );
+        assert_eq!(
+            FilesStore::parse("s3://onetrip-docs/prod/files/"),
+            Ok(Some(FilesStore::S3 {
+                bucket: "onetrip-docs".into(),
+                prefix: Some("prod/files".into())
+            }))
+        );
+        for bad in ["s3://", "s3://ab", "s3://Docs", "s3://docs/../x"] {
+            assert!(FilesStore::parse(bad).is_err(), "{bad}");
+        }
+        let mut config = Config::for_tests("sqlite://x.db");
+        config.files_dir = "s3://onetrip-docs/prod".into();
+        config.upload_dir = "/var/lib/onetrip/uploads".into();
+        config.resolve_files_store().unwrap();
+        assert_eq!(
+            config.files_store,
+            FilesStore::S3 {
+                bucket: "onetrip-docs".into(),
+                prefix: Some("prod".into())
+            }
+        );
+        // Uploads are still received on the local disk.
+        assert_eq!(config.files_dir, PathBuf::from("/var/lib/onetrip/uploads"));
     }
 
     #[test]

@@ -76,14 +76,13 @@ impl AppState {
             None => Arc::new(SystemClock),
         };
         let _ = std::fs::create_dir_all(&config.files_dir);
-        let files: Arc<dyn object_store::ObjectStore> =
-            match object_store::local::LocalFileSystem::new_with_prefix(&config.files_dir) {
-                Ok(store) => Arc::new(store),
-                Err(e) => {
-                    tracing::error!(error = %e, dir = %config.files_dir.display(), "cannot use the files folder; uploads are kept in memory");
-                    Arc::new(object_store::memory::InMemory::new())
-                }
-            };
+        let files = match files_store(&config) {
+            Ok(store) => store,
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), dir = %config.files_dir.display(), "cannot use the files store; uploads are kept in memory");
+                Arc::new(object_store::memory::InMemory::new())
+            }
+        };
         AppState {
             files,
             upload_permits: Arc::new(tokio::sync::Semaphore::new(2)),
@@ -98,6 +97,34 @@ impl AppState {
             test_clock,
             csp: csp.into(),
         }
+    }
+}
+
+/// The object store for documents' bytes: the local folder `files_dir`, or an S3-compatible
+/// bucket (`ONETRIP_FILES=s3://bucket[/prefix]`) in builds with the `s3` feature.
+pub fn files_store(config: &Config) -> anyhow::Result<Arc<dyn object_store::ObjectStore>> {
+    match &config.files_store {
+        config::FilesStore::Local => Ok(Arc::new(
+            object_store::local::LocalFileSystem::new_with_prefix(&config.files_dir)?,
+        )),
+        #[cfg(feature = "s3")]
+        config::FilesStore::S3 { bucket, prefix } => {
+            // Endpoint (AWS_ENDPOINT for MinIO and the like), region, credentials and
+            // AWS_ALLOW_HTTP from the environment, as every AWS tool reads them.
+            let s3 = object_store::aws::AmazonS3Builder::from_env()
+                .with_bucket_name(bucket)
+                .build()
+                .with_context(|| format!("the S3 bucket {bucket} (AWS_* variables)"))?;
+            Ok(match prefix {
+                Some(p) => Arc::new(object_store::prefix::PrefixStore::new(s3, p.as_str())),
+                None => Arc::new(s3),
+            })
+        }
+        #[cfg(not(feature = "s3"))]
+        config::FilesStore::S3 { bucket, .. } => anyhow::bail!(
+            "ONETRIP_FILES names the S3 bucket {bucket}, but this server was built without the \
+             s3 feature (cargo build -p onetrip-server --features s3)"
+        ),
     }
 }
 
@@ -226,6 +253,14 @@ pub fn router(state: AppState) -> Router {
 /// Open storage, load the catalogue, and build the state. Fails loudly on anything unsafe.
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let catalog = catalog::load(&config.catalog)?;
+    // With S3, files_dir is the local folder uploads are received in.
+    std::fs::create_dir_all(&config.files_dir)
+        .and_then(|()| std::fs::metadata(&config.files_dir))
+        .with_context(|| format!("the files folder {}", config.files_dir.display()))?;
+    files_store(&config)?;
+    if let config::FilesStore::S3 { bucket, prefix } = &config.files_store {
+        tracing::info!(%bucket, prefix = prefix.as_deref().unwrap_or(""), uploads = %config.files_dir.display(), "documents kept in S3");
+    }
     let storage = storage::open(&config.database_url).await.with_context(|| {
         format!(
             "opening the {} database",
@@ -235,9 +270,6 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     for (name, value) in storage.settings().await? {
         tracing::info!(backend = storage.backend().name(), setting = %name, %value, "database setting");
     }
-    std::fs::create_dir_all(&config.files_dir)
-        .and_then(|()| std::fs::metadata(&config.files_dir))
-        .with_context(|| format!("the files folder {}", config.files_dir.display()))?;
     let test_clock = test_clock_from_env();
     let state = AppState::new(config, storage, catalog, test_clock);
     let now = state.clock.now();
