@@ -85,7 +85,9 @@ impl AppState {
         };
         AppState {
             files,
-            upload_permits: Arc::new(tokio::sync::Semaphore::new(2)),
+            upload_permits: Arc::new(tokio::sync::Semaphore::new(
+                routes::files::DECODE_BUDGET as usize,
+            )),
             limits: Arc::new(Limits {
                 read: RateLimiter::new(config.rate_read),
                 write: RateLimiter::new(config.rate_write),

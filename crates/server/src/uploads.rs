@@ -132,12 +132,15 @@ fn reencode(bytes: &[u8], format: ImageFormat, file_type: FileType) -> Result<Pr
         image.apply_orientation(o);
     }
     if image.width().max(image.height()) > MAX_SIDE {
-        image = image.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle);
+        // Area sampling in integers: the same size as a filtered resize without its f32 copy of
+        // the whole image (hundreds of MB for a 20-megapixel photo).
+        image = image.thumbnail(MAX_SIDE, MAX_SIDE);
     }
+    let (width, height) = (image.width(), image.height());
     let mut out = Vec::new();
     match file_type {
         FileType::Jpeg => {
-            let rgb = image.to_rgb8();
+            let rgb = image.into_rgb8();
             image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
                 .encode_image(&rgb)
                 .map_err(|_| Refused::Undecodable)?;
@@ -153,8 +156,8 @@ fn reencode(bytes: &[u8], format: ImageFormat, file_type: FileType) -> Result<Pr
         content_type: content_type(file_type),
         bytes: out,
         pages: None,
-        width: Some(image.width()),
-        height: Some(image.height()),
+        width: Some(width),
+        height: Some(height),
     })
 }
 

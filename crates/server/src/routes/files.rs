@@ -15,7 +15,7 @@ use onetrip_domain::catalog::checklist::{ChecklistMaterial, Need, checklist};
 use onetrip_domain::catalog::questions::Answers;
 use onetrip_domain::files::{self, FileFacts, FileRules, Severity, declared_type};
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiJson, ApiPath};
@@ -26,6 +26,30 @@ use crate::uploads::{self, Refused};
 
 /// Characters of a file id after its `F`.
 const ID_LEN: usize = 15;
+/// Bytes kept from the start of an upload: enough to reach a photo's frame header past its
+/// EXIF block (at most 64 KiB) and a few others.
+const HEAD_BYTES: usize = 256 * 1024;
+
+/// What may be decoded at once, in megapixels of images (or megabytes of PDFs), weighed by
+/// [`decode_weight`]. A megapixel costs about 5 MB while it is processed (3 bytes per pixel
+/// decoded, the scaled copy, the input and the output), so decoding stays within about 150 MB:
+/// one 20-megapixel photo at a time, or a dozen photos the app already made smaller.
+pub const DECODE_BUDGET: u32 = 24;
+
+/// The share of [`DECODE_BUDGET`] one upload takes: its megapixels from the image header
+/// (rounded up), its megabytes for a PDF, the whole budget when the header cannot be read.
+pub fn decode_weight(head: &[u8], size: u64) -> u32 {
+    let pixels = files::jpeg_dimensions(head).or_else(|| files::png_dimensions(head));
+    let units = match (files::sniff(head), pixels) {
+        (Some(onetrip_domain::catalog::FileType::Pdf), _) => size.div_ceil(1_000_000),
+        (_, Some((w, h))) => (u64::from(w) * u64::from(h)).div_ceil(1_000_000),
+        _ => u64::from(DECODE_BUDGET),
+    };
+    u32::try_from(units)
+        .unwrap_or(DECODE_BUDGET)
+        .clamp(1, DECODE_BUDGET)
+}
+
 /// Files per slot of a material.
 const MAX_FILES_PER_SLOT: usize = 20;
 
@@ -186,6 +210,8 @@ pub(crate) async fn receive(
         String,
         Option<onetrip_domain::catalog::FileType>,
     )> = None;
+    // The start of the file, where an image's dimensions are, to weigh it before decoding.
+    let mut head: Vec<u8> = Vec::new();
     while let Some(mut field) = multipart
         .next_field()
         .await
@@ -243,6 +269,10 @@ pub(crate) async fn receive(
                             .with_message("文件太大，超过这份材料的大小限制。照片请压缩后上传。"));
                     }
                     hash.update(&chunk);
+                    if head.len() < HEAD_BYTES {
+                        let take = (HEAD_BYTES - head.len()).min(chunk.len());
+                        head.extend_from_slice(&chunk[..take]);
+                    }
                     out.write_all(&chunk)
                         .await
                         .map_err(|_| ApiError::new(ErrorCode::Internal))?;
@@ -274,29 +304,28 @@ pub(crate) async fn receive(
     if in_slot >= MAX_FILES_PER_SLOT {
         return Err(bad("file", "group.too_many"));
     }
-    // Decoding is memory-hungry: a few at a time, whatever the number of uploads.
+    // Decoding is memory-hungry: what is decoded at once stays within a budget, whatever the
+    // number of uploads.
     let permit = state
         .upload_permits
         .clone()
-        .acquire_owned()
+        .acquire_many_owned(decode_weight(&head, size))
         .await
         .map_err(|_| ApiError::new(ErrorCode::Unavailable))?;
-    let mut bytes = Vec::new();
-    tokio::fs::File::open(path.path())
-        .await
-        .map_err(|_| ApiError::new(ErrorCode::Internal))?
-        .read_to_end(&mut bytes)
-        .await
-        .map_err(|_| ApiError::new(ErrorCode::Internal))?;
-    drop(path);
     let (types, max_pages) = (def.types.clone(), def.max_pages);
+    // Read (one allocation of exactly the file's size) and processed on a blocking thread,
+    // while the permit is held: at most a few whole files are ever in memory.
     let processed = tokio::task::spawn_blocking(move || {
-        let r = uploads::process(&bytes, declared, &types, max_pages);
+        let r = match std::fs::read(path.path()) {
+            Ok(bytes) => Ok(uploads::process(&bytes, declared, &types, max_pages)),
+            Err(_) => Err(ApiError::new(ErrorCode::Internal)),
+        };
+        drop(path);
         drop(permit);
         r
     })
     .await
-    .map_err(|_| ApiError::new(ErrorCode::Internal))?
+    .map_err(|_| ApiError::new(ErrorCode::Internal))??
     .map_err(refused)?;
     // The browser's pre-review again, on what the server established itself.
     let facts = FileFacts {
@@ -582,5 +611,36 @@ mod tempfile_path {
         fn drop(&mut self) {
             let _ = std::fs::remove_file(&self.0);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jpeg_head(w: u16, h: u16) -> Vec<u8> {
+        // SOI, then a baseline frame header (SOF0) with the dimensions.
+        let mut b = vec![0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08];
+        b.extend_from_slice(&h.to_be_bytes());
+        b.extend_from_slice(&w.to_be_bytes());
+        b.extend_from_slice(&[3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+        b
+    }
+
+    #[test]
+    fn uploads_weigh_their_megapixels_or_megabytes_within_the_budget() {
+        // A phone photo the app compressed: 2000 x 1500 is 3 megapixels.
+        assert_eq!(decode_weight(&jpeg_head(2000, 1500), 600_000), 3);
+        // A 20-megapixel original takes most of the budget; a 50-megapixel one all of it.
+        assert_eq!(decode_weight(&jpeg_head(5472, 3648), 10_000_000), 20);
+        assert_eq!(
+            decode_weight(&jpeg_head(8660, 5774), 10_000_000),
+            DECODE_BUDGET
+        );
+        // A PDF by its size; an unreadable header as the worst case.
+        assert_eq!(decode_weight(b"%PDF-1.7\n", 4_200_000), 5);
+        assert_eq!(decode_weight(b"%PDF-1.7\n", 10), 1);
+        assert_eq!(decode_weight(b"GIF89a", 10), DECODE_BUDGET);
+        assert_eq!(decode_weight(&[], 0), DECODE_BUDGET);
     }
 }
