@@ -38,8 +38,8 @@ export default defineConfig({
   use: { baseURL, trace: 'retain-on-failure' },
   projects: [
     // Full journeys and page visits.
-    { name: 'pixel7', use: { ...devices['Pixel 7'], ...common } },
-    { name: 'wechat', use: { ...devices['Pixel 7'], userAgent: WECHAT_UA, ...common } },
+    { name: 'pixel7', grepInvert: /@bench/, use: { ...devices['Pixel 7'], ...common } },
+    { name: 'wechat', grepInvert: /@bench/, use: { ...devices['Pixel 7'], userAgent: WECHAT_UA, ...common } },
     // Every page once.
     {
       name: 'iphone',
@@ -51,5 +51,7 @@ export default defineConfig({
       grep: /@visit/,
       use: { viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, ...common },
     },
+    // Measurements, run by `cargo xtask bench` (BENCH=1), never by the test command.
+    ...(process.env.BENCH ? [{ name: 'bench', grep: /@bench/, use: { ...devices['Pixel 7'], ...common } }] : []),
   ],
 });

@@ -41,7 +41,8 @@ const SEARCH_QUERIES: &[&str] = &[
 const SEARCH_REPEATS: usize = 200;
 
 pub fn run() -> Result {
-    crate::setup::run(crate::setup::Need::Build)?;
+    // The browser and the e2e packages too: the photo compression runs in Chromium.
+    crate::setup::run(crate::setup::Need::Test)?;
     let dist = crate::build::app()?;
     let assets = crate::build::initial_load(&dist)?;
     println!("\n## Bundle (first visit, release build)\n");
@@ -67,8 +68,10 @@ pub fn run() -> Result {
             format!("sqlite://{}/bench.db", tmp.display()),
         )
         .env("RUST_LOG", "warn")
+        .env("ONETRIP_FILES", tmp.join("files"))
         // Thousands of searches from one address: far above the default read limit.
         .env("ONETRIP_RATE_READ", "1000000/60")
+        .env("ONETRIP_RATE_WRITE", "100000/60")
         .stdout(Stdio::null())
         .spawn()
         .map_err(|e| e.to_string())?;
@@ -83,12 +86,65 @@ pub fn run() -> Result {
                 "/apply/resume/0000000000000000000000",
                 "application flow (resume page)",
             )
-        });
+        })
+        .and_then(|()| compress(port));
     let _ = server.kill();
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&tmp);
     result?;
     upload_memory()
+}
+
+/// A 12-megapixel photo made smaller in Chromium by the app itself, three times at full speed
+/// and three with 4x CPU slowdown (the Playwright project `bench`, which only exists with
+/// BENCH=1): size sent and milliseconds, as the app logs them.
+fn compress(port: u16) -> Result {
+    println!("\n## Photo compression in the browser: 12 MP JPEG (4000 x 3000), Chromium\n");
+    let out = Command::new("npx")
+        .args(["playwright", "test", "--project=bench", "--reporter=line"])
+        .current_dir(root().join("e2e"))
+        .env("BENCH", "1")
+        .env("BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env("CHROMIUM_PATH", crate::setup::chromium_path())
+        .output()
+        .map_err(|e| format!("cannot run Playwright: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut rows: Vec<(String, f64, f64, f64)> = Vec::new();
+    for line in stdout.lines().filter_map(|l| l.trim().strip_prefix("BENCH compress ")) {
+        let field = |k: &str| {
+            line.split(' ')
+                .find_map(|p| p.strip_prefix(k))
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let num = |k: &str| field(k).parse::<f64>().unwrap_or(f64::NAN);
+        rows.push((field("cpu="), num("original="), num("sent="), num("ms=")));
+    }
+    if !out.status.success() || rows.is_empty() {
+        print!("{stdout}");
+        return Err("photo compression: the Playwright bench failed".into());
+    }
+    println!("| CPU | original | sent | time |");
+    println!("|---|---|---|---|");
+    for (cpu, original, sent, ms) in &rows {
+        println!(
+            "| {cpu} | {:.2} MB | {:.0} KB | {ms:.0} ms |",
+            original / 1_000_000.0,
+            sent / 1024.0
+        );
+    }
+    for cpu in ["1x", "4x"] {
+        let times: Vec<f64> = rows.iter().filter(|r| r.0 == cpu).map(|r| r.3).collect();
+        let sizes: Vec<f64> = rows.iter().filter(|r| r.0 == cpu).map(|r| r.2).collect();
+        if !times.is_empty() {
+            println!(
+                "median at {cpu}: {:.0} KB sent in {:.0} ms",
+                median(sizes) / 1024.0,
+                median(times)
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The ignored test that starts the server binary, sends 20 concurrent uploads of about 10 MB
