@@ -130,7 +130,7 @@ test('documents are checked on the phone, one is deferred with a commitment and 
     await page.getByRole('link', { name: '补交材料' }).click();
     const lease = supplement.material('房屋租赁合同');
     await expect(lease).toContainText('补正原因：租赁合同缺少签字页，请补充。');
-    await supplement.photoInput('房屋租赁合同').setInputFiles(await jpeg(page, '租赁合同 签字页', 'IMG_4001.jpg'));
+    await supplement.photoInput('房屋租赁合同').setInputFiles(await jpeg(page, '租赁合同 补充的签字页', 'IMG_4001.jpg'));
     await supplement.expectUploaded('房屋租赁合同', 1);
     await page.getByRole('button', { name: '提交补正材料' }).click();
     await expect(page.getByRole('status').filter({ hasText: '已提交补正材料' })).toBeVisible();
