@@ -69,8 +69,7 @@ async fn sha256(bytes: &[u8]) -> String {
     let Some(subtle) = window().and_then(|w| w.crypto().ok()).map(|c| c.subtle()) else {
         return String::new();
     };
-    let mut copy = bytes.to_vec();
-    let Ok(promise) = subtle.digest_with_str_and_u8_array("SHA-256", &mut copy) else {
+    let Ok(promise) = subtle.digest_with_str_and_u8_array("SHA-256", bytes) else {
         return String::new();
     };
     match JsFuture::from(promise).await {
