@@ -201,8 +201,14 @@ pub async fn upload_to(
             "content-type",
             format!("multipart/form-data; boundary={boundary}"),
         )
-        .header("sec-fetch-site", "same-origin")
-        .header("idempotency-key", uuid::Uuid::new_v4().to_string());
+        .header("sec-fetch-site", "same-origin");
+    // A fresh Idempotency-Key unless the caller gives one (to retry with it).
+    if !headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("idempotency-key"))
+    {
+        req = req.header("idempotency-key", uuid::Uuid::new_v4().to_string());
+    }
     for (k, v) in headers {
         req = req.header(*k, *v);
     }

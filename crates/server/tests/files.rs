@@ -39,42 +39,18 @@ async fn draft(app: &TestApp) -> Draft {
     }
 }
 
-/// A multipart upload as the browser sends it.
+/// A multipart upload as the browser sends it, to the draft, with this Idempotency-Key.
 async fn upload(
     app: &TestApp,
     d: &Draft,
     idem: &str,
     material: &str,
     slot: &str,
-    (name, content_type, bytes): (&str, &str, &[u8]),
+    file: (&str, &str, &[u8]),
 ) -> axum::http::Response<Body> {
-    let boundary = "----onetrip-test-boundary";
-    let mut body = Vec::new();
-    for (field, value) in [("material", material), ("slot", slot)] {
-        write!(
-            body,
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n"
-        )
-        .unwrap();
-    }
-    write!(
-        body,
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n"
-    )
-    .unwrap();
-    body.extend_from_slice(bytes);
-    write!(body, "\r\n--{boundary}--\r\n").unwrap();
-    let req = Request::post(format!("/api/v1/drafts/{}/files", d.token))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header("sec-fetch-site", "same-origin")
-        .header("idempotency-key", idem)
-        .header("x-draft-key", &d.key)
-        .body(Body::from(body))
-        .unwrap();
-    app.send(req).await
+    let uri = format!("/api/v1/drafts/{}/files", d.token);
+    let headers = [("x-draft-key", d.key.as_str()), ("idempotency-key", idem)];
+    common::upload_to(app, &uri, &headers, material, slot, file).await
 }
 
 fn key() -> String {

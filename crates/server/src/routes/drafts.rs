@@ -33,6 +33,48 @@ pub const DRAFT_DAYS: i64 = 30;
 /// Wrong second factors before the draft is locked, and for how long.
 const MAX_FAILED_OPENS: u32 = 5;
 const LOCK_MINUTES: i64 = 15;
+
+/// The 429 while a draft or application is locked after too many wrong second factors.
+pub(crate) fn refuse_if_locked(
+    locked_until: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<(), ApiError> {
+    match locked_until {
+        Some(until) if until.0 > now.0 => {
+            let secs = u64::try_from((until.0 - now.0) / 1000 + 1).unwrap_or(1);
+            Err(ApiError::new(ErrorCode::RateLimited)
+                .with_message("输错次数太多，请 15 分钟后再试。")
+                .retry_after(secs))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Does `input` match the second factor stored as `expected` (salted with `salt`)? A match
+/// clears the count of wrong tries; a miss counts one, and the fifth locks for 15 minutes.
+pub(crate) fn factor_matches(
+    input: &str,
+    salt: &str,
+    expected: &str,
+    failed_opens: &mut u32,
+    locked_until: &mut Option<Timestamp>,
+    now: Timestamp,
+) -> bool {
+    let factor = onetrip_domain::ident::normalize(input);
+    let matches =
+        factor.chars().count() <= 64 && ids::digest(&["draft-factor", salt, &factor]) == expected;
+    if matches {
+        *failed_opens = 0;
+        *locked_until = None;
+    } else {
+        *failed_opens += 1;
+        if *failed_opens >= MAX_FAILED_OPENS {
+            *failed_opens = 0;
+            *locked_until = Some(Timestamp(now.0 + LOCK_MINUTES * 60 * 1000));
+        }
+    }
+    matches
+}
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 fn not_found() -> ApiError {
@@ -439,28 +481,15 @@ pub async fn open(
 ) -> Result<Response, ApiError> {
     let mut row = live(&state, &token).await?;
     let now = state.clock.now();
-    if let Some(until) = row.locked_until
-        && until.0 > now.0
-    {
-        let secs = u64::try_from((until.0 - now.0) / 1000 + 1).unwrap_or(1);
-        return Err(ApiError::new(ErrorCode::RateLimited)
-            .with_message("输错次数太多，请 15 分钟后再试。")
-            .retry_after(secs));
-    }
+    refuse_if_locked(row.locked_until, now)?;
     let Some(expected) = row.factor_hash.clone() else {
         return Err(ApiError::new(ErrorCode::Validation)
             .with_field("factor", "draft.no_factor")
             .with_message("这份草稿还没有设置验证信息。"));
     };
-    let factor = onetrip_domain::ident::normalize(&request.factor);
-    if factor.chars().count() > 64
-        || ids::digest(&["draft-factor", &row.token, &factor]) != expected
-    {
-        row.failed_opens += 1;
-        if row.failed_opens >= MAX_FAILED_OPENS {
-            row.failed_opens = 0;
-            row.locked_until = Some(Timestamp(now.0 + LOCK_MINUTES * 60 * 1000));
-        }
+    let salt = row.token.clone();
+    let (failed, locked) = (&mut row.failed_opens, &mut row.locked_until);
+    if !factor_matches(&request.factor, &salt, &expected, failed, locked, now) {
         state.storage.update_draft(row).await?;
         return Err(ApiError::new(ErrorCode::Validation)
             .with_field("factor", "draft.factor_wrong")
@@ -468,8 +497,6 @@ pub async fn open(
     }
     let key = ids::random(KEY_LEN)?;
     row.key_hash = ids::digest(&["draft-key", &key]);
-    row.failed_opens = 0;
-    row.locked_until = None;
     let dropped = refresh(&state, &mut row)?;
     if !state.storage.update_draft(row.clone()).await? {
         return Err(not_found());

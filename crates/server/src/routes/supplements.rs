@@ -20,19 +20,15 @@ use onetrip_domain::application::{MATERIAL_MISSING, material_field};
 use onetrip_domain::catalog::checklist::ChecklistMaterial;
 
 use crate::AppState;
-use crate::clock::Timestamp;
 use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::routes::applications::{application, application_key_hash};
+use crate::routes::drafts::{factor_matches, refuse_if_locked};
 use crate::routes::files::{Target, asked_of, discard, receive, record, serve};
 use crate::routes::{idempotency, ids};
 use crate::storage::{ApplicationRow, FileRow, MaterialRequestRow};
 
 /// Characters of an application key made by the server (on opening): 160 random bits.
 const KEY_LEN: usize = 32;
-/// Wrong second factors before the application is locked, and for how long (as drafts).
-const MAX_FAILED_OPENS: u32 = 5;
-const LOCK_MINUTES: i64 = 15;
-
 fn forbidden() -> ApiError {
     ApiError::new(ErrorCode::Forbidden)
         .with_message("没有权限补交这份申请的材料，请在提交申请的设备上打开，或重新验证。")
@@ -150,26 +146,14 @@ pub async fn open(
 ) -> Result<Response, ApiError> {
     let mut row = application(&state, &number).await?;
     let now = state.clock.now();
-    if let Some(until) = row.locked_until
-        && until.0 > now.0
-    {
-        let secs = u64::try_from((until.0 - now.0) / 1000 + 1).unwrap_or(1);
-        return Err(ApiError::new(ErrorCode::RateLimited)
-            .with_message("输错次数太多，请 15 分钟后再试。")
-            .retry_after(secs));
-    }
+    refuse_if_locked(row.locked_until, now)?;
     let (Some(expected), Some(salt)) = (row.factor_hash.clone(), row.factor_salt.clone()) else {
         return Err(ApiError::new(ErrorCode::Validation)
             .with_field("factor", "application.no_factor")
             .with_message("这份申请没有设置验证信息，请在提交申请的设备上打开，或联系受理部门。"));
     };
-    let factor = onetrip_domain::ident::normalize(&request.factor);
-    if factor.chars().count() > 64 || ids::digest(&["draft-factor", &salt, &factor]) != expected {
-        row.failed_opens += 1;
-        if row.failed_opens >= MAX_FAILED_OPENS {
-            row.failed_opens = 0;
-            row.locked_until = Some(Timestamp(now.0 + LOCK_MINUTES * 60 * 1000));
-        }
+    let (failed, locked) = (&mut row.failed_opens, &mut row.locked_until);
+    if !factor_matches(&request.factor, &salt, &expected, failed, locked, now) {
         state.storage.update_application_access(row).await?;
         return Err(ApiError::new(ErrorCode::Validation)
             .with_field("factor", "application.factor_wrong")
@@ -177,8 +161,6 @@ pub async fn open(
     }
     let key = ids::random(KEY_LEN)?;
     row.key_hash = Some(application_key_hash(&key));
-    row.failed_opens = 0;
-    row.locked_until = None;
     state.storage.update_application_access(row).await?;
     Ok(no_store(Json(ApplicationSession { key }).into_response()))
 }
