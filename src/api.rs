@@ -34,6 +34,24 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The envelope's field problems (a 422 of the form's rules), when there are any.
+    pub fn field_problems(&self) -> Option<Vec<onetrip_domain::validation::FieldProblem>> {
+        match self {
+            ApiError::Server {
+                envelope: Some(e), ..
+            } if !e.error.fields.is_empty() => Some(
+                e.error
+                    .fields
+                    .iter()
+                    .map(|f| onetrip_domain::validation::FieldProblem::new(&*f.field, &f.code))
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+}
+
 /// An AbortSignal that fires when the current reactive owner is cleaned up (the page is left).
 fn abort_on_cleanup() -> Option<web_sys::AbortSignal> {
     let controller = web_sys::AbortController::new().ok()?;

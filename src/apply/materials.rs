@@ -984,23 +984,13 @@ pub fn Supplement(number: String, key: String, forbidden: RwSignal<bool>) -> imp
                     done.set(true);
                     focus_later("ot-supplement-done");
                 }
-                Err(ApiError::Server {
-                    envelope: Some(env),
-                    ..
-                }) if !env.error.fields.is_empty() => {
-                    problems.set(
-                        env.error
-                            .fields
-                            .into_iter()
-                            .map(|f| FieldProblem {
-                                field: f.field,
-                                code: f.code,
-                            })
-                            .collect(),
-                    );
-                    focus_later("ot-error-summary");
-                }
-                Err(e) => failed.set(Some(e)),
+                Err(e) => match e.field_problems() {
+                    Some(found) => {
+                        problems.set(found);
+                        focus_later("ot-error-summary");
+                    }
+                    None => failed.set(Some(e)),
+                },
             }
         });
     };

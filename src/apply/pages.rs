@@ -807,25 +807,16 @@ fn Review(draft: Draft) -> impl IntoView {
                         let _ = w.location().replace(&format!("/r/{}", receipt.number));
                     }
                 }
-                Err(ApiError::Server {
-                    status: 422,
-                    envelope: Some(ErrorEnvelope { error }),
-                }) if !error.fields.is_empty() => {
-                    // The data changed since this key was made: the next press is a new request.
-                    key.set_value(api::new_idempotency_key());
-                    problems.set(
-                        error
-                            .fields
-                            .into_iter()
-                            .map(|f| FieldProblem {
-                                field: f.field,
-                                code: f.code,
-                            })
-                            .collect(),
-                    );
-                    focus_later("ot-error-summary");
-                }
-                Err(e) => error.set(Some(e)),
+                Err(e) => match e.field_problems() {
+                    Some(found) => {
+                        // The data changed since this key was made: the next press is a new
+                        // request.
+                        key.set_value(api::new_idempotency_key());
+                        problems.set(found);
+                        focus_later("ot-error-summary");
+                    }
+                    None => error.set(Some(e)),
+                },
             }
         });
     };
@@ -963,20 +954,10 @@ fn Save(draft: Draft) -> impl IntoView {
                         }
                     });
                 }
-                Err(ApiError::Server {
-                    envelope: Some(ErrorEnvelope { error }),
-                    ..
+                Err(e @ ApiError::Server {
+                    envelope: Some(_), ..
                 }) => {
-                    problems.set(
-                        error
-                            .fields
-                            .into_iter()
-                            .map(|f| FieldProblem {
-                                field: f.field,
-                                code: f.code,
-                            })
-                            .collect(),
-                    );
+                    problems.set(e.field_problems().unwrap_or_default());
                     focus_later("ot-error-summary");
                 }
                 Err(_) => apply.offline.set(true),

@@ -110,7 +110,10 @@ fn compress(port: u16) -> Result {
         .map_err(|e| format!("cannot run Playwright: {e}"))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let mut rows: Vec<(String, f64, f64, f64)> = Vec::new();
-    for line in stdout.lines().filter_map(|l| l.trim().strip_prefix("BENCH compress ")) {
+    for line in stdout
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("BENCH compress "))
+    {
         let field = |k: &str| {
             line.split(' ')
                 .find_map(|p| p.strip_prefix(k))
