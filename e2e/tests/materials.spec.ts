@@ -89,6 +89,11 @@ test('documents are checked on the phone, one is deferred with a commitment and 
     await expect(roster).toContainText('承诺书：本人承诺在申请受理后 5 个工作日内');
     await m.defer('参保（缴存）职工名册');
     await audit('materials step, complete');
+    // Elder mode: larger text, the same page, still clean.
+    await flow.layout.setElderMode(true);
+    await expect(m.files('房屋租赁合同')).toHaveCount(2);
+    await audit('materials step, elder mode');
+    await flow.layout.setElderMode(false);
   });
 
   // The review lists the documents, and the deferred one as such.
@@ -110,7 +115,13 @@ test('documents are checked on the phone, one is deferred with a commitment and 
   await audit('supplement page');
   await page.getByRole('button', { name: '提交补正材料' }).click();
   await expect(page.getByRole('alert').filter({ hasText: '参保（缴存）职工名册' })).toBeVisible();
-  await supplement.pdfInput('参保（缴存）职工名册').setInputFiles({ name: '名册.pdf', mimeType: 'application/pdf', buffer: pdf(1, 'roster') });
+  // From the keyboard: the real input takes focus (its label is the visible button) and opens
+  // the picker.
+  await supplement.pdfInput('参保（缴存）职工名册').focus();
+  await expect(supplement.pdfInput('参保（缴存）职工名册')).toBeFocused();
+  const keyboardPicker = page.waitForEvent('filechooser');
+  await page.keyboard.press('Space');
+  await (await keyboardPicker).setFiles({ name: '名册.pdf', mimeType: 'application/pdf', buffer: pdf(1, 'roster') });
   await supplement.expectUploaded('参保（缴存）职工名册', 1);
   await page.getByRole('button', { name: '提交补正材料' }).click();
   await expect(page.getByRole('status').filter({ hasText: '已提交补正材料' })).toBeVisible();
