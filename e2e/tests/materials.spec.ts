@@ -173,3 +173,29 @@ test('a supplement on another device needs the second factor @journey', async ({
   await expect(phone.getByRole('region', { name: '参保（缴存）职工名册' })).toBeVisible();
   await other.close();
 });
+
+test('an upload whose answer is lost is sent again with the same key and stored once @journey', async ({ page, request }) => {
+  const flow = new ApplyFlow(page);
+  await flow.start(await seedChecklist(request));
+  // The draft is in this tab's session: straight to the documents.
+  await page.goto('/apply/materials');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('上传材料');
+  const m = new MaterialsPage(page);
+  // The first attempt reaches the server, but its answer is lost on the way back.
+  const keys: string[] = [];
+  await page.route('**/api/v1/drafts/*/files', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    keys.push(route.request().headers()['idempotency-key']);
+    const response = await route.fetch();
+    if (keys.length === 1) await route.abort('connectionreset');
+    else await route.fulfill({ response });
+  });
+  await m.pdfInput('公司章程').setInputFiles({ name: '章程.pdf', mimeType: 'application/pdf', buffer: pdf(3, 'retry') });
+  await expect(m.files('公司章程')).toContainText('网络中断');
+  await m.expectUploaded('公司章程', 1);
+  expect(keys.length).toBe(2);
+  expect(keys[1]).toBe(keys[0]);
+  const [token, key] = (await page.evaluate(() => sessionStorage.getItem('onetrip.draft')))!.split(':');
+  const list = await (await request.get(`/api/v1/drafts/${token}/files`, { headers: { 'X-Draft-Key': key } })).json();
+  expect(list.filter((f: { material: string }) => f.material === 'articles-of-association')).toHaveLength(1);
+});
