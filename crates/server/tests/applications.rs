@@ -8,71 +8,18 @@ mod common;
 
 use axum::body::Body;
 use axum::http::Request;
-use common::{TestApp, assert_envelope, body_json, spawn};
+use common::{
+    ADULT, TestApp, assert_envelope, body_json, consent, key, spawn, startup, startup_data,
+    startup_with_consent,
+};
 use onetrip_server::clock::Timestamp;
 use serde_json::{Value, json};
-
-const ADULT: &str = "330106198001010021";
-const ADULT_2: &str = "330106198506150038";
-
-/// 企业开办 for a limited company with staff and a bank account; the shareholder is the legal
-/// representative and also the tax officer.
-fn startup() -> Value {
-    json!({
-        "subject": {"kind": "bundle", "code": "company-startup"},
-        "answers": {
-            "has_employees": "yes", "open_bank_account": "yes", "company_type": "limited",
-            "rep_is_shareholder": "yes", "premises": "rented", "tax_officer": "legal_rep"
-        }
-    })
-}
-
-fn consent() -> Value {
-    json!({"privacy": true, "sensitive": true})
-}
-
-/// A complete, valid application for `startup()`: two shareholders, 60/40.
-fn data() -> Value {
-    json!({
-        "values": {
-            "company.name": "杭州市云帆信息科技有限公司",
-            "company.type": "limited",
-            "company.address": "杭州市上城区解放路 1 号 301 室",
-            "company.registered_capital": "1000000",
-            "company.business_scope": "软件开发；信息技术咨询服务",
-            "company.employee_count": "5",
-            "legal_rep.name": "张三",
-            "legal_rep.mobile": "13812345678",
-            "applicant.name": "张三",
-            "applicant.mobile": "13812345678",
-            "seal.engraver": "杭州市上城区诚信刻章店",
-            "invoice.type": "digital",
-            "bank.name": "icbc",
-            "bank.branch": "解放路支行",
-            "payroll.start_date": "2026-12-01",
-            "housing_fund.rate": "12",
-            "mailing.address": "杭州市上城区解放路 1 号 301 室"
-        },
-        "groups": {"shareholders": [
-            {"name": "张三", "id_type": "resident_id", "id_number": ADULT, "share_percent": "60",
-             "capital_fen": "600000", "paid_by": "2030-06-30", "is_legal_rep": "yes"},
-            {"name": "李四", "id_type": "resident_id", "id_number": ADULT_2, "share_percent": "40",
-             "capital_fen": "400000", "paid_by": "2030-06-30", "is_legal_rep": "no"}
-        ]},
-        "delivery": "ems",
-        "declarations": ["amr", "police", "tax", "bank", "hrss", "housing-fund"]
-    })
-}
 
 fn application(data: Value) -> String {
     let mut body = startup();
     body["data"] = data;
     body["consent"] = consent();
     body.to_string()
-}
-
-fn key() -> String {
-    uuid::Uuid::new_v4().to_string()
 }
 
 async fn send_with(
@@ -82,31 +29,13 @@ async fn send_with(
     draft_key: Option<&str>,
     body: Option<String>,
 ) -> axum::http::Response<Body> {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("sec-fetch-site", "same-origin");
-    if body.is_some() {
-        req = req.header("content-type", "application/json");
-    }
-    if let Some(k) = draft_key {
-        req = req.header("x-draft-key", k);
-    }
-    app.send(req.body(body.map_or_else(Body::empty, Body::from)).unwrap())
-        .await
+    let headers: Vec<(&str, &str)> = draft_key.map(|k| ("x-draft-key", k)).into_iter().collect();
+    app.request(method, uri, &headers, body).await
 }
 
 /// A draft for `startup()` with a file for every material it asks for: (token, draft key).
 async fn prepared(app: &TestApp) -> (String, String) {
-    let mut start = startup();
-    start["consent"] = consent();
-    let res = app
-        .post_json("/api/v1/drafts", Some(&key()), &start.to_string())
-        .await;
-    assert_eq!(res.status(), 201);
-    let session = body_json(res).await;
-    let token = session["draft"]["token"].as_str().unwrap().to_owned();
-    let draft_key = session["key"].as_str().unwrap().to_owned();
+    let (token, draft_key) = common::create_draft(app, &startup_with_consent()).await;
     common::supply_materials(app, &token, &draft_key, &[]).await;
     (token, draft_key)
 }
@@ -125,8 +54,7 @@ async fn count(app: &TestApp) -> u64 {
 #[tokio::test]
 async fn a_draft_is_saved_reopened_elsewhere_with_the_second_factor_and_submitted() {
     let app = spawn().await;
-    let mut start = startup();
-    start["consent"] = consent();
+    let start = startup_with_consent();
     let create_key = key();
     let res = app
         .post_json("/api/v1/drafts", Some(&create_key), &start.to_string())
@@ -227,7 +155,7 @@ async fn a_draft_is_saved_reopened_elsewhere_with_the_second_factor_and_submitte
     .await;
     assert_eq!(saved["factor"], "pin");
     // Once an ID number is in the draft, its last six characters open it instead.
-    let mut full = data();
+    let mut full = startup_data();
     full["values"]["company.name"] = json!("杭州市云帆信息科技有限公司");
     let saved = body_json(
         send_with(
@@ -261,7 +189,7 @@ async fn a_draft_is_saved_reopened_elsewhere_with_the_second_factor_and_submitte
     // Submit from the second device, with the documents: one application, the draft deleted
     // with it.
     common::supply_materials(&app, &token, &second_key, &[]).await;
-    let mut body: Value = serde_json::from_str(&application(data())).unwrap();
+    let mut body: Value = serde_json::from_str(&application(startup_data())).unwrap();
     body["draft"] = json!(token);
     let submit_key = key();
     let res = send_with_key(&app, &submit_key, Some(&second_key), body.to_string()).await;
@@ -281,7 +209,7 @@ async fn a_draft_is_saved_reopened_elsewhere_with_the_second_factor_and_submitte
     let res = send_with_key(&app, &submit_key, Some(&second_key), body.to_string()).await;
     assert_eq!(res.status(), 200);
     assert_eq!(body_json(res).await["number"], number.as_str());
-    let mut other = data();
+    let mut other = startup_data();
     other["values"]["company.employee_count"] = json!("6");
     let res = send_with_key(&app, &submit_key, None, application(other)).await;
     let err = assert_envelope(res, 422, "validation").await;
@@ -334,7 +262,7 @@ async fn send_with_key(
 #[tokio::test]
 async fn the_server_answers_every_rule_with_the_domains_codes_and_stores_nothing() {
     let app = spawn().await;
-    let mut bad = data();
+    let mut bad = startup_data();
     bad["values"]["company.name"] = json!("云帆科技");
     bad["groups"]["shareholders"][1]["share_percent"] = json!("30");
     bad["groups"]["shareholders"][1]["paid_by"] = json!("2035-01-01");
@@ -345,17 +273,7 @@ async fn the_server_answers_every_rule_with_the_domains_codes_and_stores_nothing
     bad["declarations"] = json!(["amr"]);
     let res = send_with_key(&app, &key(), None, application(bad)).await;
     let err = assert_envelope(res, 422, "validation").await;
-    let fields: Vec<(String, String)> = err["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["field"].as_str().unwrap().to_owned(),
-                f["code"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let fields = common::field_codes(&err);
     for expected in [
         ("company.name", "company_name.form"),
         ("shareholders", "shareholders.share_sum"),
@@ -376,7 +294,7 @@ async fn fifty_concurrent_submissions_with_one_key_store_one_application() {
     let app = spawn().await;
     let idem = key();
     let (token, draft_key) = prepared(&app).await;
-    let body = from_draft(data(), &token);
+    let body = from_draft(startup_data(), &token);
     let mut tasks = Vec::new();
     for _ in 0..50 {
         let (router, idem, body, draft_key) = (
@@ -419,15 +337,15 @@ async fn fifty_concurrent_submissions_with_one_key_store_one_application() {
 async fn hostile_bodies_get_4xx_and_store_nothing() {
     let app = spawn().await;
     let huge_rows: Vec<Value> = (0..100_000).map(|_| json!({"name": "张三"})).collect();
-    let mut many = data();
+    let mut many = startup_data();
     many["groups"]["shareholders"] = json!(huge_rows);
-    let mut long = data();
+    let mut long = startup_data();
     long["values"]["company.business_scope"] = json!("软".repeat(10 * 1024 * 1024 / 3));
-    let mut wrong_type = data();
+    let mut wrong_type = startup_data();
     wrong_type["values"]["company.employee_count"] = json!(5);
-    let mut unknown = data();
+    let mut unknown = startup_data();
     unknown["nickname"] = json!("x");
-    let mut unknown_field = data();
+    let mut unknown_field = startup_data();
     unknown_field["values"]["company.secret"] = json!("x");
     let cases: Vec<(String, u16)> = vec![
         (application(many), 413),
@@ -452,7 +370,7 @@ async fn hostile_bodies_get_4xx_and_store_nothing() {
     }
     // Without an Idempotency-Key nothing is written either.
     let res = app
-        .post_json("/api/v1/applications", None, &application(data()))
+        .post_json("/api/v1/applications", None, &application(startup_data()))
         .await;
     assert_envelope(res, 400, "bad_request").await;
     assert_eq!(count(&app).await, 0);
@@ -463,7 +381,13 @@ async fn promised_when_submitted_at(ms: i64) -> (String, String) {
     let app = spawn().await;
     app.clock.set(Timestamp(ms));
     let (token, draft_key) = prepared(&app).await;
-    let res = send_with_key(&app, &key(), Some(&draft_key), from_draft(data(), &token)).await;
+    let res = send_with_key(
+        &app,
+        &key(),
+        Some(&draft_key),
+        from_draft(startup_data(), &token),
+    )
+    .await;
     assert_eq!(res.status(), 201);
     let receipt = body_json(res).await;
     assert_eq!(receipt["promised"]["provisional"], false);
@@ -502,8 +426,7 @@ async fn the_promised_date_skips_national_day() {
 #[tokio::test]
 async fn expired_drafts_are_purged_and_cannot_be_opened() {
     let app = spawn().await;
-    let mut start = startup();
-    start["consent"] = consent();
+    let start = startup_with_consent();
     let session = body_json(
         app.post_json("/api/v1/drafts", Some(&key()), &start.to_string())
             .await,
@@ -541,8 +464,7 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 #[tokio::test]
 async fn a_draft_keeps_its_answers_when_the_catalogue_changes_and_names_what_went() {
     let before = spawn().await;
-    let mut start = startup();
-    start["consent"] = consent();
+    let start = startup_with_consent();
     let session = body_json(
         before
             .post_json("/api/v1/drafts", Some(&key()), &start.to_string())
@@ -557,7 +479,7 @@ async fn a_draft_keeps_its_answers_when_the_catalogue_changes_and_names_what_wen
         "PUT",
         &uri,
         Some(&draft_key),
-        Some(json!({"data": data()}).to_string()),
+        Some(json!({"data": startup_data()}).to_string()),
     )
     .await;
     assert_eq!(res.status(), 200);

@@ -12,6 +12,7 @@ use http_body_util::BodyExt;
 use onetrip_server::clock::{TestClock, Timestamp};
 use onetrip_server::config::Config;
 use onetrip_server::{AppState, router};
+use serde_json::{Value, json};
 use tower::ServiceExt;
 
 pub const INDEX_HTML: &str = "<!doctype html><html lang=\"zh-CN\"><head><title>一次办</title>\
@@ -20,6 +21,72 @@ pub const INDEX_HTML: &str = "<!doctype html><html lang=\"zh-CN\"><head><title>�
 
 /// 2026-11-23T10:00:00+08:00.
 pub const NOW: Timestamp = Timestamp(1_795_399_200_000);
+
+/// Two adults' resident ID numbers: the shareholders of `startup_data()`.
+pub const ADULT: &str = "330106198001010021";
+pub const ADULT_2: &str = "330106198506150038";
+
+/// A fresh Idempotency-Key.
+pub fn key() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// 企业开办 for a limited company with staff and a bank account, in a rented office; the
+/// shareholder is the legal representative and also the tax officer.
+pub fn startup() -> Value {
+    json!({
+        "subject": {"kind": "bundle", "code": "company-startup"},
+        "answers": {
+            "has_employees": "yes", "open_bank_account": "yes", "company_type": "limited",
+            "rep_is_shareholder": "yes", "premises": "rented", "tax_officer": "legal_rep"
+        }
+    })
+}
+
+/// Both consents given.
+pub fn consent() -> Value {
+    json!({"privacy": true, "sensitive": true})
+}
+
+/// `startup()` with both consents, as a draft is started.
+pub fn startup_with_consent() -> Value {
+    let mut body = startup();
+    body["consent"] = consent();
+    body
+}
+
+/// A complete, valid application for `startup()`: two shareholders, 60/40.
+pub fn startup_data() -> Value {
+    json!({
+        "values": {
+            "company.name": "杭州市云帆信息科技有限公司",
+            "company.type": "limited",
+            "company.address": "杭州市上城区解放路 1 号 301 室",
+            "company.registered_capital": "1000000",
+            "company.business_scope": "软件开发；信息技术咨询服务",
+            "company.employee_count": "5",
+            "legal_rep.name": "张三",
+            "legal_rep.mobile": "13812345678",
+            "applicant.name": "张三",
+            "applicant.mobile": "13812345678",
+            "seal.engraver": "杭州市上城区诚信刻章店",
+            "invoice.type": "digital",
+            "bank.name": "icbc",
+            "bank.branch": "解放路支行",
+            "payroll.start_date": "2026-12-01",
+            "housing_fund.rate": "12",
+            "mailing.address": "杭州市上城区解放路 1 号 301 室"
+        },
+        "groups": {"shareholders": [
+            {"name": "张三", "id_type": "resident_id", "id_number": ADULT, "share_percent": "60",
+             "capital_fen": "600000", "paid_by": "2030-06-30", "is_legal_rep": "yes"},
+            {"name": "李四", "id_type": "resident_id", "id_number": ADULT_2, "share_percent": "40",
+             "capital_fen": "400000", "paid_by": "2030-06-30", "is_legal_rep": "no"}
+        ]},
+        "delivery": "ems",
+        "declarations": ["amr", "police", "tax", "bank", "hrss", "housing-fund"]
+    })
+}
 
 pub struct TestApp {
     pub router: Router,
@@ -83,6 +150,37 @@ impl TestApp {
             .await
     }
 
+    /// A same-origin request with these headers and, if any, a JSON body.
+    pub async fn request(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Option<String>,
+    ) -> Response<Body> {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("sec-fetch-site", "same-origin");
+        if body.is_some() {
+            req = req.header("content-type", "application/json");
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(body.map_or_else(Body::empty, Body::from)).unwrap())
+            .await
+    }
+
+    /// A GET with these headers (a draft key, say).
+    pub async fn get_with(&self, uri: &str, headers: &[(&str, &str)]) -> Response<Body> {
+        let mut req = Request::get(uri);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
     /// A same-origin JSON POST as the app makes it.
     pub async fn post_json(&self, uri: &str, key: Option<&str>, body: &str) -> Response<Body> {
         let mut req = Request::post(uri)
@@ -94,6 +192,18 @@ impl TestApp {
         self.send(req.body(Body::from(body.to_owned())).unwrap())
             .await
     }
+}
+
+/// Start a draft with `body` (a fresh Idempotency-Key), which must be created: (token, key).
+pub async fn create_draft(app: &TestApp, body: &Value) -> (String, String) {
+    let res = app
+        .post_json("/api/v1/drafts", Some(&key()), &body.to_string())
+        .await;
+    assert_eq!(res.status(), 201);
+    let session = body_json(res).await;
+    let token = session["draft"]["token"].as_str().unwrap().to_owned();
+    let draft_key = session["key"].as_str().unwrap().to_owned();
+    (token, draft_key)
 }
 
 pub async fn body_string(response: Response<Body>) -> String {
@@ -136,6 +246,21 @@ pub async fn assert_envelope(
         "{json}"
     );
     json
+}
+
+/// The (field, code) pairs of an error envelope's `fields`.
+pub fn field_codes(err: &Value) -> Vec<(String, String)> {
+    err["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["field"].as_str().unwrap().to_owned(),
+                f["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
 }
 
 /// A fresh database on the PostgreSQL server, so runs never see each other's rows.
@@ -215,19 +340,22 @@ pub async fn upload_to(
     app.send(req.body(Body::from(body)).unwrap()).await
 }
 
-/// A plain one-page PDF, different for each `seed` (so never a duplicate).
-pub fn small_pdf(seed: u32) -> Vec<u8> {
+/// A PDF from object bodies (numbered from 1, the first is the catalog), with a correct
+/// cross-reference table.
+pub fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
+    pdf_after(b"%PDF-1.5\n%\xE2\xE3\xCF\xD3\n", objects)
+}
+
+/// `header`, then the numbered objects, the cross-reference table and the trailer.
+fn pdf_after(header: &[u8], objects: &[Vec<u8>]) -> Vec<u8> {
     use std::io::Write;
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
-        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Seed {seed} >>"),
-    ];
-    let mut out = b"%PDF-1.5\n".to_vec();
+    let mut out = header.to_vec();
     let mut offsets = Vec::new();
     for (i, body) in objects.iter().enumerate() {
         offsets.push(out.len());
-        write!(out, "{} 0 obj\n{body}\nendobj\n", i + 1).unwrap();
+        writeln!(out, "{} 0 obj", i + 1).unwrap();
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
     write!(out, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).unwrap();
@@ -243,16 +371,40 @@ pub fn small_pdf(seed: u32) -> Vec<u8> {
     out
 }
 
+/// A PDF stream object: the dictionary entries `dict` with the length of `data`, then `data`.
+pub fn pdf_stream(dict: &str, data: &[u8]) -> Vec<u8> {
+    let mut out = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\nendstream");
+    out
+}
+
+/// A plain one-page PDF, different for each `seed` (so never a duplicate).
+pub fn small_pdf(seed: u32) -> Vec<u8> {
+    let objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Seed {seed} >>")
+            .into_bytes(),
+    ];
+    pdf_after(b"%PDF-1.5\n", &objects)
+}
+
+/// `img` as a JPEG of this quality.
+pub fn encode_jpeg(img: &image::RgbImage, quality: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(img)
+        .unwrap();
+    out
+}
+
 /// A smooth JPEG of `w` x `h`, different for each `seed`.
 pub fn plain_jpeg(w: u32, h: u32, seed: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| {
         image::Rgb([(x / 8) as u8, (y / 8) as u8, (seed % 251) as u8])
     });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 70)
-        .encode_image(&img)
-        .unwrap();
-    out
+    encode_jpeg(&img, 70)
 }
 
 /// Upload a file for every side of every material the draft's form asks for (not 免提交),
@@ -260,12 +412,7 @@ pub fn plain_jpeg(w: u32, h: u32, seed: u32) -> Vec<u8> {
 /// its minimum. Returns how many files went up.
 pub async fn supply_materials(app: &TestApp, token: &str, key: &str, skip: &[&str]) -> usize {
     let res = app
-        .send(
-            Request::get(format!("/api/v1/drafts/{token}"))
-                .header("x-draft-key", key)
-                .body(Body::empty())
-                .unwrap(),
-        )
+        .get_with(&format!("/api/v1/drafts/{token}"), &[("x-draft-key", key)])
         .await;
     assert_eq!(res.status(), 200);
     let draft = body_json(res).await;
@@ -309,12 +456,7 @@ pub async fn supply_materials(app: &TestApp, token: &str, key: &str, skip: &[&st
 /// The materials of a draft's form that may be deferred (容缺).
 pub async fn deferrable_materials(app: &TestApp, token: &str, key: &str) -> Vec<(String, u64)> {
     let res = app
-        .send(
-            Request::get(format!("/api/v1/drafts/{token}"))
-                .header("x-draft-key", key)
-                .body(Body::empty())
-                .unwrap(),
-        )
+        .get_with(&format!("/api/v1/drafts/{token}"), &[("x-draft-key", key)])
         .await;
     let draft = body_json(res).await;
     draft["form"]["materials"]

@@ -7,7 +7,7 @@ use std::io::Write;
 
 use axum::body::Body;
 use axum::http::Request;
-use common::{TestApp, assert_envelope, body_json, spawn};
+use common::{TestApp, assert_envelope, body_json, key, pdf, pdf_stream, spawn};
 use serde_json::{Value, json};
 
 struct Draft {
@@ -16,27 +16,8 @@ struct Draft {
 }
 
 async fn draft(app: &TestApp) -> Draft {
-    let body = json!({
-        "subject": {"kind": "bundle", "code": "company-startup"},
-        "answers": {
-            "has_employees": "yes", "open_bank_account": "yes", "company_type": "limited",
-            "rep_is_shareholder": "yes", "premises": "rented", "tax_officer": "legal_rep"
-        },
-        "consent": {"privacy": true, "sensitive": true}
-    });
-    let res = app
-        .post_json(
-            "/api/v1/drafts",
-            Some(&uuid::Uuid::new_v4().to_string()),
-            &body.to_string(),
-        )
-        .await;
-    assert_eq!(res.status(), 201);
-    let json = body_json(res).await;
-    Draft {
-        token: json["draft"]["token"].as_str().unwrap().to_owned(),
-        key: json["key"].as_str().unwrap().to_owned(),
-    }
+    let (token, key) = common::create_draft(app, &common::startup_with_consent()).await;
+    Draft { token, key }
 }
 
 /// A multipart upload as the browser sends it, to the draft, with this Idempotency-Key.
@@ -53,20 +34,12 @@ async fn upload(
     common::upload_to(app, &uri, &headers, material, slot, file).await
 }
 
-fn key() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
 /// A photo-like JPEG, `w` x `h`.
 fn jpeg(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| {
         image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x * y) % 239) as u8])
     });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-        .encode_image(&img)
-        .unwrap();
-    out
+    common::encode_jpeg(&img, 90)
 }
 
 /// The same JPEG with an EXIF segment (with a GPS tag name in it) right after SOI.
@@ -115,38 +88,6 @@ fn deflate(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     e.write_all(data).unwrap();
     e.finish().unwrap()
-}
-
-/// A PDF from object bodies (numbered from 1, the first is the catalog), with a correct
-/// cross-reference table.
-fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = b"%PDF-1.5\n%\xE2\xE3\xCF\xD3\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        writeln!(out, "{} 0 obj", i + 1).unwrap();
-        out.extend_from_slice(body);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    write!(out, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).unwrap();
-    for o in offsets {
-        writeln!(out, "{o:010} 00000 n ").unwrap();
-    }
-    write!(
-        out,
-        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-        objects.len() + 1
-    )
-    .unwrap();
-    out
-}
-
-fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
-    let mut out = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
-    out.extend_from_slice(data);
-    out.extend_from_slice(b"\nendstream");
-    out
 }
 
 /// A plain PDF of `pages` pages, plus `extra` objects and catalog entries.
@@ -249,11 +190,9 @@ async fn photos_are_reencoded_without_exif_or_anything_appended_and_pdfs_counted
     assert_eq!(res.status(), 201);
     let back = body_json(res).await;
     let res = app
-        .send(
-            Request::get(back["url"].as_str().unwrap())
-                .header("x-draft-key", &d.key)
-                .body(Body::empty())
-                .unwrap(),
+        .get_with(
+            back["url"].as_str().unwrap(),
+            &[("x-draft-key", d.key.as_str())],
         )
         .await;
     let stored = http_body_util::BodyExt::collect(res.into_body())
@@ -278,11 +217,9 @@ async fn photos_are_reencoded_without_exif_or_anything_appended_and_pdfs_counted
     .await;
     assert_eq!(res.status(), 201, "{}", body_json(res).await);
     let list = body_json(
-        app.send(
-            Request::get(format!("/api/v1/drafts/{}/files", d.token))
-                .header("x-draft-key", &d.key)
-                .body(Body::empty())
-                .unwrap(),
+        app.get_with(
+            &format!("/api/v1/drafts/{}/files", d.token),
+            &[("x-draft-key", d.key.as_str())],
         )
         .await,
     )
@@ -329,7 +266,7 @@ async fn hostile_files_are_refused_and_nothing_of_them_is_stored() {
         pdf_with(
             1,
             "/OpenAction 4 0 R",
-            vec![stream(
+            vec![pdf_stream(
                 &format!(
                     "/Type /ObjStm /N 1 /First {} /Filter /FlateDecode",
                     header.len()
@@ -545,16 +482,7 @@ async fn the_files_of_a_side_are_put_in_the_order_the_applicant_chose() {
     };
     let res = app.send(put(vec![&ids[2], &ids[0], &ids[1]])).await;
     assert_eq!(res.status(), 204);
-    let list = body_json(
-        app.send(
-            Request::get(&uri)
-                .header("x-draft-key", &d.key)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await,
-    )
-    .await;
+    let list = body_json(app.get_with(&uri, &[("x-draft-key", d.key.as_str())]).await).await;
     let order: Vec<&str> = list
         .as_array()
         .unwrap()

@@ -7,64 +7,14 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::Request;
 use common::{
-    NOW, TestApp, assert_envelope, body_json, body_string, plain_jpeg, small_pdf, spawn_with,
-    upload_to,
+    ADULT, NOW, TestApp, assert_envelope, body_json, body_string, create_draft, field_codes, key,
+    plain_jpeg, small_pdf, spawn_with, startup_data, startup_with_consent, upload_to,
 };
 use onetrip_server::clock::Timestamp;
 use serde_json::{Value, json};
 
-const ADULT: &str = "330106198001010021";
-const ADULT_2: &str = "330106198506150038";
 const STAFF: &str = "interim-staff-token-for-tests";
-
-fn startup() -> Value {
-    json!({
-        "subject": {"kind": "bundle", "code": "company-startup"},
-        "answers": {
-            "has_employees": "yes", "open_bank_account": "yes", "company_type": "limited",
-            "rep_is_shareholder": "yes", "premises": "rented", "tax_officer": "legal_rep"
-        },
-        "consent": {"privacy": true, "sensitive": true}
-    })
-}
-
-fn data() -> Value {
-    json!({
-        "values": {
-            "company.name": "杭州市云帆信息科技有限公司",
-            "company.type": "limited",
-            "company.address": "杭州市上城区解放路 1 号 301 室",
-            "company.registered_capital": "1000000",
-            "company.business_scope": "软件开发；信息技术咨询服务",
-            "company.employee_count": "5",
-            "legal_rep.name": "张三",
-            "legal_rep.mobile": "13812345678",
-            "applicant.name": "张三",
-            "applicant.mobile": "13812345678",
-            "seal.engraver": "杭州市上城区诚信刻章店",
-            "invoice.type": "digital",
-            "bank.name": "icbc",
-            "bank.branch": "解放路支行",
-            "payroll.start_date": "2026-12-01",
-            "housing_fund.rate": "12",
-            "mailing.address": "杭州市上城区解放路 1 号 301 室"
-        },
-        "groups": {"shareholders": [
-            {"name": "张三", "id_type": "resident_id", "id_number": ADULT, "share_percent": "60",
-             "capital_fen": "600000", "paid_by": "2030-06-30", "is_legal_rep": "yes"},
-            {"name": "李四", "id_type": "resident_id", "id_number": ADULT_2, "share_percent": "40",
-             "capital_fen": "400000", "paid_by": "2030-06-30", "is_legal_rep": "no"}
-        ]},
-        "delivery": "ems",
-        "declarations": ["amr", "police", "tax", "bank", "hrss", "housing-fund"]
-    })
-}
-
-fn key() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
 
 async fn send(
     app: &TestApp,
@@ -73,54 +23,71 @@ async fn send(
     headers: &[(&str, &str)],
     body: Option<Value>,
 ) -> axum::http::Response<Body> {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("sec-fetch-site", "same-origin");
-    if body.is_some() {
-        req = req.header("content-type", "application/json");
-    }
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    app.send(
-        req.body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
-            .unwrap(),
+    app.request(method, uri, headers, body.map(|b| b.to_string()))
+        .await
+}
+
+/// Hand in the outstanding requests `ids` with the application key `ak`.
+async fn hand_in(
+    app: &TestApp,
+    number: &str,
+    ak: &[(&str, &str)],
+    ids: Value,
+) -> axum::http::Response<Body> {
+    let uri = format!("/api/v1/applications/{number}/supplements");
+    send(app, "POST", &uri, ak, Some(json!({ "requests": ids }))).await
+}
+
+/// Submit `body` from the draft whose key is `draft_key`, with a fresh Idempotency-Key.
+async fn submit(app: &TestApp, draft_key: &str, body: &Value) -> axum::http::Response<Body> {
+    let idem = key();
+    let headers = [
+        ("idempotency-key", idem.as_str()),
+        ("x-draft-key", draft_key),
+    ];
+    send(
+        app,
+        "POST",
+        "/api/v1/applications",
+        &headers,
+        Some(body.clone()),
     )
     .await
 }
 
-fn codes(err: &Value) -> Vec<(String, String)> {
-    err["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["field"].as_str().unwrap().to_owned(),
-                f["code"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
+/// Upload a photo of the ID card's `side` (front or back) to the draft `token`.
+async fn id_card_photo(
+    app: &TestApp,
+    token: &str,
+    dk: &[(&str, &str)],
+    side: &str,
+    (name, bytes): (&str, &[u8]),
+) -> axum::http::Response<Body> {
+    let uri = format!("/api/v1/drafts/{token}/files");
+    upload_to(app, &uri, dk, "id-card", side, (name, "image/jpeg", bytes)).await
+}
+
+/// Assert the answer is 403 forbidden, in our error envelope.
+async fn forbidden(res: axum::http::Response<Body>) {
+    assert_envelope(res, 403, "forbidden").await;
+}
+
+/// The field codes of a 422 validation envelope.
+async fn refused(res: axum::http::Response<Body>) -> Vec<(String, String)> {
+    field_codes(&assert_envelope(res, 422, "validation").await)
 }
 
 /// The whole story against one database.
 async fn story(app: TestApp) {
     // A draft with the data saved (the ID number becomes the second factor).
-    let res = app
-        .post_json("/api/v1/drafts", Some(&key()), &startup().to_string())
-        .await;
-    assert_eq!(res.status(), 201);
-    let session = body_json(res).await;
-    let token = session["draft"]["token"].as_str().unwrap().to_owned();
-    let draft_key = session["key"].as_str().unwrap().to_owned();
+    let (token, draft_key) = create_draft(&app, &startup_with_consent()).await;
     let dk = [("x-draft-key", draft_key.as_str())];
     let res = send(
         &app,
         "PUT",
         &format!("/api/v1/drafts/{token}"),
         &dk,
-        Some(json!({"data": data()})),
+        Some(json!({"data": startup_data()})),
     )
     .await;
     assert_eq!(res.status(), 200);
@@ -148,19 +115,11 @@ async fn story(app: TestApp) {
         .unwrap();
 
     // Submitting without documents names every one, with the same codes as the app.
-    let mut body = startup();
-    body["data"] = data();
+    let mut body = startup_with_consent();
+    body["data"] = startup_data();
     body["draft"] = json!(token);
-    let res = send(
-        &app,
-        "POST",
-        "/api/v1/applications",
-        &[("idempotency-key", &key()), dk[0]],
-        Some(body.clone()),
-    )
-    .await;
-    let err = assert_envelope(res, 422, "validation").await;
-    let got = codes(&err);
+    let res = submit(&app, &draft_key, &body).await;
+    let got = refused(res).await;
     assert!(
         got.contains(&("materials.id-card.front".into(), "material.missing".into())),
         "{got:?}"
@@ -175,43 +134,17 @@ async fn story(app: TestApp) {
 
     // The server reviews uploads as the browser does: too few pixels, the same file twice.
     let small = plain_jpeg(400, 300, 1);
-    let res = upload_to(
-        &app,
-        &format!("/api/v1/drafts/{token}/files"),
-        &dk,
-        "id-card",
-        "front",
-        ("small.jpg", "image/jpeg", &small),
-    )
-    .await;
-    let err = assert_envelope(res, 422, "validation").await;
+    let res = id_card_photo(&app, &token, &dk, "front", ("small.jpg", &small)).await;
     assert_eq!(
-        codes(&err),
+        refused(res).await,
         [("file".to_owned(), "file.too_small_px".to_owned())]
     );
     let card = plain_jpeg(1000, 860, 2);
-    let front = upload_to(
-        &app,
-        &format!("/api/v1/drafts/{token}/files"),
-        &dk,
-        "id-card",
-        "front",
-        ("front.jpg", "image/jpeg", &card),
-    )
-    .await;
+    let front = id_card_photo(&app, &token, &dk, "front", ("front.jpg", &card)).await;
     assert_eq!(front.status(), 201);
-    let res = upload_to(
-        &app,
-        &format!("/api/v1/drafts/{token}/files"),
-        &dk,
-        "id-card",
-        "back",
-        ("same.jpg", "image/jpeg", &card),
-    )
-    .await;
-    let err = assert_envelope(res, 422, "validation").await;
+    let res = id_card_photo(&app, &token, &dk, "back", ("same.jpg", &card)).await;
     assert_eq!(
-        codes(&err),
+        refused(res).await,
         [("file".to_owned(), "file.duplicate".to_owned())]
     );
     let res = send(
@@ -230,14 +163,7 @@ async fn story(app: TestApp) {
     // Everything but the deferrable material, which the applicant commits to bring later.
     common::supply_materials(&app, &token, &draft_key, &[late.as_str()]).await;
     body["data"]["deferred"] = json!([late]);
-    let res = send(
-        &app,
-        "POST",
-        "/api/v1/applications",
-        &[("idempotency-key", &key()), dk[0]],
-        Some(body.clone()),
-    )
-    .await;
+    let res = submit(&app, &draft_key, &body).await;
     let status = res.status();
     let receipt = body_json(res).await;
     assert_eq!(status, 201, "{receipt}");
@@ -280,13 +206,8 @@ async fn story(app: TestApp) {
 
     // The device that submitted keeps its draft key as the application key.
     let materials_uri = format!("/api/v1/applications/{number}/materials");
-    assert_envelope(
-        send(&app, "GET", &materials_uri, &[], None).await,
-        403,
-        "forbidden",
-    )
-    .await;
-    assert_envelope(
+    forbidden(send(&app, "GET", &materials_uri, &[], None).await).await;
+    forbidden(
         send(
             &app,
             "GET",
@@ -295,8 +216,6 @@ async fn story(app: TestApp) {
             None,
         )
         .await,
-        403,
-        "forbidden",
     )
     .await;
     let ak = [("x-application-key", draft_key.as_str())];
@@ -311,31 +230,15 @@ async fn story(app: TestApp) {
     let request_id = view["requests"][0]["id"].as_str().unwrap().to_owned();
 
     // Handing in before uploading names what is missing.
-    let hand_in = format!("/api/v1/applications/{number}/supplements");
-    let res = send(
-        &app,
-        "POST",
-        &hand_in,
-        &ak,
-        Some(json!({"requests": [request_id]})),
-    )
-    .await;
-    let err = assert_envelope(res, 422, "validation").await;
+    let res = hand_in(&app, &number, &ak, json!([request_id])).await;
     assert!(
-        codes(&err)
+        refused(res)
+            .await
             .iter()
             .all(|(f, c)| f.starts_with(&format!("materials.{late}")) && c == "material.missing")
     );
-    let res = send(
-        &app,
-        "POST",
-        &hand_in,
-        &ak,
-        Some(json!({"requests": ["RNOSUCHREQUEST0"]})),
-    )
-    .await;
-    let err = assert_envelope(res, 422, "validation").await;
-    assert_eq!(codes(&err)[0].1, "request.unknown");
+    let res = hand_in(&app, &number, &ak, json!(["RNOSUCHREQUEST0"])).await;
+    assert_eq!(refused(res).await[0].1, "request.unknown");
 
     // Upload the late material (only materials with an open request are accepted).
     let files_uri = format!("/api/v1/applications/{number}/files");
@@ -348,8 +251,7 @@ async fn story(app: TestApp) {
         ("x.jpg", "image/jpeg", &plain_jpeg(1000, 860, 77)),
     )
     .await;
-    let err = assert_envelope(res, 422, "validation").await;
-    assert_eq!(codes(&err)[0].1, "file.material_unknown");
+    assert_eq!(refused(res).await[0].1, "file.material_unknown");
     let sides: Vec<&str> = if late_def["both_sides"] == true {
         vec!["front", "back"]
     } else {
@@ -394,58 +296,29 @@ async fn story(app: TestApp) {
             .unwrap()
             .starts_with("attachment")
     );
-    assert_envelope(
-        send(&app, "GET", &file_url, &[], None).await,
-        403,
-        "forbidden",
-    )
-    .await;
+    forbidden(send(&app, "GET", &file_url, &[], None).await).await;
 
-    let res = send(
-        &app,
-        "POST",
-        &hand_in,
-        &ak,
-        Some(json!({"requests": [request_id]})),
-    )
-    .await;
+    let res = hand_in(&app, &number, &ak, json!([request_id])).await;
     assert_eq!(res.status(), 200);
     let view = body_json(res).await;
     assert_eq!(view["requests"][0]["resolved"], true);
     assert_eq!(view["files"].as_array().unwrap().len(), uploaded.len());
     // Handed in: no longer removable; the receipt has nothing outstanding, but stays deferred.
-    let err = assert_envelope(
-        send(&app, "DELETE", &file_url, &ak, None).await,
-        422,
-        "validation",
-    )
-    .await;
-    assert_eq!(codes(&err)[0].1, "file.handed_in");
+    let res = send(&app, "DELETE", &file_url, &ak, None).await;
+    assert_eq!(refused(res).await[0].1, "file.handed_in");
     let got = body_json(app.get(&format!("/api/v1/applications/{number}")).await).await;
     assert!(got["outstanding"].as_array().unwrap().is_empty());
     assert_eq!(got["deferred"], true);
     // Handing in again changes nothing.
-    let res = send(
-        &app,
-        "POST",
-        &hand_in,
-        &ak,
-        Some(json!({"requests": [request_id]})),
-    )
-    .await;
+    let res = hand_in(&app, &number, &ak, json!([request_id])).await;
     assert_eq!(res.status(), 200);
 
     // A department asks for the ID card again (补正).
     let corrections = format!("/api/v1/staff/applications/{number}/corrections");
     let correction =
         json!({"material": "id-card", "reason": "身份证国徽面照片反光，看不清有效期", "days": 5});
-    assert_envelope(
-        send(&app, "POST", &corrections, &[], Some(correction.clone())).await,
-        403,
-        "forbidden",
-    )
-    .await;
-    assert_envelope(
+    forbidden(send(&app, "POST", &corrections, &[], Some(correction.clone())).await).await;
+    forbidden(
         send(
             &app,
             "POST",
@@ -454,8 +327,6 @@ async fn story(app: TestApp) {
             Some(correction.clone()),
         )
         .await,
-        403,
-        "forbidden",
     )
     .await;
     let bearer = format!("Bearer {STAFF}");
@@ -468,9 +339,8 @@ async fn story(app: TestApp) {
         Some(json!({"material": "no-such-thing", "reason": " ", "days": 31})),
     )
     .await;
-    let err = assert_envelope(res, 422, "validation").await;
     assert_eq!(
-        codes(&err),
+        refused(res).await,
         [
             ("material".to_owned(), "material.unknown".to_owned()),
             ("reason".to_owned(), "field.required".to_owned()),
@@ -523,12 +393,7 @@ async fn story(app: TestApp) {
         "/api/v1/staff/applications/{number}/files/{}",
         first["id"].as_str().unwrap()
     );
-    assert_envelope(
-        send(&app, "GET", &staff_file, &[], None).await,
-        403,
-        "forbidden",
-    )
-    .await;
+    forbidden(send(&app, "GET", &staff_file, &[], None).await).await;
     let res = send(&app, "GET", &staff_file, &staff, None).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
@@ -543,8 +408,7 @@ async fn story(app: TestApp) {
     let open = format!("/api/v1/applications/{number}/open");
     for _ in 0..4 {
         let res = send(&app, "POST", &open, &[], Some(json!({"factor": "999999"}))).await;
-        let err = assert_envelope(res, 422, "validation").await;
-        assert_eq!(codes(&err)[0].1, "application.factor_wrong");
+        assert_eq!(refused(res).await[0].1, "application.factor_wrong");
     }
     let res = send(&app, "POST", &open, &[], Some(json!({"factor": "999999"}))).await;
     assert_envelope(res, 422, "validation").await;
@@ -555,12 +419,7 @@ async fn story(app: TestApp) {
     let res = send(&app, "POST", &open, &[], Some(json!({"factor": "010021"}))).await;
     assert_eq!(res.status(), 200);
     let new_key = body_json(res).await["key"].as_str().unwrap().to_owned();
-    assert_envelope(
-        send(&app, "GET", &materials_uri, &ak, None).await,
-        403,
-        "forbidden",
-    )
-    .await;
+    forbidden(send(&app, "GET", &materials_uri, &ak, None).await).await;
     let res = send(
         &app,
         "GET",
@@ -611,7 +470,7 @@ async fn staff_endpoints_answer_403_when_no_token_is_configured() {
             let headers: Vec<(&str, &str)> =
                 auth.map(|a| ("authorization", a)).into_iter().collect();
             let res = send(&app, method, uri, &headers, body.clone()).await;
-            assert_envelope(res, 403, "forbidden").await;
+            forbidden(res).await;
         }
     }
 }

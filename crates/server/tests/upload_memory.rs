@@ -7,6 +7,8 @@
 //! `cargo test -p onetrip-server --test upload_memory -- --ignored --nocapture`, or
 //! `cargo xtask bench`. Linux only (reads `/proc/<pid>/status`). MB = 1,000,000 bytes.
 
+mod common;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -14,7 +16,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -142,15 +144,7 @@ struct Draft {
 /// A 企业开办 draft whose situation asks for the lease contract (a rented office) and the
 /// articles of association (a limited company), with both consents.
 async fn draft(port: u16) -> Draft {
-    let body = json!({
-        "subject": {"kind": "bundle", "code": "company-startup"},
-        "answers": {
-            "has_employees": "yes", "open_bank_account": "yes", "company_type": "limited",
-            "rep_is_shareholder": "yes", "premises": "rented", "tax_officer": "legal_rep"
-        },
-        "consent": {"privacy": true, "sensitive": true}
-    })
-    .to_string();
+    let body = common::startup_with_consent().to_string();
     let head = format!(
         "POST /api/v1/drafts HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\
          Content-Type: application/json\r\nSec-Fetch-Site: same-origin\r\n\
@@ -234,11 +228,7 @@ fn photo(w: u32, h: u32, noise: u8) -> Vec<u8> {
             base[2].saturating_add(jitter(16)),
         ])
     });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
-        .encode_image(&img)
-        .unwrap();
-    out
+    common::encode_jpeg(&img, 92)
 }
 
 /// A one-page PDF showing an uncompressed RGB image of `side` x `side` pixels (a scan saved
@@ -261,31 +251,9 @@ fn scanned_pdf(side: usize) -> Vec<u8> {
         ),
         (String::new(), content),
     ] {
-        let mut o = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
-        o.extend_from_slice(&data);
-        o.extend_from_slice(b"\nendstream");
-        objects.push(o);
+        objects.push(common::pdf_stream(&dict, &data));
     }
-    let mut out = b"%PDF-1.5\n%\xE2\xE3\xCF\xD3\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        writeln!(out, "{} 0 obj", i + 1).unwrap();
-        out.extend_from_slice(body);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    write!(out, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).unwrap();
-    for o in offsets {
-        writeln!(out, "{o:010} 00000 n ").unwrap();
-    }
-    write!(
-        out,
-        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-        objects.len() + 1
-    )
-    .unwrap();
-    out
+    common::pdf(&objects)
 }
 
 /// `VmRSS` or `VmHWM` of a process, in bytes.
