@@ -954,9 +954,11 @@ fn Save(draft: Draft) -> impl IntoView {
                         }
                     });
                 }
-                Err(e @ ApiError::Server {
-                    envelope: Some(_), ..
-                }) => {
+                Err(
+                    e @ ApiError::Server {
+                        envelope: Some(_), ..
+                    },
+                ) => {
                     problems.set(e.field_problems().unwrap_or_default());
                     focus_later("ot-error-summary");
                 }
