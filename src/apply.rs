@@ -138,6 +138,13 @@ impl Apply {
     /// Take a draft from the server as the one being filled in.
     pub fn set(&self, draft: Draft, key: String) {
         remember(&draft.token, &key);
+        let other = self
+            .draft
+            .with_untracked(|d| d.as_ref().is_some_and(|d| d.token != draft.token));
+        if other {
+            // Another draft's documents are not this one's.
+            self.uploads.clear();
+        }
         self.data.set(draft.data.clone());
         self.key.set(key);
         self.draft.set(Some(draft));
@@ -207,7 +214,10 @@ pub fn with_draft<V: IntoView + 'static>(
             None => failed.set(true),
         }
     }
-    move || match apply.draft.get() {
+    // Rendered once the draft is here, not again at each save's answer: a page re-created
+    // under the applicant would lose what it shows (an error summary, focus).
+    let ready = Memo::new(move |_| apply.draft.with(Option::is_some));
+    move || match ready.get().then(|| apply.draft.get_untracked()).flatten() {
         Some(d) => children(d).into_any(),
         None if failed.get() => view! {
             <div class="ot-notice" role="status">

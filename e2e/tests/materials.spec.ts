@@ -96,9 +96,14 @@ test('documents are checked on the phone, one is deferred with a commitment and 
     await flow.layout.setElderMode(false);
   });
 
-  // The review lists the documents, and the deferred one as such.
+  // The review lists the documents, and the deferred one as such, after a reload too (WeChat
+  // reloads pages): they are read back from the server.
   await expect(page.getByText('容缺：受理后 5 个工作日内补交')).toBeVisible();
   await expect(page.getByText('已上传 2 份')).toHaveCount(2);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('核对您填写的信息');
+  await expect(page.getByText('已上传 2 份')).toHaveCount(2);
+  await expect(page.getByText('容缺：受理后 5 个工作日内补交')).toBeVisible();
   await flow.submitButton().click();
   await expect(page).toHaveURL(/\/r\/[0-9A-Z]{10}$/);
   const number = new URL(page.url()).pathname.slice(3);

@@ -108,6 +108,19 @@ impl Uploads {
         }
     }
 
+    /// Forget every file (another draft is being filled in).
+    pub fn clear(&self) {
+        for (id, thumb) in self.items.with_untracked(|l| {
+            l.iter()
+                .map(|i| (i.id, i.thumb.clone()))
+                .collect::<Vec<_>>()
+        }) {
+            upload::discard(id, thumb.as_deref());
+        }
+        self.items.set(Vec::new());
+        self.loaded.set(false);
+    }
+
     fn next_id(&self) -> u32 {
         let id = self.next.get_value();
         self.next.set_value(id + 1);
@@ -177,6 +190,22 @@ impl Uploads {
             .filter(|i| !i.pdf)
             .filter_map(|i| Some((i.id, i.record.as_ref()?.url.clone())))
             .collect();
+        // Files chosen meanwhile (on a slow network) stay; the server's come first.
+        let items: Vec<Item> = self.items.with_untracked(|local| {
+            let known: Vec<&str> = local
+                .iter()
+                .filter_map(|i| Some(i.record.as_ref()?.id.as_str()))
+                .collect();
+            items
+                .into_iter()
+                .filter(|i| {
+                    i.record
+                        .as_ref()
+                        .is_some_and(|r| !known.contains(&r.id.as_str()))
+                })
+                .chain(local.iter().cloned())
+                .collect()
+        });
         self.items.set(items);
         self.loaded.set(true);
         let this = *self;
@@ -882,6 +911,10 @@ pub fn check_materials(
     form: &onetrip_domain::application::ApplicationForm,
 ) -> Result<(), (Option<F>, Vec<FieldProblem>)> {
     let apply = use_apply();
+    if !apply.uploads.loaded.get_untracked() {
+        // Not read back yet (a reload on the review page): the server checks on submission.
+        return Ok(());
+    }
     if let Some(wait) = apply.uploads.pending() {
         return Err((Some(wait), Vec::new()));
     }

@@ -671,6 +671,11 @@ type ReviewRow = (String, String, String, String);
 #[component]
 fn Review(draft: Draft) -> impl IntoView {
     let apply = use_apply();
+    // After a reload here, the documents are read back for the summary and the checks.
+    super::materials::load_draft_files(
+        apply.uploads,
+        super::materials::Target::draft(&draft.token, &apply.key.get_untracked()),
+    );
     let prefs = use_prefs();
     let form = draft.form.clone();
     let problems = RwSignal::new(Vec::<FieldProblem>::new());
