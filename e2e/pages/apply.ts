@@ -168,6 +168,23 @@ export class ApplyFlow {
     await check('核对您填写的信息');
   }
 
+  /** A new application from a seeded 企业开办 checklist, through the company and one
+   * shareholder holding everything, to the legal representative's section. */
+  async startSoleOwner(request: APIRequestContext) {
+    await this.start(await seedChecklist(request));
+    await this.company();
+    await this.next();
+    await this.shareholder(1, { ...ZHANG, share: '100', capital: '1000000' });
+    await this.next();
+  }
+
+  /** A new application, then straight to its documents (the draft is in this tab's session). */
+  async startAtMaterials(request: APIRequestContext) {
+    await this.start(await seedChecklist(request));
+    await this.page.goto('/apply/materials');
+    await this.expectSection('上传材料');
+  }
+
   submitButton(): Locator {
     return this.page.getByRole('button', { name: '确认无误，提交申请' });
   }

@@ -222,11 +222,7 @@ test('a draft saved on one phone is resumed on another with the link and the ID 
 
 test('a double tap and a retried submission make one application @journey', async ({ page, request }) => {
   const flow = new ApplyFlow(page);
-  await flow.start(await seedChecklist(request));
-  await flow.company();
-  await flow.next();
-  await flow.shareholder(1, { ...ZHANG, share: '100', capital: '1000000' });
-  await flow.next();
+  await flow.startSoleOwner(request);
   await flow.restOfForm();
 
   // The first answer is lost on the way back (a timeout on a bad network): the app sends the

@@ -1,5 +1,5 @@
 import { test, expect } from '../fixtures';
-import { ApplyFlow, seedChecklist } from '../pages/apply';
+import { ApplyFlow } from '../pages/apply';
 import { MaterialsPage } from '../pages/materials';
 
 // Run by `cargo xtask bench` only (project `bench`, BENCH=1): how long the phone takes to make a
@@ -40,10 +40,7 @@ async function twelveMegapixels(page: import('@playwright/test').Page, seed: num
 test('a 12-megapixel photo is made smaller on the phone before it is sent @bench', async ({ page, request }) => {
   test.setTimeout(180_000);
   const flow = new ApplyFlow(page);
-  await flow.start(await seedChecklist(request));
-  // The draft is in this tab's session: straight to the documents.
-  await page.goto('/apply/materials');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('上传材料');
+  await flow.startAtMaterials(request);
   const m = new MaterialsPage(page);
   const cdp = await page.context().newCDPSession(page);
   for (const [i, rate] of [1, 1, 1, 4, 4, 4].entries()) {

@@ -1,5 +1,5 @@
 import { test, expect } from '../fixtures';
-import { ApplyFlow, ZHANG, seedChecklist } from '../pages/apply';
+import { ApplyFlow, ZHANG } from '../pages/apply';
 import { MaterialsPage, jpeg, pdf, photo } from '../pages/materials';
 
 // 一套材料 for 企业开办: each document checked on the phone before it is sent (材料预审),
@@ -11,11 +11,7 @@ const STAFF_TOKEN = process.env.STAFF_TOKEN;
 
 test('documents are checked on the phone, one is deferred with a commitment and supplied after submission @journey', async ({ page, request, audit }) => {
   const flow = new ApplyFlow(page);
-  await flow.start(await seedChecklist(request));
-  await flow.company();
-  await flow.next();
-  await flow.shareholder(1, { ...ZHANG, share: '100', capital: '1000000' });
-  await flow.next();
+  await flow.startSoleOwner(request);
   await flow.restOfForm(undefined, async (m: MaterialsPage) => {
     await audit('materials step, nothing given');
     // What the government already holds is not asked for, and says where it comes from.
@@ -155,11 +151,7 @@ test('documents are checked on the phone, one is deferred with a commitment and 
 
 test('a supplement on another device needs the second factor @journey', async ({ page, request, browser }) => {
   const flow = new ApplyFlow(page);
-  await flow.start(await seedChecklist(request));
-  await flow.company();
-  await flow.next();
-  await flow.shareholder(1, { ...ZHANG, share: '100', capital: '1000000' });
-  await flow.next();
+  await flow.startSoleOwner(request);
   await flow.restOfForm();
   await flow.submitButton().click();
   await expect(page).toHaveURL(/\/r\/[0-9A-Z]{10}$/);
@@ -181,10 +173,7 @@ test('a supplement on another device needs the second factor @journey', async ({
 
 test('an upload whose answer is lost is sent again with the same key and stored once @journey', async ({ page, request }) => {
   const flow = new ApplyFlow(page);
-  await flow.start(await seedChecklist(request));
-  // The draft is in this tab's session: straight to the documents.
-  await page.goto('/apply/materials');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('上传材料');
+  await flow.startAtMaterials(request);
   const m = new MaterialsPage(page);
   // The first attempt reaches the server, but its answer is lost on the way back.
   const keys: string[] = [];
