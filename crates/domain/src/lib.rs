@@ -11,6 +11,7 @@ pub mod date;
 pub mod feedback;
 pub mod files;
 pub mod ident;
+pub mod lifecycle;
 pub mod mask;
 pub mod validation;
 
