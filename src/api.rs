@@ -1,5 +1,6 @@
-//! The only place the app speaks HTTP. Requests made while a view is alive are aborted when it
-//! goes away; state-changing requests carry an Idempotency-Key and are retried after a dropped
+//! The only place the app speaks HTTP, except document uploads, which need XHR's progress
+//! events (`apply/upload.rs`). Requests made while a view is alive are aborted when it goes
+//! away; state-changing requests carry an Idempotency-Key and are retried after a dropped
 //! connection with the same key, so a retry can never write twice.
 
 use gloo_net::http::{Request, Response};
@@ -163,6 +164,22 @@ pub async fn send<B: serde::Serialize>(
             Err(_) => return Err(ApiError::Network),
         }
     }
+}
+
+/// The bytes of a GET with extra headers (a document's own copy, for its thumbnail).
+pub async fn get_bytes(path: &str, headers: &[(&str, &str)]) -> Result<Vec<u8>, ApiError> {
+    let mut builder = gloo_net::http::RequestBuilder::new(path);
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    let response = builder.send().await.map_err(|_| ApiError::Network)?;
+    if !response.ok() {
+        return Err(ApiError::Server {
+            status: response.status(),
+            envelope: None,
+        });
+    }
+    response.binary().await.map_err(|_| ApiError::Network)
 }
 
 /// Wait without blocking, on the browser's timer.

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use onetrip_api::application::{
     ApplicationMaterials, FileRecord, MaterialRequest, SupplementRequest,
 };
-use onetrip_domain::application::{asked_materials, material_field, material_problems};
+use onetrip_domain::application::{
+    asked_materials, material_field, material_problems, missing_problems, sides_given,
+};
 use onetrip_domain::catalog::FileType;
 use onetrip_domain::catalog::checklist::{ChecklistMaterial, Need};
 use onetrip_domain::files::{self, FileProblem, FileRules, Severity};
@@ -979,22 +981,17 @@ pub fn Supplement(number: String, key: String, forbidden: RwSignal<bool>) -> imp
         };
         let open: Vec<&MaterialRequest> = m.requests.iter().filter(|r| !r.resolved).collect();
         let given = uploads.given();
-        let mut found = Vec::new();
-        for r in &open {
-            if let Some(mat) = m.materials.iter().find(|x| x.key == r.material) {
-                let have: Vec<&str> = given
-                    .iter()
-                    .filter(|(k, _)| *k == mat.key)
-                    .map(|(_, s)| s.as_str())
-                    .collect();
-                for side in files::missing_sides(mat.both_sides, &have) {
-                    found.push(FieldProblem::new(
-                        material_field(&mat.key, Some(side)),
-                        onetrip_domain::application::MATERIAL_MISSING,
-                    ));
-                }
-            }
-        }
+        let given: Vec<(&str, &str)> = given
+            .iter()
+            .map(|(k, s)| (k.as_str(), s.as_str()))
+            .collect();
+        let found: Vec<FieldProblem> = open
+            .iter()
+            .filter_map(|r| m.materials.iter().find(|x| x.key == r.material))
+            .flat_map(|mat| {
+                missing_problems(&mat.key, mat.both_sides, &sides_given(&mat.key, &given))
+            })
+            .collect();
         problems.set(found.clone());
         if !found.is_empty() {
             focus_later("ot-error-summary");
@@ -1052,12 +1049,7 @@ pub fn Supplement(number: String, key: String, forbidden: RwSignal<bool>) -> imp
                         })
                         .collect::<Vec<_>>()
                 });
-                view! {
-                    <div class="ot-error-summary" role="alert" tabindex="-1" id="ot-error-summary">
-                        <h2 class="ot-error-summary__title">{onetrip_ui::messages::text(l, onetrip_ui::messages::Key::ErrorSummaryTitle)}</h2>
-                        <ul class="ot-error-summary__list">{names.into_iter().map(|(h, t)| view! { <li><a href=h>{t}</a></li> }).collect_view()}</ul>
-                    </div>
-                }
+                super::pages::summary_box(l, names)
             })
         }}
         {move || data.get().map(|m| {

@@ -15,7 +15,7 @@ use onetrip_domain::catalog::checklist::Subject;
 use onetrip_domain::catalog::questions::Answers;
 use onetrip_domain::validation::FieldProblem;
 use onetrip_ui::form_words::{F, form_error_text, ftext};
-use onetrip_ui::messages::{Key, text};
+use onetrip_ui::messages::{Key, Locale, text};
 
 use super::fields::{Field, display, field_id, label_of, problem_text};
 use super::materials::{Supplement, check_materials, materials_step};
@@ -96,6 +96,19 @@ fn progress(form: &ApplicationForm, here: &str) -> impl IntoView + use<> {
     }
 }
 
+/// The error summary's box: its heading and a link per problem (address, words); the caller
+/// moves focus to `#ot-error-summary`.
+pub(super) fn summary_box(l: Locale, items: Vec<(String, String)>) -> impl IntoView {
+    view! {
+        <div class="ot-error-summary" role="alert" tabindex="-1" id="ot-error-summary">
+            <h2 class="ot-error-summary__title">{text(l, Key::ErrorSummaryTitle)}</h2>
+            <ul class="ot-error-summary__list">
+                {items.into_iter().map(|(h, t)| view! { <li><a href=h>{t}</a></li> }).collect_view()}
+            </ul>
+        </div>
+    }
+}
+
 /// The error summary: a heading, a link to each problem's field; takes focus when shown.
 fn error_summary(
     problems: RwSignal<Vec<FieldProblem>>,
@@ -110,23 +123,24 @@ fn error_summary(
             let items = apply.draft.with(|d| {
                 list.iter()
                     .map(|p| {
-                        let label = d.as_ref().map(|d| label_of(&d.form, &p.field, l)).unwrap_or_default();
-                        let message = d
+                        let label = d
                             .as_ref()
-                            .map_or_else(|| form_error_text(l, &p.code), |d| problem_text(&d.form, &p.field, &p.code, l));
-                        let text = if label.is_empty() { message.to_owned() } else { format!("{label}：{message}") };
+                            .map(|d| label_of(&d.form, &p.field, l))
+                            .unwrap_or_default();
+                        let message = d.as_ref().map_or_else(
+                            || form_error_text(l, &p.code),
+                            |d| problem_text(&d.form, &p.field, &p.code, l),
+                        );
+                        let text = if label.is_empty() {
+                            message.to_owned()
+                        } else {
+                            format!("{label}：{message}")
+                        };
                         (href(p), text)
                     })
                     .collect::<Vec<_>>()
             });
-            view! {
-                <div class="ot-error-summary" role="alert" tabindex="-1" id="ot-error-summary">
-                    <h2 class="ot-error-summary__title">{text(l, Key::ErrorSummaryTitle)}</h2>
-                    <ul class="ot-error-summary__list">
-                        {items.into_iter().map(|(h, t)| view! { <li><a href=h>{t}</a></li> }).collect_view()}
-                    </ul>
-                </div>
-            }
+            summary_box(l, items)
         })
     }
 }

@@ -398,15 +398,7 @@ pub async fn send(
 
 /// An image of the server's copy as an object URL (a thumbnail after a reload).
 pub async fn fetch_thumb(url: &str, headers: &[(&str, &str)]) -> Option<String> {
-    let mut builder = gloo_net::http::RequestBuilder::new(url);
-    for (k, v) in headers {
-        builder = builder.header(k, v);
-    }
-    let response = builder.send().await.ok()?;
-    if !response.ok() {
-        return None;
-    }
-    let bytes = response.binary().await.ok()?;
+    let bytes = crate::api::get_bytes(url, headers).await.ok()?;
     let array = Uint8Array::from(bytes.as_slice());
     let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();

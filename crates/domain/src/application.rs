@@ -333,18 +333,67 @@ pub fn application_form(
 
 /// The materials an applicant is asked to upload: all but those the government already holds.
 pub fn asked_materials(form: &ApplicationForm) -> impl Iterator<Item = &ChecklistMaterial> {
-    form.materials.iter().filter(|m| m.need != Need::Shared)
+    form.materials.iter().filter(|m| is_asked(m))
 }
 
-/// The sides of `material` not among `given` (pairs of material key and side of the files
-/// uploaded).
-fn missing_of<'a>(m: &ChecklistMaterial, given: &[(&str, &str)]) -> Vec<&'a str> {
-    let have: Vec<&str> = given
+/// Whether the applicant supplies a material at all (免提交 ones the government already holds).
+pub fn is_asked(m: &ChecklistMaterial) -> bool {
+    m.need != Need::Shared
+}
+
+/// [`MATERIAL_MISSING`] for each side of material `key` without a file, given the sides of the
+/// files that count (all of them before submission; those since the request for a 补正).
+pub fn missing_problems(key: &str, both_sides: bool, given_sides: &[&str]) -> Vec<FieldProblem> {
+    crate::files::missing_sides(both_sides, given_sides)
+        .into_iter()
+        .map(|side| FieldProblem::new(material_field(key, Some(side)), MATERIAL_MISSING))
+        .collect()
+}
+
+/// Longest reason a department gives for a correction (补正), in characters.
+pub const MAX_CORRECTION_REASON: usize = 200;
+/// Most working days a correction may allow.
+pub const MAX_CORRECTION_DAYS: u32 = 30;
+
+/// What is wrong with a department's correction request, all at once: a material the
+/// application does not ask for (`asked`, 免提交 ones left out), a reason empty or over
+/// [`MAX_CORRECTION_REASON`] characters, days outside 1 ..= [`MAX_CORRECTION_DAYS`].
+pub fn correction_problems(
+    asked: &[ChecklistMaterial],
+    material: &str,
+    reason: &str,
+    days: u32,
+) -> Vec<FieldProblem> {
+    let mut out = Vec::new();
+    if !asked.iter().any(|m| m.key == material && is_asked(m)) {
+        out.push(FieldProblem::new("material", MATERIAL_UNKNOWN));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        out.push(FieldProblem::new("reason", REQUIRED));
+    } else if reason.chars().count() > MAX_CORRECTION_REASON {
+        out.push(FieldProblem::new("reason", TOO_LONG));
+    }
+    if days < 1 {
+        out.push(FieldProblem::new("days", TOO_SMALL));
+    } else if days > MAX_CORRECTION_DAYS {
+        out.push(FieldProblem::new("days", TOO_LARGE));
+    }
+    out
+}
+
+/// The sides of the files of material `key` among `given` (pairs of material key and side).
+pub fn sides_given<'a>(key: &str, given: &[(&'a str, &'a str)]) -> Vec<&'a str> {
+    given
         .iter()
-        .filter(|(k, _)| *k == m.key)
+        .filter(|(k, _)| *k == key)
         .map(|(_, side)| *side)
-        .collect();
-    crate::files::missing_sides(m.both_sides, &have)
+        .collect()
+}
+
+/// The sides of `material` not among `given`.
+fn missing_of(m: &ChecklistMaterial, given: &[(&str, &str)]) -> Vec<&'static str> {
+    crate::files::missing_sides(m.both_sides, &sides_given(&m.key, given))
 }
 
 /// Where a material's problem points: `materials.id-card.back` for a missing side,
@@ -370,9 +419,13 @@ pub fn material_problems(
     for m in asked_materials(form) {
         let missing = missing_of(m, given);
         match m.need {
-            Need::Critical => out.extend(missing.iter().map(|side| {
-                FieldProblem::new(material_field(&m.key, Some(side)), MATERIAL_MISSING)
-            })),
+            Need::Critical => {
+                out.extend(missing_problems(
+                    &m.key,
+                    m.both_sides,
+                    &sides_given(&m.key, given),
+                ));
+            }
             Need::Deferrable if !missing.is_empty() && !data.deferred.contains(&m.key) => {
                 out.push(FieldProblem::new(
                     material_field(&m.key, None),

@@ -692,3 +692,48 @@ fn critical_unknown_and_optional_materials_cannot_be_deferred() {
     d.retain_known(&form());
     assert!(d.deferred.is_empty());
 }
+
+#[test]
+fn a_correction_names_an_asked_material_a_reason_and_1_to_30_days() {
+    let f = form();
+    assert_eq!(
+        correction_problems(&f.materials, "id-card", "缺少国徽面。", 5),
+        vec![]
+    );
+    let codes = |m: &str, r: &str, d: u32| -> Vec<(String, String)> {
+        correction_problems(&f.materials, m, r, d)
+            .into_iter()
+            .map(|p| (p.field, p.code))
+            .collect()
+    };
+    let owned = |k: &str, c: &str| (k.to_owned(), c.to_owned());
+    // 免提交 and unknown materials are not asked for; everything wrong is said at once.
+    assert_eq!(
+        codes("business-licence", "  ", 0),
+        vec![
+            owned("material", MATERIAL_UNKNOWN),
+            owned("reason", REQUIRED),
+            owned("days", TOO_SMALL)
+        ]
+    );
+    assert_eq!(
+        codes(
+            "nothing",
+            &"字".repeat(MAX_CORRECTION_REASON + 1),
+            MAX_CORRECTION_DAYS + 1
+        ),
+        vec![
+            owned("material", MATERIAL_UNKNOWN),
+            owned("reason", TOO_LONG),
+            owned("days", TOO_LARGE)
+        ]
+    );
+    assert_eq!(
+        codes(
+            "id-card",
+            &"字".repeat(MAX_CORRECTION_REASON),
+            MAX_CORRECTION_DAYS
+        ),
+        vec![]
+    );
+}

@@ -255,7 +255,7 @@ fn view(state: &AppState, row: &DraftRow, dropped: Vec<String>) -> Result<Draft,
     })
 }
 
-fn no_store(mut response: Response) -> Response {
+pub(crate) fn no_store(mut response: Response) -> Response {
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

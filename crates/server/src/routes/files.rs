@@ -11,7 +11,8 @@ use object_store::ObjectStoreExt;
 use object_store::path::Path as ObjectPath;
 use onetrip_api::application::{FileOrder, FileRecord};
 use onetrip_api::{ErrorCode, ErrorEnvelope};
-use onetrip_domain::catalog::checklist::{ChecklistMaterial, Need, checklist};
+use onetrip_domain::application::is_asked;
+use onetrip_domain::catalog::checklist::{ChecklistMaterial, checklist};
 use onetrip_domain::catalog::questions::Answers;
 use onetrip_domain::files::{self, FileFacts, FileRules, Severity, declared_type};
 use sha2::{Digest, Sha256};
@@ -123,11 +124,7 @@ pub(crate) fn asked_of(
     let list = checklist(&state.catalog.catalog, &subject, &answers).map_err(|_| {
         ApiError::new(ErrorCode::Validation).with_message("办事指南已更新，请重新回答问题。")
     })?;
-    Ok(list
-        .materials
-        .into_iter()
-        .filter(|m| m.need != Need::Shared)
-        .collect())
+    Ok(list.materials.into_iter().filter(is_asked).collect())
 }
 
 /// The materials this draft's situation asks the applicant to supply (not 免提交).

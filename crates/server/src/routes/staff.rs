@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use onetrip_api::application::{CorrectionRequest, MaterialRequest};
 use onetrip_api::{ErrorCode, ErrorEnvelope, FieldError};
-use onetrip_domain::application::MATERIAL_UNKNOWN;
+use onetrip_domain::application::correction_problems;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiJson, ApiPath};
@@ -17,12 +17,7 @@ use crate::routes::applications::{REQUEST_ID_LEN, application};
 use crate::routes::files::{asked_of, serve};
 use crate::routes::ids;
 use crate::routes::supplements::request_view;
-use crate::storage::MaterialRequestRow;
-
-/// Longest reason, in characters.
-const MAX_REASON: usize = 200;
-/// Most working days a correction may allow.
-const MAX_DAYS: u32 = 30;
+use crate::storage::{Inserted, MaterialRequestRow};
 
 /// Equal without telling how much is equal by how long it takes.
 fn same(a: &[u8], b: &[u8]) -> bool {
@@ -80,38 +75,32 @@ pub async fn correct(
     require_staff(&state, &headers)?;
     let row = application(&state, &number).await?;
     let asked = asked_of(&state, &row.subject_kind, &row.subject_code, &row.answers)?;
-    let mut problems = Vec::new();
-    let mut push = |field: &str, code: &str| {
-        problems.push(FieldError {
-            field: field.to_owned(),
-            code: code.to_owned(),
-        })
-    };
-    let material = asked.iter().find(|m| m.key == request.material);
-    if material.is_none() {
-        push("material", MATERIAL_UNKNOWN);
-    }
-    let reason = request.reason.trim();
-    if reason.is_empty() {
-        push("reason", "field.required");
-    } else if reason.chars().count() > MAX_REASON {
-        push("reason", "field.too_long");
-    }
-    if request.days < 1 {
-        push("days", "field.too_small");
-    } else if request.days > MAX_DAYS {
-        push("days", "field.too_large");
-    }
-    let Some(material) = material.filter(|_| problems.is_empty()) else {
-        return Err(ApiError::validation(problems).with_message("补正通知有误，请按提示修改。"));
+    let problems = correction_problems(&asked, &request.material, &request.reason, request.days);
+    let Some(material) = asked
+        .iter()
+        .find(|m| m.key == request.material)
+        .filter(|_| problems.is_empty())
+    else {
+        return Err(ApiError::validation(
+            problems
+                .into_iter()
+                .map(|p| FieldError {
+                    field: p.field,
+                    code: p.code,
+                })
+                .collect(),
+        )
+        .with_message("补正通知有误，请按提示修改。"));
     };
     let now = state.clock.now();
-    let mut request_row = MaterialRequestRow {
-        id: format!("R{}", ids::random(REQUEST_ID_LEN)?),
+    let fresh_id =
+        || -> Result<String, ApiError> { Ok(format!("R{}", ids::random(REQUEST_ID_LEN)?)) };
+    let request_row = MaterialRequestRow {
+        id: fresh_id()?,
         application: row.number.clone(),
         material: material.key.clone(),
         kind: "correction".to_owned(),
-        reason: Some(reason.to_owned()),
+        reason: Some(request.reason.trim().to_owned()),
         department: material.departments.first().cloned(),
         requested_at: now,
         due_on: state
@@ -122,20 +111,21 @@ pub async fn correct(
             .to_string(),
         resolved_at: None,
     };
-    let mut attempts = 0;
-    loop {
-        match state
-            .storage
-            .insert_material_request(request_row.clone())
-            .await
-        {
-            Err(crate::storage::StorageError::IdTaken) if attempts < 3 => {
-                attempts += 1;
-                request_row.id = format!("R{}", ids::random(REQUEST_ID_LEN)?);
+    let (Inserted::New(request_row) | Inserted::Existing(request_row)) = ids::insert_fresh(
+        request_row,
+        |r| {
+            let storage = state.storage.clone();
+            async move {
+                storage.insert_material_request(r.clone()).await?;
+                Ok(Inserted::New(r))
             }
-            other => break other?,
-        }
-    }
+        },
+        |r| {
+            r.id = fresh_id()?;
+            Ok(())
+        },
+    )
+    .await?;
     tracing::info!(number = %row.number, material = %request_row.material, "correction requested");
     Ok((
         StatusCode::CREATED,

@@ -8,7 +8,7 @@
 
 use axum::Json;
 use axum::extract::{Multipart, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use onetrip_api::application::{
     ApplicationMaterials, ApplicationOpen, ApplicationSession, FileRecord, MaterialRequest,
@@ -16,13 +16,13 @@ use onetrip_api::application::{
 };
 use onetrip_api::{ErrorCode, ErrorEnvelope, FieldError};
 use onetrip_domain::CivilDate;
-use onetrip_domain::application::{MATERIAL_MISSING, material_field};
+use onetrip_domain::application::missing_problems;
 use onetrip_domain::catalog::checklist::ChecklistMaterial;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::routes::applications::{application, application_key_hash};
-use crate::routes::drafts::{factor_matches, refuse_if_locked};
+use crate::routes::drafts::{factor_matches, no_store, refuse_if_locked};
 use crate::routes::files::{Target, asked_of, discard, receive, record, serve};
 use crate::routes::{idempotency, ids};
 use crate::storage::{ApplicationRow, FileRow, MaterialRequestRow};
@@ -32,13 +32,6 @@ const KEY_LEN: usize = 32;
 fn forbidden() -> ApiError {
     ApiError::new(ErrorCode::Forbidden)
         .with_message("没有权限补交这份申请的材料，请在提交申请的设备上打开，或重新验证。")
-}
-
-fn no_store(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 /// An application whose key the request holds (`X-Application-Key`), or the 404/403.
@@ -344,13 +337,13 @@ pub async fn hand_in(
             })
             .map(|f| f.slot.as_str())
             .collect();
-        let missing = onetrip_domain::files::missing_sides(both_sides, &given);
+        let missing = missing_problems(&r.material, both_sides, &given);
         if missing.is_empty() {
             resolve.push(r);
         }
-        problems.extend(missing.into_iter().map(|side| FieldError {
-            field: material_field(&r.material, Some(side)),
-            code: MATERIAL_MISSING.into(),
+        problems.extend(missing.into_iter().map(|p| FieldError {
+            field: p.field,
+            code: p.code,
         }));
     }
     if !problems.is_empty() {
