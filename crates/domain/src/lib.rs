@@ -14,6 +14,7 @@ pub mod ident;
 pub mod lifecycle;
 pub mod mask;
 pub mod validation;
+pub mod workflow;
 
 pub use date::CivilDate;
 
@@ -29,5 +30,6 @@ pub fn all_codes() -> Vec<&'static str> {
     codes.extend(application::MATERIAL_CODES);
     codes.extend(files::CODES);
     codes.extend(files::SERVER_CODES);
+    codes.extend(workflow::CODES);
     codes
 }

@@ -71,7 +71,10 @@ impl Status {
             Processing => &[CorrectionRequested, Completed],
             CorrectionRequested => &[Processing],
             Completed => &[Dispatched, ReadyForPickup],
-            Dispatched | ReadyForPickup => &[Delivered],
+            // Rated straight from 已寄出: the applicant holds the tracking number and may rate
+            // before the courier reports delivery (which is then no longer recorded).
+            Dispatched => &[Delivered, Rated],
+            ReadyForPickup => &[Delivered],
             Delivered => &[Rated],
             NotAccepted | Withdrawn | Rated => &[],
         }
@@ -89,6 +92,55 @@ impl Status {
     /// The applicant may still withdraw it (撤回): only before acceptance.
     pub fn can_withdraw(self) -> bool {
         self.can_move_to(Status::Withdrawn)
+    }
+
+    /// The applicant may rate the service (好差评): once the result is on its way or delivered.
+    pub fn can_rate(self) -> bool {
+        self.can_move_to(Status::Rated)
+    }
+
+    /// What the applicant reads.
+    pub fn label(self) -> &'static str {
+        use Status::*;
+        match self {
+            Submitted => "已提交",
+            PreReview => "预审中",
+            Accepted => "已受理",
+            AcceptedDeferred => "容缺受理",
+            NotAccepted => "不予受理",
+            Withdrawn => "已撤回",
+            Processing => "办理中",
+            CorrectionRequested => "需补正",
+            Completed => "已办结",
+            Dispatched => "已寄出",
+            ReadyForPickup => "待领取",
+            Delivered => "已送达",
+            Rated => "已评价",
+        }
+    }
+
+    /// The stored name (`pre_review`), as serde writes it.
+    pub fn code(self) -> &'static str {
+        use Status::*;
+        match self {
+            Submitted => "submitted",
+            PreReview => "pre_review",
+            Accepted => "accepted",
+            AcceptedDeferred => "accepted_deferred",
+            NotAccepted => "not_accepted",
+            Withdrawn => "withdrawn",
+            Processing => "processing",
+            CorrectionRequested => "correction_requested",
+            Completed => "completed",
+            Dispatched => "dispatched",
+            ReadyForPickup => "ready_for_pickup",
+            Delivered => "delivered",
+            Rated => "rated",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.code() == code)
     }
 }
 
@@ -121,7 +173,8 @@ impl MatterStatus {
     pub fn next(self) -> &'static [MatterStatus] {
         use MatterStatus::*;
         match self {
-            Waiting => &[Processing],
+            // Refused while waiting: a matter it comes after was refused, so it cannot be done.
+            Waiting => &[Processing, Refused],
             Processing => &[CorrectionRequested, Approved, Refused],
             CorrectionRequested => &[Processing],
             Approved | Refused => &[],
@@ -136,10 +189,38 @@ impl MatterStatus {
     pub fn is_decided(self) -> bool {
         self.next().is_empty()
     }
+
+    /// What the applicant reads (while waiting, see [`crate::workflow`] for why).
+    pub fn label(self) -> &'static str {
+        use MatterStatus::*;
+        match self {
+            Waiting => "等待",
+            Processing => "办理中",
+            CorrectionRequested => "需补正",
+            Approved => "准予",
+            Refused => "不予",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        use MatterStatus::*;
+        match self {
+            Waiting => "waiting",
+            Processing => "processing",
+            CorrectionRequested => "correction_requested",
+            Approved => "approved",
+            Refused => "refused",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<MatterStatus> {
+        MatterStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
 }
 
 /// One entry of an application's log: from where to where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Transition {
     pub from: Status,
     pub to: Status,
@@ -216,6 +297,7 @@ mod tests {
         (Status::Completed, Status::Dispatched),
         (Status::Completed, Status::ReadyForPickup),
         (Status::Dispatched, Status::Delivered),
+        (Status::Dispatched, Status::Rated),
         (Status::ReadyForPickup, Status::Delivered),
         (Status::Delivered, Status::Rated),
     ];
@@ -238,6 +320,7 @@ mod tests {
         use MatterStatus::*;
         let allowed = [
             (Waiting, Processing),
+            (Waiting, Refused),
             (Processing, CorrectionRequested),
             (Processing, Approved),
             (Processing, Refused),
@@ -252,6 +335,19 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn codes_are_serdes_names_and_read_back() {
+        for s in Status::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.code());
+            assert_eq!(Status::from_code(s.code()), Some(s));
+        }
+        for m in MatterStatus::ALL {
+            assert_eq!(serde_json::to_value(m).unwrap(), m.code());
+            assert_eq!(MatterStatus::from_code(m.code()), Some(m));
+        }
+        assert_eq!(Status::from_code("Accepted"), None);
     }
 
     #[test]

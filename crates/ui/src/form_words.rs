@@ -516,6 +516,22 @@ pub fn form_error_text(locale: Locale, code: &str) -> &'static str {
             "办事指南已更新，请重新确认要补交的材料。",
             "The guide has changed: confirm again which documents follow later.",
         ),
+        "workflow.not_now" => (
+            "办件当前的状态不能进行这项操作，请刷新后查看最新进度。",
+            "This cannot be done in the application's present status: reload to see where it is.",
+        ),
+        "workflow.not_yours" => (
+            "这项操作不属于您的职责范围。",
+            "This is not yours to do.",
+        ),
+        "workflow.unknown_matter" => (
+            "这份办件里没有这个事项，请刷新后再试。",
+            "This application has no such matter: reload and try again.",
+        ),
+        "workflow.outstanding" => (
+            "还有容缺或补正材料没有补齐，补齐后才能作出准予决定。",
+            "Some deferred or corrected documents are still outstanding: they must be in before the result is granted.",
+        ),
         _ => return error_text(locale, code),
     };
     locale.pick(zh, en)
