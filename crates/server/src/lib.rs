@@ -15,6 +15,7 @@ pub mod static_files;
 pub mod storage;
 pub mod telemetry;
 pub mod uploads;
+pub mod workflow;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -28,6 +28,10 @@ pub enum StorageError {
     /// A new record's random id is already taken (pick another and try again).
     #[error("the id is already taken")]
     IdTaken,
+    /// The application changed since it was read (another action came first): read it again
+    /// and decide again.
+    #[error("the application changed meanwhile")]
+    Conflict,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,6 +145,179 @@ pub struct ApplicationRow {
     /// Wrong second factors since the last success.
     pub failed_opens: u32,
     pub locked_until: Option<Timestamp>,
+    /// Where it is (`lifecycle::Status` code): the projection of its event log.
+    pub status: String,
+    /// How many events its log holds: the ETag of its progress and the optimistic lock of
+    /// every action.
+    pub version: u64,
+    /// The time of the last event.
+    pub updated_at: Option<Timestamp>,
+    /// The window decides by this day, `YYYY-MM-DD`.
+    pub accept_by: Option<String>,
+    /// The last result is promised by this day, `YYYY-MM-DD`.
+    pub due_on: Option<String>,
+}
+
+/// One entry of the append-only event log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    /// Its place in the whole log (0 before it is written).
+    pub seq: i64,
+    pub application: String,
+    /// None: the application's own status; otherwise the matter's code.
+    pub matter: Option<String>,
+    pub from_status: String,
+    pub to_status: String,
+    /// `applicant`, `window`, `department`, `supervisor` or `system`.
+    pub actor_kind: String,
+    /// The staff account's id.
+    pub actor: Option<String>,
+    /// The acting department's code.
+    pub department: Option<String>,
+    /// Reasons, a tracking number: never personal data.
+    pub note: Option<String>,
+    pub at: Timestamp,
+}
+
+/// A matter of an application, fixed at submission, with its status as the log leaves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatterRow {
+    pub application: String,
+    pub matter: String,
+    pub position: u32,
+    pub department: String,
+    /// The matters whose result it waits for.
+    pub waits_for: Vec<String>,
+    /// `lifecycle::MatterStatus` code.
+    pub status: String,
+    /// Its result is promised by this day, `YYYY-MM-DD`.
+    pub due_on: Option<String>,
+}
+
+/// Everything one action writes, in one transaction, only if the application is still at
+/// `expected_version` (else `StorageError::Conflict`).
+#[derive(Debug, Clone, Default)]
+pub struct Change {
+    pub application: String,
+    pub expected_version: u64,
+    pub events: Vec<EventRow>,
+    /// Requests made with the action (补正), or resolved by it (ids).
+    pub requests: Vec<MaterialRequestRow>,
+    /// Notifications to send (the outbox), one per kind.
+    pub notices: Vec<NoticeRow>,
+    /// The applicant's rating (好差评), written with its event.
+    pub rating: Option<RatingRow>,
+    /// The audit entry of the action.
+    pub audit: Option<AuditRow>,
+}
+
+/// A notification waiting in the outbox (or being sent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeRow {
+    /// Its place in the outbox (0 before it is written).
+    pub id: i64,
+    pub application: String,
+    /// `accepted`, `not_accepted`, `correction`, `completed`, `dispatched`, `pickup`…
+    pub kind: String,
+    /// What the applicant reads: no personal data.
+    pub text: String,
+    pub created_at: Timestamp,
+    pub attempts: u32,
+}
+
+/// An in-app message (消息) as delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageRow {
+    pub id: i64,
+    pub application: String,
+    pub kind: String,
+    pub text: String,
+    pub at: Timestamp,
+}
+
+/// 好差评, with its follow-up (整改) when bad.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatingRow {
+    pub application: String,
+    /// 1 (非常不满意) to 5 (非常满意).
+    pub level: u8,
+    /// The optional dimensions, JSON.
+    pub dimensions: String,
+    pub comment: Option<String>,
+    pub rated_at: Timestamp,
+    /// The follow-up's deadline, `YYYY-MM-DD`, for a bad rating.
+    pub followup_due: Option<String>,
+    pub reply: Option<String>,
+    pub replied_by: Option<String>,
+    pub replied_at: Option<Timestamp>,
+}
+
+/// A staff account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffRow {
+    /// `S` + 15 Crockford characters.
+    pub id: String,
+    pub username: String,
+    pub name: String,
+    /// `window`, `department`, `supervisor` or `admin`.
+    pub role: String,
+    /// The department's code (department role only).
+    pub department: Option<String>,
+    /// argon2id, PHC string.
+    pub password_hash: String,
+    pub active: bool,
+    pub created_at: Timestamp,
+}
+
+/// A signed-in staff session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    /// SHA-256 (hex) of the cookie's token.
+    pub token_hash: String,
+    pub staff: String,
+    pub created_at: Timestamp,
+    pub last_seen: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// Who looked at or did what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub at: Timestamp,
+    pub staff: Option<String>,
+    pub action: String,
+    pub application: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// Which applications a staff list shows, newest first, a page at a time.
+#[derive(Debug, Clone, Default)]
+pub struct QueueQuery {
+    /// Application statuses to show (all when empty).
+    pub statuses: Vec<String>,
+    /// Only applications with a matter of this department, in one of `matter_statuses` (all
+    /// when empty).
+    pub department: Option<String>,
+    pub matter_statuses: Vec<String>,
+    /// Only those past their deadline on this day (`YYYY-MM-DD`): `accept_by` before acceptance,
+    /// `due_on` after.
+    pub overdue_on: Option<String>,
+    /// The page after this (created_at, number) of the previous page's last row.
+    pub after: Option<(Timestamp, String)>,
+    pub limit: u32,
+}
+
+/// A row of a staff list (no personal data: the list shows numbers and matters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueRow {
+    pub number: String,
+    pub subject_kind: String,
+    pub subject_code: String,
+    pub status: String,
+    pub created_at: Timestamp,
+    pub updated_at: Option<Timestamp>,
+    pub accept_by: Option<String>,
+    pub due_on: Option<String>,
 }
 
 /// A material asked for after submission (容缺 or 补正).
@@ -268,14 +445,17 @@ pub trait Storage: Send + Sync {
 
     /// Insert unless an application with the same idempotency key exists; never writes twice.
     /// When written now and `draft` names one, that draft is deleted (its files attached to the
-    /// application) and `requests` (the 容缺 materials, their `application` set to the number
-    /// stored) are inserted, all in the same transaction.
+    /// application), and `requests` (the 容缺 materials), `matters` and the first `events` are
+    /// inserted (their `application` set to the number stored), all in the same transaction;
+    /// the application's status and version follow the events.
     /// `StorageError::IdTaken` when the number belongs to another application.
     async fn insert_application(
         &self,
         row: ApplicationRow,
         draft: Option<String>,
         requests: Vec<MaterialRequestRow>,
+        matters: Vec<MatterRow>,
+        events: Vec<EventRow>,
     ) -> Result<Inserted<ApplicationRow>, StorageError>;
 
     async fn application(&self, number: &str) -> Result<Option<ApplicationRow>, StorageError>;
@@ -330,6 +510,94 @@ pub trait Storage: Send + Sync {
     /// Number these files 0, 1, 2… in the order given, in one transaction (the caller checks
     /// they are all the files of one side of one material).
     async fn order_files(&self, ids: Vec<String>) -> Result<(), StorageError>;
+
+    /// Write an action: its events (and the statuses they lead to), requests, notifications,
+    /// rating and audit entry, in one transaction, if the application is still at
+    /// `expected_version`. Returns the new version. `StorageError::Conflict` otherwise.
+    async fn append(&self, change: Change) -> Result<u64, StorageError>;
+
+    /// The application's log, in order.
+    async fn events(&self, application: &str) -> Result<Vec<EventRow>, StorageError>;
+
+    /// The application's matters, in the catalogue's order.
+    async fn matters(&self, application: &str) -> Result<Vec<MatterRow>, StorageError>;
+
+    /// A page of a staff list.
+    async fn queue(&self, query: QueueQuery) -> Result<Vec<QueueRow>, StorageError>;
+
+    /// `StorageError::IdTaken` when the id or the username is taken.
+    async fn insert_staff(&self, row: StaffRow) -> Result<(), StorageError>;
+
+    async fn staff_by_username(&self, username: &str) -> Result<Option<StaffRow>, StorageError>;
+
+    async fn staff_list(&self) -> Result<Vec<StaffRow>, StorageError>;
+
+    /// Change an account's password hash and whether it is active; an account made inactive
+    /// loses its sessions in the same transaction. False when there is no such account.
+    async fn update_staff(&self, row: StaffRow) -> Result<bool, StorageError>;
+
+    async fn insert_session(&self, row: SessionRow) -> Result<(), StorageError>;
+
+    /// The session and its account, if the session exists and neither has ended: not past
+    /// `expires_at`, seen after `idle_since`, the account active. Its `last_seen` becomes `now`.
+    async fn touch_session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+        idle_since: Timestamp,
+    ) -> Result<Option<(SessionRow, StaffRow)>, StorageError>;
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StorageError>;
+
+    async fn audit(&self, row: AuditRow) -> Result<(), StorageError>;
+
+    /// The audit entries about an application, in order.
+    async fn audit_of(&self, application: &str) -> Result<Vec<AuditRow>, StorageError>;
+
+    /// Delete audit entries and ended sessions older than `before`; returns how many entries.
+    async fn purge_audit(&self, before: Timestamp) -> Result<u64, StorageError>;
+
+    /// Claim up to `limit` notifications not yet sent and due by `now` (none claimed by another
+    /// worker until after `now`), for this worker until `lease_until`.
+    async fn claim_notices(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<NoticeRow>, StorageError>;
+
+    /// The notification is sent; `message` (the in-app copy) is written with it, once.
+    async fn notice_sent(
+        &self,
+        id: i64,
+        now: Timestamp,
+        message: Option<MessageRow>,
+    ) -> Result<(), StorageError>;
+
+    /// Sending failed: try again from `next_at`.
+    async fn notice_failed(
+        &self,
+        id: i64,
+        error: &str,
+        next_at: Timestamp,
+    ) -> Result<(), StorageError>;
+
+    /// The applicant's in-app messages, oldest first.
+    async fn messages(&self, application: &str) -> Result<Vec<MessageRow>, StorageError>;
+
+    async fn rating(&self, application: &str) -> Result<Option<RatingRow>, StorageError>;
+
+    /// Ratings with a follow-up still unanswered, oldest deadline first.
+    async fn open_followups(&self, limit: u32) -> Result<Vec<RatingRow>, StorageError>;
+
+    /// Answer a follow-up (整改) once; false when there is none open for this application.
+    async fn reply_followup(
+        &self,
+        application: &str,
+        reply: &str,
+        by: &str,
+        at: Timestamp,
+    ) -> Result<bool, StorageError>;
 }
 
 /// Open the database named by `url`, apply the durability settings and run migrations.

@@ -104,6 +104,11 @@ fn application_row(number: &str, key: &str) -> ApplicationRow {
         factor_hash: Some("c".repeat(64)),
         failed_opens: 0,
         locked_until: None,
+        status: "pre_review".to_owned(),
+        version: 0,
+        updated_at: None,
+        accept_by: Some("2026-03-03".to_owned()),
+        due_on: Some("2026-03-10".to_owned()),
     }
 }
 
@@ -209,9 +214,15 @@ async fn application_story(db: &dyn Storage) {
 
     let first = application_row("7KQ2M9XA3T", "app-key-1");
     assert_eq!(
-        db.insert_application(first.clone(), Some("SUBMIT-1".to_owned()), vec![])
-            .await
-            .unwrap(),
+        db.insert_application(
+            first.clone(),
+            Some("SUBMIT-1".to_owned()),
+            vec![],
+            vec![],
+            vec![]
+        )
+        .await
+        .unwrap(),
         Inserted::New(first.clone())
     );
     assert_eq!(db.draft("SUBMIT-1").await.unwrap(), None);
@@ -224,7 +235,7 @@ async fn application_story(db: &dyn Storage) {
         ..application_row("00000000AA", "app-key-1")
     };
     assert_eq!(
-        db.insert_application(retry, Some("SUBMIT-2".to_owned()), vec![])
+        db.insert_application(retry, Some("SUBMIT-2".to_owned()), vec![], vec![], vec![])
             .await
             .unwrap(),
         Inserted::Existing(first.clone())
@@ -238,6 +249,8 @@ async fn application_story(db: &dyn Storage) {
             application_row("7KQ2M9XA3T", "app-key-2"),
             Some("SUBMIT-2".to_owned()),
             vec![],
+            vec![],
+            vec![],
         )
         .await,
         Err(StorageError::IdTaken)
@@ -247,16 +260,22 @@ async fn application_story(db: &dyn Storage) {
     // Without a draft, or naming one already gone.
     let second = application_row("8MR3N0YB4V", "app-key-3");
     assert_eq!(
-        db.insert_application(second.clone(), None, vec![])
+        db.insert_application(second.clone(), None, vec![], vec![], vec![])
             .await
             .unwrap(),
         Inserted::New(second.clone())
     );
     let third = application_row("9NS4P1ZC5W", "app-key-4");
     assert_eq!(
-        db.insert_application(third.clone(), Some("SUBMIT-1".to_owned()), vec![])
-            .await
-            .unwrap(),
+        db.insert_application(
+            third.clone(),
+            Some("SUBMIT-1".to_owned()),
+            vec![],
+            vec![],
+            vec![]
+        )
+        .await
+        .unwrap(),
         Inserted::New(third)
     );
     assert_eq!(db.draft_count().await.unwrap(), drafts - 1);
@@ -453,6 +472,8 @@ async fn file_story(db: &dyn Storage) {
         application_row("FILEAPP001", "app-file-key"),
         Some("FILE-SUBMIT".to_owned()),
         vec![],
+        vec![],
+        vec![],
     )
     .await
     .unwrap();
@@ -480,6 +501,8 @@ async fn concurrent_applications(db: Arc<dyn Storage>) {
             db.insert_application(
                 application_row(&number, "race-key"),
                 Some("RACE-DRAFT".to_owned()),
+                vec![],
+                vec![],
                 vec![],
             )
             .await
@@ -593,7 +616,8 @@ async fn request_story(db: &dyn Storage) {
         request_row("RTAKEN", "lease", 2),
     ];
     assert!(matches!(
-        db.insert_application(app.clone(), None, clash).await,
+        db.insert_application(app.clone(), None, clash, vec![], vec![])
+            .await,
         Err(StorageError::IdTaken)
     ));
     assert_eq!(db.application("REQAPP0001").await.unwrap(), None);
@@ -604,7 +628,7 @@ async fn request_story(db: &dyn Storage) {
         request_row("R2", "seal", 10),
     ];
     assert_eq!(
-        db.insert_application(app.clone(), None, requests)
+        db.insert_application(app.clone(), None, requests, vec![], vec![])
             .await
             .unwrap(),
         Inserted::New(app.clone())
@@ -707,6 +731,8 @@ async fn file_lifecycle_story(db: &dyn Storage) {
     db.insert_application(
         application_row("LIFE000001", "life-app-1"),
         Some("LIFE-KEPT".into()),
+        vec![],
+        vec![],
         vec![],
     )
     .await

@@ -520,10 +520,7 @@ pub fn form_error_text(locale: Locale, code: &str) -> &'static str {
             "办件当前的状态不能进行这项操作，请刷新后查看最新进度。",
             "This cannot be done in the application's present status: reload to see where it is.",
         ),
-        "workflow.not_yours" => (
-            "这项操作不属于您的职责范围。",
-            "This is not yours to do.",
-        ),
+        "workflow.not_yours" => ("这项操作不属于您的职责范围。", "This is not yours to do."),
         "workflow.unknown_matter" => (
             "这份办件里没有这个事项，请刷新后再试。",
             "This application has no such matter: reload and try again.",

@@ -334,6 +334,14 @@ pub fn error_text(locale: Locale, code: &str) -> &'static str {
             "没有权限打开，请从原来的链接进入或重新验证。",
             "Not allowed: open it from its link and verify again.",
         ),
+        "unauthorized" => (
+            "请先登录，或登录已超时，请重新登录。",
+            "Sign in first, or sign in again: the session has ended.",
+        ),
+        "conflict" => (
+            "办件刚刚有了变化，请刷新后再试。",
+            "The application has just changed: reload and try again.",
+        ),
         "rate_limited" => (
             "操作太频繁，请稍后再试。",
             "Too many attempts. Wait a moment and try again.",

@@ -20,6 +20,7 @@ use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::routes::drafts::{form_of, owned, require_consent, subject_parts};
 use crate::routes::{idempotency, ids};
 use crate::storage::{ApplicationRow, Inserted, MaterialRequestRow, StorageError};
+use crate::workflow;
 
 /// Characters of a material request's id after its `R`.
 pub const REQUEST_ID_LEN: usize = 15;
@@ -188,6 +189,18 @@ pub async fn create(
         .collect();
     let (kind, code) = subject_parts(&request.subject);
     let number = ids::random(NUMBER_LEN)?;
+    let first_receipt = receipt(&state, &number, &request)?;
+    // The matters the departments will process, each with its promised date, and the first
+    // entry of the log: the machine pre-review passed.
+    let list = checklist(&state.catalog.catalog, &request.subject, &request.answers)
+        .map_err(|_| ApiError::new(ErrorCode::Internal))?;
+    let promised: Vec<String> = first_receipt
+        .matters
+        .iter()
+        .map(|m| m.promised.date.to_string())
+        .collect();
+    let matters = workflow::first_matters(&list, &promised);
+    let (events, status) = workflow::first_events(&matters, now);
     let application_key = headers
         .get("x-draft-key")
         .and_then(|v| v.to_str().ok())
@@ -200,9 +213,21 @@ pub async fn create(
         subject_code: code.to_owned(),
         answers: to_json(&request.answers)?,
         data: to_json(&request.data)?,
-        receipt: to_json(&receipt(&state, &number, &request)?)?,
+        receipt: to_json(&first_receipt)?,
         catalog_version: state.catalog.version.clone(),
         created_at: now,
+        status: status.code().to_owned(),
+        version: events.len() as u64,
+        updated_at: events.last().map(|e| e.at),
+        accept_by: Some(
+            state
+                .catalog
+                .calendar
+                .add_working_days(today, workflow::ACCEPT_DAYS)
+                .date
+                .to_string(),
+        ),
+        due_on: Some(first_receipt.promised.date.to_string()),
         // The device that submitted keeps its draft key as the application key.
         key_hash: application_key.map(application_key_hash),
         factor_kind: draft
@@ -221,7 +246,12 @@ pub async fn create(
             let requests = with_ids(&requests);
             let draft = draft_token.clone();
             let storage = state.storage.clone();
-            async move { storage.insert_application(r, draft, requests?).await }
+            let (matters, events) = (matters.clone(), events.clone());
+            async move {
+                storage
+                    .insert_application(r, draft, requests?, matters, events)
+                    .await
+            }
         },
         |r| {
             r.number = ids::random(NUMBER_LEN)?;

@@ -5,9 +5,12 @@ use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
+mod workflow;
+
 use super::{
-    ApplicationRow, Backend, ChecklistRow, DraftRow, FeedbackRecord, FileRow, Inserted,
-    MaterialRequestRow, Migrations, Storage, StorageError,
+    ApplicationRow, AuditRow, Backend, Change, ChecklistRow, DraftRow, EventRow, FeedbackRecord,
+    FileRow, Inserted, MaterialRequestRow, MatterRow, MessageRow, Migrations, NoticeRow,
+    QueueQuery, QueueRow, RatingRow, SessionRow, StaffRow, Storage, StorageError,
 };
 use crate::clock::Timestamp;
 
@@ -36,6 +39,11 @@ const MIGRATIONS: Migrations = &[
         5,
         "material_requests",
         include_str!("../../migrations/postgres/0005_material_requests.sql"),
+    ),
+    (
+        6,
+        "workflow",
+        include_str!("../../migrations/postgres/0006_workflow.sql"),
     ),
 ];
 
@@ -183,8 +191,8 @@ fn row_to_draft(row: &tokio_postgres::Row) -> DraftRow {
 
 const APPLICATION_SELECT: &str = "SELECT number, idempotency_key, fingerprint, subject_kind, \
      subject_code, answers::text, data::text, receipt::text, catalog_version, created_at, \
-     key_hash, factor_kind, factor_salt, factor_hash, failed_opens, locked_until \
-     FROM applications";
+     key_hash, factor_kind, factor_salt, factor_hash, failed_opens, locked_until, status, \
+     version, updated_at, accept_by, due_on FROM applications";
 
 fn row_to_application(row: &tokio_postgres::Row) -> ApplicationRow {
     ApplicationRow {
@@ -205,6 +213,11 @@ fn row_to_application(row: &tokio_postgres::Row) -> ApplicationRow {
         // The column's CHECK keeps it non-negative.
         failed_opens: row.get::<_, i32>(14).max(0) as u32,
         locked_until: row.get::<_, Option<i64>>(15).map(Timestamp),
+        status: row.get(16),
+        version: u64::try_from(row.get::<_, i64>(17)).unwrap_or(0),
+        updated_at: row.get::<_, Option<i64>>(18).map(Timestamp),
+        accept_by: row.get(19),
+        due_on: row.get(20),
     }
 }
 
@@ -600,6 +613,8 @@ impl Storage for Postgres {
         row: ApplicationRow,
         draft: Option<String>,
         requests: Vec<MaterialRequestRow>,
+        matters: Vec<MatterRow>,
+        events: Vec<EventRow>,
     ) -> Result<Inserted<ApplicationRow>, StorageError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(query_err)?;
@@ -610,9 +625,9 @@ impl Storage for Postgres {
                 "INSERT INTO applications (number, idempotency_key, fingerprint, subject_kind,
                      subject_code, answers, data, receipt, catalog_version, created_at,
                      key_hash, factor_kind, factor_salt, factor_hash, failed_opens,
-                     locked_until)
+                     locked_until, status, version, updated_at, accept_by, due_on)
                  VALUES ($1, $2, $3, $4, $5, $6::text::json, $7::text::json, $8::text::json,
-                     $9, $10, $11, $12, $13, $14, $15, $16)
+                     $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
                  ON CONFLICT DO NOTHING",
                 &[
                     &row.number,
@@ -631,6 +646,11 @@ impl Storage for Postgres {
                     &row.factor_hash,
                     &failed_opens_to_db(row.failed_opens),
                     &row.locked_until.map(|t| t.0),
+                    &row.status,
+                    &(i64::try_from(row.version).unwrap_or(i64::MAX)),
+                    &row.updated_at.map(|t| t.0),
+                    &row.accept_by,
+                    &row.due_on,
                 ],
             )
             .await
@@ -659,6 +679,22 @@ impl Storage for Postgres {
                 // so rolled back), which the handler retries like a taken number.
                 insert_request(&tx, &r).await?;
             }
+            let matters: Vec<MatterRow> = matters
+                .into_iter()
+                .map(|m| MatterRow {
+                    application: row.number.clone(),
+                    ..m
+                })
+                .collect();
+            workflow::insert_matters(&tx, &matters).await?;
+            let events: Vec<EventRow> = events
+                .into_iter()
+                .map(|e| EventRow {
+                    application: row.number.clone(),
+                    ..e
+                })
+                .collect();
+            workflow::insert_events(&tx, &events).await?;
             tx.commit().await.map_err(query_err)?;
             return Ok(Inserted::New(row));
         }
@@ -900,5 +936,126 @@ impl Storage for Postgres {
             .map_err(query_err)?;
         }
         tx.commit().await.map_err(query_err)
+    }
+
+    async fn append(&self, change: Change) -> Result<u64, StorageError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(query_err)?;
+        let version = workflow::append(&tx, &change).await?;
+        tx.commit().await.map_err(query_err)?;
+        Ok(version)
+    }
+
+    async fn events(&self, application: &str) -> Result<Vec<EventRow>, StorageError> {
+        workflow::events(&self.client().await?, application).await
+    }
+
+    async fn matters(&self, application: &str) -> Result<Vec<MatterRow>, StorageError> {
+        workflow::matters(&self.client().await?, application).await
+    }
+
+    async fn queue(&self, query: QueueQuery) -> Result<Vec<QueueRow>, StorageError> {
+        workflow::queue(&self.client().await?, &query).await
+    }
+
+    async fn insert_staff(&self, row: StaffRow) -> Result<(), StorageError> {
+        workflow::insert_staff(&self.client().await?, &row).await
+    }
+
+    async fn staff_by_username(&self, username: &str) -> Result<Option<StaffRow>, StorageError> {
+        workflow::staff_by_username(&self.client().await?, username).await
+    }
+
+    async fn staff_list(&self) -> Result<Vec<StaffRow>, StorageError> {
+        workflow::staff_list(&self.client().await?).await
+    }
+
+    async fn update_staff(&self, row: StaffRow) -> Result<bool, StorageError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(query_err)?;
+        let updated = workflow::update_staff(&tx, &row).await?;
+        tx.commit().await.map_err(query_err)?;
+        Ok(updated)
+    }
+
+    async fn insert_session(&self, row: SessionRow) -> Result<(), StorageError> {
+        workflow::insert_session(&self.client().await?, &row).await
+    }
+
+    async fn touch_session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+        idle_since: Timestamp,
+    ) -> Result<Option<(SessionRow, StaffRow)>, StorageError> {
+        workflow::touch_session(&self.client().await?, token_hash, now, idle_since).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StorageError> {
+        workflow::delete_session(&self.client().await?, token_hash).await
+    }
+
+    async fn audit(&self, row: AuditRow) -> Result<(), StorageError> {
+        workflow::audit(&self.client().await?, &row).await
+    }
+
+    async fn audit_of(&self, application: &str) -> Result<Vec<AuditRow>, StorageError> {
+        workflow::audit_of(&self.client().await?, application).await
+    }
+
+    async fn purge_audit(&self, before: Timestamp) -> Result<u64, StorageError> {
+        workflow::purge_audit(&self.client().await?, before).await
+    }
+
+    async fn claim_notices(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<NoticeRow>, StorageError> {
+        workflow::claim_notices(&self.client().await?, now, lease_until, limit).await
+    }
+
+    async fn notice_sent(
+        &self,
+        id: i64,
+        now: Timestamp,
+        message: Option<MessageRow>,
+    ) -> Result<(), StorageError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(query_err)?;
+        workflow::notice_sent(&tx, id, now, message.as_ref()).await?;
+        tx.commit().await.map_err(query_err)
+    }
+
+    async fn notice_failed(
+        &self,
+        id: i64,
+        error: &str,
+        next_at: Timestamp,
+    ) -> Result<(), StorageError> {
+        workflow::notice_failed(&self.client().await?, id, error, next_at).await
+    }
+
+    async fn messages(&self, application: &str) -> Result<Vec<MessageRow>, StorageError> {
+        workflow::messages(&self.client().await?, application).await
+    }
+
+    async fn rating(&self, application: &str) -> Result<Option<RatingRow>, StorageError> {
+        workflow::rating(&self.client().await?, application).await
+    }
+
+    async fn open_followups(&self, limit: u32) -> Result<Vec<RatingRow>, StorageError> {
+        workflow::open_followups(&self.client().await?, limit).await
+    }
+
+    async fn reply_followup(
+        &self,
+        application: &str,
+        reply: &str,
+        by: &str,
+        at: Timestamp,
+    ) -> Result<bool, StorageError> {
+        workflow::reply_followup(&self.client().await?, application, reply, by, at).await
     }
 }

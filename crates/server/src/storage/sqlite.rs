@@ -9,9 +9,12 @@ use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::oneshot;
 
+mod workflow;
+
 use super::{
-    ApplicationRow, Backend, ChecklistRow, DraftRow, FeedbackRecord, FileRow, Inserted,
-    MaterialRequestRow, Migrations, Storage, StorageError,
+    ApplicationRow, AuditRow, Backend, Change, ChecklistRow, DraftRow, EventRow, FeedbackRecord,
+    FileRow, Inserted, MaterialRequestRow, MatterRow, MessageRow, Migrations, NoticeRow,
+    QueueQuery, QueueRow, RatingRow, SessionRow, StaffRow, Storage, StorageError,
 };
 use crate::clock::Timestamp;
 
@@ -40,6 +43,11 @@ const MIGRATIONS: Migrations = &[
         5,
         "material_requests",
         include_str!("../../migrations/sqlite/0005_material_requests.sql"),
+    ),
+    (
+        6,
+        "workflow",
+        include_str!("../../migrations/sqlite/0006_workflow.sql"),
     ),
 ];
 
@@ -305,7 +313,8 @@ fn row_to_draft(row: &rusqlite::Row<'_>) -> rusqlite::Result<DraftRow> {
 
 const APPLICATION_COLUMNS: &str = "number, idempotency_key, fingerprint, subject_kind, \
      subject_code, answers, data, receipt, catalog_version, created_at, key_hash, factor_kind, \
-     factor_salt, factor_hash, failed_opens, locked_until";
+     factor_salt, factor_hash, failed_opens, locked_until, status, version, updated_at, \
+     accept_by, due_on";
 
 fn row_to_application(row: &rusqlite::Row<'_>) -> rusqlite::Result<ApplicationRow> {
     Ok(ApplicationRow {
@@ -325,6 +334,11 @@ fn row_to_application(row: &rusqlite::Row<'_>) -> rusqlite::Result<ApplicationRo
         factor_hash: row.get(13)?,
         failed_opens: row.get(14)?,
         locked_until: row.get::<_, Option<i64>>(15)?.map(Timestamp),
+        status: row.get(16)?,
+        version: row.get(17)?,
+        updated_at: row.get::<_, Option<i64>>(18)?.map(Timestamp),
+        accept_by: row.get(19)?,
+        due_on: row.get(20)?,
     })
 }
 
@@ -712,6 +726,8 @@ impl Storage for Sqlite {
         row: ApplicationRow,
         draft: Option<String>,
         requests: Vec<MaterialRequestRow>,
+        matters: Vec<MatterRow>,
+        events: Vec<EventRow>,
     ) -> Result<Inserted<ApplicationRow>, StorageError> {
         self.write(move |conn| {
             // No conflict target: a taken number and a known key both end here, told apart
@@ -721,7 +737,7 @@ impl Storage for Sqlite {
                     &format!(
                         "INSERT INTO applications ({APPLICATION_COLUMNS})
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
-                             ?15, ?16)
+                             ?15, ?16, ?17, ?18, ?19, ?20, ?21)
                          ON CONFLICT DO NOTHING"
                     ),
                     params![
@@ -740,7 +756,12 @@ impl Storage for Sqlite {
                         row.factor_salt,
                         row.factor_hash,
                         row.failed_opens,
-                        row.locked_until.map(|t| t.0)
+                        row.locked_until.map(|t| t.0),
+                        row.status,
+                        row.version,
+                        row.updated_at.map(|t| t.0),
+                        row.accept_by,
+                        row.due_on
                     ],
                 )
                 .map_err(query_err)?;
@@ -769,6 +790,22 @@ impl Storage for Sqlite {
                         return Err(StorageError::IdTaken);
                     }
                 }
+                let matters: Vec<MatterRow> = matters
+                    .into_iter()
+                    .map(|m| MatterRow {
+                        application: row.number.clone(),
+                        ..m
+                    })
+                    .collect();
+                workflow::insert_matters(conn, &matters)?;
+                let events: Vec<EventRow> = events
+                    .into_iter()
+                    .map(|e| EventRow {
+                        application: row.number.clone(),
+                        ..e
+                    })
+                    .collect();
+                workflow::insert_events(conn, &events)?;
                 return Ok(Inserted::New(row));
             }
             conn.query_row(
@@ -1026,5 +1063,143 @@ impl Storage for Sqlite {
             Ok(())
         })
         .await
+    }
+
+    async fn append(&self, change: Change) -> Result<u64, StorageError> {
+        self.write(move |conn| workflow::append(conn, &change))
+            .await
+    }
+
+    async fn events(&self, application: &str) -> Result<Vec<EventRow>, StorageError> {
+        let application = application.to_owned();
+        self.read(move |conn| workflow::events(conn, &application))
+            .await
+    }
+
+    async fn matters(&self, application: &str) -> Result<Vec<MatterRow>, StorageError> {
+        let application = application.to_owned();
+        self.read(move |conn| workflow::matters(conn, &application))
+            .await
+    }
+
+    async fn queue(&self, query: QueueQuery) -> Result<Vec<QueueRow>, StorageError> {
+        self.read(move |conn| workflow::queue(conn, &query)).await
+    }
+
+    async fn insert_staff(&self, row: StaffRow) -> Result<(), StorageError> {
+        self.write(move |conn| workflow::insert_staff(conn, &row))
+            .await
+    }
+
+    async fn staff_by_username(&self, username: &str) -> Result<Option<StaffRow>, StorageError> {
+        let username = username.to_owned();
+        self.read(move |conn| workflow::staff_by_username(conn, &username))
+            .await
+    }
+
+    async fn staff_list(&self) -> Result<Vec<StaffRow>, StorageError> {
+        self.read(workflow::staff_list).await
+    }
+
+    async fn update_staff(&self, row: StaffRow) -> Result<bool, StorageError> {
+        self.write(move |conn| workflow::update_staff(conn, &row))
+            .await
+    }
+
+    async fn insert_session(&self, row: SessionRow) -> Result<(), StorageError> {
+        self.write(move |conn| workflow::insert_session(conn, &row))
+            .await
+    }
+
+    async fn touch_session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+        idle_since: Timestamp,
+    ) -> Result<Option<(SessionRow, StaffRow)>, StorageError> {
+        let token_hash = token_hash.to_owned();
+        self.write(move |conn| workflow::touch_session(conn, &token_hash, now, idle_since))
+            .await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StorageError> {
+        let token_hash = token_hash.to_owned();
+        self.write(move |conn| workflow::delete_session(conn, &token_hash))
+            .await
+    }
+
+    async fn audit(&self, row: AuditRow) -> Result<(), StorageError> {
+        self.write(move |conn| workflow::audit(conn, &row)).await
+    }
+
+    async fn audit_of(&self, application: &str) -> Result<Vec<AuditRow>, StorageError> {
+        let application = application.to_owned();
+        self.read(move |conn| workflow::audit_of(conn, &application))
+            .await
+    }
+
+    async fn purge_audit(&self, before: Timestamp) -> Result<u64, StorageError> {
+        self.write(move |conn| workflow::purge_audit(conn, before))
+            .await
+    }
+
+    async fn claim_notices(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<NoticeRow>, StorageError> {
+        self.write(move |conn| workflow::claim_notices(conn, now, lease_until, limit))
+            .await
+    }
+
+    async fn notice_sent(
+        &self,
+        id: i64,
+        now: Timestamp,
+        message: Option<MessageRow>,
+    ) -> Result<(), StorageError> {
+        self.write(move |conn| workflow::notice_sent(conn, id, now, message.as_ref()))
+            .await
+    }
+
+    async fn notice_failed(
+        &self,
+        id: i64,
+        error: &str,
+        next_at: Timestamp,
+    ) -> Result<(), StorageError> {
+        let error = error.to_owned();
+        self.write(move |conn| workflow::notice_failed(conn, id, &error, next_at))
+            .await
+    }
+
+    async fn messages(&self, application: &str) -> Result<Vec<MessageRow>, StorageError> {
+        let application = application.to_owned();
+        self.read(move |conn| workflow::messages(conn, &application))
+            .await
+    }
+
+    async fn rating(&self, application: &str) -> Result<Option<RatingRow>, StorageError> {
+        let application = application.to_owned();
+        self.read(move |conn| workflow::rating(conn, &application))
+            .await
+    }
+
+    async fn open_followups(&self, limit: u32) -> Result<Vec<RatingRow>, StorageError> {
+        self.read(move |conn| workflow::open_followups(conn, limit))
+            .await
+    }
+
+    async fn reply_followup(
+        &self,
+        application: &str,
+        reply: &str,
+        by: &str,
+        at: Timestamp,
+    ) -> Result<bool, StorageError> {
+        let (application, reply, by) = (application.to_owned(), reply.to_owned(), by.to_owned());
+        self.write(move |conn| workflow::reply_followup(conn, &application, &reply, &by, at))
+            .await
     }
 }
