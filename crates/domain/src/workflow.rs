@@ -119,12 +119,133 @@ impl Refusal {
     }
 }
 
-pub const CODES: [&str; 4] = [
+pub const CODES: [&str; 6] = [
     "workflow.not_now",
     "workflow.not_yours",
     "workflow.unknown_matter",
     "workflow.outstanding",
+    TRACKING_FORMAT,
+    TRACKING_CHECK_DIGIT,
 ];
+
+/// An EMS tracking number is 13 digits, or the international S10 form (`EE473124829CN`).
+pub const TRACKING_FORMAT: &str = "tracking.format";
+/// An S10 number whose check digit does not match its serial.
+pub const TRACKING_CHECK_DIGIT: &str = "tracking.check_digit";
+
+/// Most reasons one decision may give, and the longest reason.
+pub const MAX_REASONS: usize = 10;
+pub const MAX_REASON_CHARS: usize = 200;
+/// A follow-up (整改) of a bad rating is answered within this many working days.
+pub const FOLLOWUP_DAYS: u32 = 15;
+/// The longest rating comment.
+pub const MAX_COMMENT_CHARS: usize = 500;
+
+/// The reasons of a refusal (不予受理, 不予): one to ten, each said in 1 to 200 characters.
+/// Every problem at once, each pointing at `reasons` or `reasons[i]`.
+pub fn reasons_problems(reasons: &[String]) -> Vec<crate::validation::FieldProblem> {
+    use crate::application::{REQUIRED, TOO_LARGE, TOO_LONG};
+    use crate::validation::FieldProblem;
+    let mut out = Vec::new();
+    if reasons.is_empty() {
+        out.push(FieldProblem::new("reasons", REQUIRED));
+    } else if reasons.len() > MAX_REASONS {
+        out.push(FieldProblem::new("reasons", TOO_LARGE));
+    }
+    for (i, r) in reasons.iter().enumerate() {
+        let r = r.trim();
+        if r.is_empty() {
+            out.push(FieldProblem::new(format!("reasons[{i}]"), REQUIRED));
+        } else if r.chars().count() > MAX_REASON_CHARS {
+            out.push(FieldProblem::new(format!("reasons[{i}]"), TOO_LONG));
+        }
+    }
+    out
+}
+
+/// An EMS tracking number, spaces removed and letters capitalised, or why not.
+pub fn tracking_number(text: &str) -> Result<String, &'static str> {
+    let t: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let b = t.as_bytes();
+    if b.len() == 13 && b.iter().all(u8::is_ascii_digit) {
+        return Ok(t);
+    }
+    let s10 = b.len() == 13
+        && b[..2].iter().all(u8::is_ascii_uppercase)
+        && b[2..11].iter().all(u8::is_ascii_digit)
+        && b[11..].iter().all(u8::is_ascii_uppercase);
+    if !s10 {
+        return Err(TRACKING_FORMAT);
+    }
+    // UPU S10: weights 8 6 4 2 3 5 9 7 over the serial; 11 - sum mod 11, where 10 is 0 and
+    // 11 is 5.
+    let sum: u32 = b[2..10]
+        .iter()
+        .zip([8, 6, 4, 2, 3, 5, 9, 7])
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    let check = match 11 - sum % 11 {
+        10 => 0,
+        11 => 5,
+        c => c,
+    };
+    if u32::from(b[10] - b'0') == check {
+        Ok(t)
+    } else {
+        Err(TRACKING_CHECK_DIGIT)
+    }
+}
+
+/// 好差评's five levels, from 非常满意 (5) down to 非常不满意 (1).
+pub const RATING_LEVELS: [(u8, &str); 5] = [
+    (5, "非常满意"),
+    (4, "满意"),
+    (3, "基本满意"),
+    (2, "不满意"),
+    (1, "非常不满意"),
+];
+
+/// A rating of 不满意 or worse opens a follow-up (整改).
+pub fn needs_followup(level: u8) -> bool {
+    level <= 2
+}
+
+/// A rating: level 1 to 5; each optional dimension 1 to 5; trips 0 to 9; a comment of at most
+/// 500 characters. Every problem at once.
+pub fn rating_problems(
+    level: u8,
+    dimensions: &[(&str, Option<u8>)],
+    trips: Option<u8>,
+    comment: Option<&str>,
+) -> Vec<crate::validation::FieldProblem> {
+    use crate::application::{TOO_LARGE, TOO_LONG, TOO_SMALL};
+    use crate::validation::FieldProblem;
+    let mut out = Vec::new();
+    let mut level_check = |field: &str, v: u8| {
+        if v < 1 {
+            out.push(FieldProblem::new(field, TOO_SMALL));
+        } else if v > 5 {
+            out.push(FieldProblem::new(field, TOO_LARGE));
+        }
+    };
+    level_check("level", level);
+    for (name, v) in dimensions {
+        if let Some(v) = v {
+            level_check(name, *v);
+        }
+    }
+    if trips.is_some_and(|t| t > 9) {
+        out.push(FieldProblem::new("trips", TOO_LARGE));
+    }
+    if comment.is_some_and(|c| c.trim().chars().count() > MAX_COMMENT_CHARS) {
+        out.push(FieldProblem::new("comment", TOO_LONG));
+    }
+    out
+}
 
 impl Case {
     /// The case after these steps (the steps are trusted: they come from `decide`).

@@ -516,6 +516,14 @@ pub fn form_error_text(locale: Locale, code: &str) -> &'static str {
             "办事指南已更新，请重新确认要补交的材料。",
             "The guide has changed: confirm again which documents follow later.",
         ),
+        "tracking.format" => (
+            "快递单号应为 13 位数字，或 2 个字母、9 位数字、2 个字母（如 EE473124829CN）。",
+            "A tracking number is 13 digits, or 2 letters, 9 digits and 2 letters (EE473124829CN).",
+        ),
+        "tracking.check_digit" => (
+            "快递单号的校验位不对，请核对后重新输入。",
+            "The tracking number's check digit does not match: check it and type it again.",
+        ),
         "workflow.not_now" => (
             "办件当前的状态不能进行这项操作，请刷新后查看最新进度。",
             "This cannot be done in the application's present status: reload to see where it is.",

@@ -302,3 +302,62 @@ fn every_command_in_every_status_either_moves_along_the_table_or_is_refused() {
         }
     }
 }
+
+#[test]
+fn tracking_numbers_are_13_digits_or_s10_with_its_check_digit() {
+    assert_eq!(
+        tracking_number("1234 5678 90123"),
+        Ok("1234567890123".into())
+    );
+    // Serial 47312482: weighted sum 200, 200 mod 11 = 2, check digit 11 - 2 = 9.
+    assert_eq!(tracking_number("ee473124829cn"), Ok("EE473124829CN".into()));
+    assert_eq!(tracking_number("EE473124828CN"), Err(TRACKING_CHECK_DIGIT));
+    for bad in [
+        "",
+        "12345",
+        "EE47312482CN",
+        "E1473124828CN",
+        "１２３４５６７８９０１２３",
+    ] {
+        assert_eq!(tracking_number(bad), Err(TRACKING_FORMAT), "{bad}");
+    }
+}
+
+#[test]
+fn reasons_are_one_to_ten_each_said_in_at_most_200_characters() {
+    let codes = |r: &[&str]| -> Vec<(String, String)> {
+        let r: Vec<String> = r.iter().map(|s| (*s).to_owned()).collect();
+        reasons_problems(&r)
+            .into_iter()
+            .map(|p| (p.field, p.code))
+            .collect()
+    };
+    assert_eq!(codes(&["材料不齐"]), vec![]);
+    assert_eq!(
+        codes(&[]),
+        vec![("reasons".into(), "field.required".into())]
+    );
+    let long = "长".repeat(201);
+    assert_eq!(
+        codes(&["  ", &long]),
+        vec![
+            ("reasons[0]".into(), "field.required".into()),
+            ("reasons[1]".into(), "field.too_long".into())
+        ]
+    );
+    assert_eq!(codes(&["x"; 11]).len(), 1);
+}
+
+#[test]
+fn a_rating_is_checked_all_at_once_and_only_bad_ones_open_a_follow_up() {
+    assert!(rating_problems(3, &[("speed", Some(5))], Some(0), Some("好")).is_empty());
+    let p = rating_problems(0, &[("speed", Some(6))], Some(10), Some(&"字".repeat(501)));
+    let fields: Vec<&str> = p.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["level", "speed", "trips", "comment"]);
+    let bad: Vec<u8> = RATING_LEVELS
+        .iter()
+        .map(|(l, _)| *l)
+        .filter(|l| needs_followup(*l))
+        .collect();
+    assert_eq!(bad, [2, 1]);
+}
