@@ -1,15 +1,14 @@
 import { test, expect } from '../fixtures';
 import { ApplyFlow, ZHANG } from '../pages/apply';
 import { MaterialsPage, jpeg, pdf, photo } from '../pages/materials';
+import { STAFF_PASSWORD, StaffApi } from '../pages/staff';
 
 // 一套材料 for 企业开办: each document checked on the phone before it is sent (材料预审),
 // one deferred on the applicant's commitment (容缺受理) and supplied after submission (补正).
 test.describe.configure({ timeout: 180_000 });
 
-/** Set on deployments where the interim staff token is configured (`ONETRIP_STAFF_TOKEN`). */
-const STAFF_TOKEN = process.env.STAFF_TOKEN;
 
-test('documents are checked on the phone, one is deferred with a commitment and supplied after submission @journey', async ({ page, request, audit }) => {
+test('documents are checked on the phone, one is deferred with a commitment and supplied after submission @journey', async ({ page, request, audit, baseURL }) => {
   const flow = new ApplyFlow(page);
   await flow.startSoleOwner(request);
   await flow.restOfForm(undefined, async (m: MaterialsPage) => {
@@ -131,12 +130,17 @@ test('documents are checked on the phone, one is deferred with a commitment and 
   expect(receipt.outstanding).toEqual([]);
 
   // A department asks for the lease again, with its reason: the applicant sees it the same way.
-  if (STAFF_TOKEN) {
-    const asked = await request.post(`/api/v1/staff/applications/${number}/corrections`, {
-      headers: { Authorization: `Bearer ${STAFF_TOKEN}` },
-      data: { material: 'lease-contract', reason: '租赁合同缺少签字页，请补充。', days: 5 },
+  if (STAFF_PASSWORD) {
+    const window = await StaffApi.signIn('window', baseURL!);
+    await window.act(number, { action: 'accept' });
+    const amr = await StaffApi.signIn('amr', baseURL!);
+    await amr.act(number, {
+      action: 'request_correction',
+      matter: 'company-registration',
+      items: [{ material: 'lease-contract', reason: '租赁合同缺少签字页，请补充。' }],
+      days: 5,
     });
-    expect(asked.status()).toBe(201);
+    await Promise.all([window.dispose(), amr.dispose()]);
     await page.goto(`/r/${number}`);
     await expect(main).toContainText('租赁合同缺少签字页');
     await page.getByRole('link', { name: '补交材料' }).click();

@@ -16,6 +16,13 @@ pub fn run(extra: &[String]) -> Result {
     crate::setup::run(crate::setup::Need::Build)?;
     crate::build::app()?;
     std::fs::create_dir_all(root().join("data")).map_err(|e| format!("data/: {e}"))?;
+    // Demo staff accounts (窗口, 督办, one per department) on a new database: printed once,
+    // with their password (ONETRIP_DEMO_PASSWORD, or a random one).
+    exec(
+        cargo()
+            .args(["run", "--quiet", "-p", "onetrip-server", "--", "seed"])
+            .current_dir(root()),
+    )?;
     // The server prints the URL once it listens.
     run_server(extra)
 }

@@ -212,19 +212,28 @@ fn e2e(tally: &mut Tally) -> Result {
     let tmp = util::temp_dir("onetrip-e2e")?;
     let base = format!("http://127.0.0.1:{port}");
     let server_bin = root().join("target/debug/onetrip-server");
-    // The interim staff token (until staff sign-in), fresh for each run.
-    let staff_token = format!("e2e-{port}-{}", std::process::id());
+    // The demo staff accounts, with a password fresh for each run (`onetrip-server seed`).
+    let staff_password = format!("e2e-{port}-{}-staff", std::process::id());
+    let database_url = format!("sqlite://{}/e2e.db", tmp.display());
+    util::exec(
+        Command::new(&server_bin)
+            .arg("seed")
+            .current_dir(root())
+            .env("DATABASE_URL", &database_url)
+            .env("ONETRIP_CATALOG", root().join("catalog"))
+            .env("ONETRIP_DEMO_PASSWORD", &staff_password)
+            .stdout(Stdio::null()),
+    )?;
     let mut server = Command::new(&server_bin)
         .current_dir(root())
         .env("ONETRIP_ADDR", format!("127.0.0.1:{port}"))
-        .env("DATABASE_URL", format!("sqlite://{}/e2e.db", tmp.display()))
+        .env("DATABASE_URL", &database_url)
         .env("ONETRIP_DIST", root().join("dist"))
         .env("ONETRIP_CATALOG", root().join("catalog"))
         .env("PUBLIC_BASE_URL", &base)
         .env("ONETRIP_TEST_CLOCK", "1")
         .env("ONETRIP_RATE_READ", "100000/60")
         .env("ONETRIP_RATE_WRITE", "100000/60")
-        .env("ONETRIP_STAFF_TOKEN", &staff_token)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()
@@ -236,7 +245,7 @@ fn e2e(tally: &mut Tally) -> Result {
         cmd.args(["playwright", "test", "--reporter=list,json"])
             .current_dir(root().join("e2e"))
             .env("BASE_URL", &base)
-            .env("STAFF_TOKEN", &staff_token)
+            .env("STAFF_PASSWORD", &staff_password)
             .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &report)
             .env("CHROMIUM_PATH", crate::setup::chromium_path());
         let (_, _, ok) = counted(&mut cmd, no_parse);

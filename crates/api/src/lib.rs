@@ -6,6 +6,8 @@
 pub mod application;
 pub mod catalog;
 pub mod error;
+pub mod progress;
+pub mod staff;
 
 pub use error::{ErrorBody, ErrorCode, ErrorEnvelope, FieldError};
 

@@ -254,6 +254,7 @@ pub fn replay(log: &[Transition]) -> Result<Status, LogError> {
 /// How a completed bundle ended, said plainly: every matter granted, some refused (the others
 /// still granted), or none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     AllApproved,

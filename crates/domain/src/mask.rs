@@ -19,6 +19,17 @@ pub fn mask_id(id: &str) -> String {
         .collect()
 }
 
+/// `张**`: a person's name with only its first character (the surname, usually) kept; one
+/// character alone is starred.
+pub fn mask_name(name: &str) -> String {
+    let name = name.trim();
+    let n = name.chars().count();
+    name.chars()
+        .enumerate()
+        .map(|(i, c)| if i == 0 && n > 1 { c } else { '*' })
+        .collect()
+}
+
 /// `138****5678` for an 11-digit number; anything else keeps only its last two characters.
 pub fn mask_phone(phone: &str) -> String {
     let chars: Vec<char> = phone.chars().collect();

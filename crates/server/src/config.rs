@@ -59,13 +59,13 @@ pub struct Config {
     /// Where the documents' bytes go, decided from `ONETRIP_FILES`.
     #[arg(skip)]
     pub files_store: FilesStore,
+    /// Where notifications go: `log` (the log and the in-app messages) or
+    /// `command:/path/to/program` (a gateway program fed JSON on standard input).
+    #[arg(long, env = "ONETRIP_NOTIFY", default_value = "log")]
+    pub notify: crate::notify::Adapter,
     /// Largest JSON body accepted, in bytes.
     #[arg(long, env = "ONETRIP_JSON_LIMIT", default_value_t = 64 * 1024)]
     pub json_limit: usize,
-    /// Interim: the bearer token of the department endpoints (`/api/v1/staff/...`) until staff
-    /// sign-in exists. Unset, every staff endpoint answers 403.
-    #[arg(long, env = "ONETRIP_STAFF_TOKEN", hide_env_values = true)]
-    pub staff_token: Option<String>,
 }
 
 impl Config {
@@ -119,7 +119,7 @@ impl Config {
             upload_dir: PathBuf::from("data/uploads"),
             files_store: FilesStore::Local,
             json_limit: 64 * 1024,
-            staff_token: None,
+            notify: crate::notify::Adapter::Log,
         }
     }
 

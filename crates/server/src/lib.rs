@@ -3,14 +3,17 @@
 //! `router(state)` builds the whole service and is what tests drive in-process; `run` adds the
 //! listener, start-up checks and graceful shutdown.
 
+pub mod admin;
 pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod error;
 pub mod middleware;
+pub mod notify;
 pub mod qr;
 pub mod rate_limit;
 pub mod routes;
+pub mod staff_auth;
 pub mod static_files;
 pub mod storage;
 pub mod telemetry;
@@ -140,7 +143,7 @@ pub fn files_store(config: &Config) -> anyhow::Result<Arc<dyn object_store::Obje
         (name = "catalog", description = "服务目录：事项与一件事"),
         (name = "checklists", description = "一次性告知单：保存、分享链接和二维码"),
         (name = "applications", description = "一表登记：草稿、续填、提交、回执，容缺与补正的补交材料"),
-        (name = "staff", description = "部门（临时：Bearer 令牌，待工作人员登录上线后替换）"),
+        (name = "staff", description = "工作人员：登录、窗口受理、部门审批、督办整改（会话 Cookie）"),
         (name = "feedback", description = "页面反馈"),
         (name = "views", description = "服务器生成的只读页面（HTML），与 JSON 资源内容相同"),
     ),
@@ -191,8 +194,17 @@ fn api_router() -> OpenApiRouter<AppState> {
             routes::supplements::remove
         ))
         .routes(routes!(routes::supplements::hand_in))
-        .routes(routes!(routes::staff::correct))
+        .routes(routes!(routes::progress::progress))
+        .routes(routes!(routes::progress::withdraw))
+        .routes(routes!(routes::progress::rate))
+        .routes(routes!(routes::staff::sign_in, routes::staff::sign_out))
+        .routes(routes!(routes::staff::who_am_i))
+        .routes(routes!(routes::staff::queue))
+        .routes(routes!(routes::staff::show))
+        .routes(routes!(routes::staff::act))
         .routes(routes!(routes::staff::download))
+        .routes(routes!(routes::staff::followups))
+        .routes(routes!(routes::staff::reply))
         .routes(routes!(routes::feedback::submit))
         .routes(routes!(routes::views::home))
         .routes(routes!(routes::views::for_whom))
@@ -332,6 +344,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     );
     // Expired drafts (personal data) are deleted every ten minutes.
     tokio::spawn(routes::drafts::purge(state.clone()));
+    tokio::spawn(notify::worker(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -8,6 +8,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    if onetrip_server::admin::is_command(&args) {
+        use clap::Parser;
+        return onetrip_server::admin::run(onetrip_server::admin::Cli::parse()).await;
+    }
     let config = onetrip_server::config::Config::from_args();
     onetrip_server::telemetry::init();
     onetrip_server::run(config).await

@@ -10,6 +10,7 @@ pub mod files;
 pub mod health;
 pub mod idempotency;
 pub mod ids;
+pub mod progress;
 pub mod staff;
 pub mod supplements;
 #[cfg(feature = "test-clock")]

@@ -472,3 +472,57 @@ pub async fn deferrable_materials(app: &TestApp, token: &str, key: &str) -> Vec<
         })
         .collect()
 }
+
+/// The password of the staff accounts `seed_staff` creates.
+pub const STAFF_PASSWORD: &str = "staff-password-for-tests";
+
+/// The demo staff accounts (`window`, `supervisor`, one per department code), as
+/// `onetrip-server seed` creates them.
+pub async fn seed_staff(app: &TestApp) {
+    let departments: Vec<(String, String)> = app
+        .state
+        .catalog
+        .catalog
+        .departments
+        .iter()
+        .map(|d| (d.code.clone(), d.name.clone()))
+        .collect();
+    for (username, name, role, department) in onetrip_server::admin::demo_accounts(&departments) {
+        let row = onetrip_server::staff_auth::new_account(
+            &username,
+            &name,
+            &role,
+            department.as_deref(),
+            STAFF_PASSWORD,
+            NOW,
+        )
+        .unwrap();
+        app.state.storage.insert_staff(row).await.unwrap();
+    }
+}
+
+/// Sign `username` in; the `Cookie` header value of its session.
+pub async fn staff_cookie(app: &TestApp, username: &str) -> String {
+    let body = serde_json::json!({"username": username, "password": STAFF_PASSWORD}).to_string();
+    let res = app
+        .request("POST", "/api/v1/staff/session", &[], Some(body))
+        .await;
+    assert_eq!(res.status(), 200, "{username} signs in");
+    let set = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    set.split(';').next().unwrap().to_owned()
+}
+
+/// A staff decision on an application, as `cookie`'s owner.
+pub async fn staff_act(app: &TestApp, cookie: &str, number: &str, action: Value) -> Response<Body> {
+    app.request(
+        "POST",
+        &format!("/api/v1/staff/applications/{number}/actions"),
+        &[("cookie", cookie)],
+        Some(action.to_string()),
+    )
+    .await
+}

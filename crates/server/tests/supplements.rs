@@ -9,12 +9,11 @@ mod common;
 use axum::body::Body;
 use common::{
     ADULT, NOW, TestApp, assert_envelope, body_json, body_string, create_draft, field_codes, key,
-    plain_jpeg, small_pdf, spawn_with, startup_data, startup_with_consent, upload_to,
+    plain_jpeg, seed_staff, small_pdf, spawn, spawn_with, staff_act, staff_cookie, startup_data,
+    startup_with_consent, upload_to,
 };
 use onetrip_server::clock::Timestamp;
 use serde_json::{Value, json};
-
-const STAFF: &str = "interim-staff-token-for-tests";
 
 async fn send(
     app: &TestApp,
@@ -313,44 +312,64 @@ async fn story(app: TestApp) {
     let res = hand_in(&app, &number, &ak, json!([request_id])).await;
     assert_eq!(res.status(), 200);
 
-    // A department asks for the ID card again (补正).
-    let corrections = format!("/api/v1/staff/applications/{number}/corrections");
-    let correction =
-        json!({"material": "id-card", "reason": "身份证国徽面照片反光，看不清有效期", "days": 5});
-    forbidden(send(&app, "POST", &corrections, &[], Some(correction.clone())).await).await;
-    forbidden(
-        send(
-            &app,
+    // The window accepts; the department that needs the ID card asks for it again (补正).
+    seed_staff(&app).await;
+    let window = staff_cookie(&app, "window").await;
+    let res = staff_act(&app, &window, &number, json!({"action": "accept"})).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(body_json(res).await["status"], "processing");
+    let amr = staff_cookie(&app, "amr").await;
+    let correction = |items: Value, days: u32| {
+        json!({"action": "request_correction", "matter": "company-registration",
+               "items": items, "days": days})
+    };
+    let unsigned = app
+        .request(
             "POST",
-            &corrections,
-            &[("authorization", "Bearer wrong-token")],
-            Some(correction.clone()),
+            &format!("/api/v1/staff/applications/{number}/actions"),
+            &[],
+            Some(correction(json!([]), 5).to_string()),
         )
-        .await,
-    )
-    .await;
-    let bearer = format!("Bearer {STAFF}");
-    let staff = [("authorization", bearer.as_str())];
-    let res = send(
+        .await;
+    assert_envelope(unsigned, 401, "unauthorized").await;
+    let res = staff_act(
         &app,
-        "POST",
-        &corrections,
-        &staff,
-        Some(json!({"material": "no-such-thing", "reason": " ", "days": 31})),
+        &amr,
+        &number,
+        correction(json!([{"material": "no-such-thing", "reason": " "}]), 31),
     )
     .await;
     assert_eq!(
         refused(res).await,
         [
-            ("material".to_owned(), "material.unknown".to_owned()),
-            ("reason".to_owned(), "field.required".to_owned()),
+            (
+                "items[0].material".to_owned(),
+                "material.unknown".to_owned()
+            ),
+            ("items[0].reason".to_owned(), "field.required".to_owned()),
             ("days".to_owned(), "field.too_large".to_owned()),
         ]
     );
-    let res = send(&app, "POST", &corrections, &staff, Some(correction)).await;
-    assert_eq!(res.status(), 201);
-    let asked = body_json(res).await;
-    assert_eq!(asked["kind"], "correction");
+    let res = staff_act(
+        &app,
+        &amr,
+        &number,
+        correction(
+            json!([{"material": "id-card", "reason": "身份证国徽面照片反光，看不清有效期"}]),
+            5,
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let detail = body_json(res).await;
+    assert_eq!(detail["status"], "correction_requested");
+    let asked = detail["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "correction")
+        .unwrap()
+        .clone();
     assert!(asked["department_name"].as_str().is_some());
     let due5 = app
         .state
@@ -393,8 +412,13 @@ async fn story(app: TestApp) {
         "/api/v1/staff/applications/{number}/files/{}",
         first["id"].as_str().unwrap()
     );
-    forbidden(send(&app, "GET", &staff_file, &[], None).await).await;
-    let res = send(&app, "GET", &staff_file, &staff, None).await;
+    assert_envelope(
+        send(&app, "GET", &staff_file, &[], None).await,
+        401,
+        "unauthorized",
+    )
+    .await;
+    let res = send(&app, "GET", &staff_file, &[("cookie", amr.as_str())], None).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     assert!(
@@ -433,8 +457,7 @@ async fn story(app: TestApp) {
 
 #[tokio::test]
 async fn deferral_supplement_and_correction_on_sqlite() {
-    let app = spawn_with(|c| c.staff_token = Some(STAFF.to_owned())).await;
-    story(app).await;
+    story(spawn().await).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -443,34 +466,6 @@ async fn deferral_supplement_and_correction_on_postgres() {
         return;
     };
     let url = common::fresh_postgres_database(&server).await;
-    let app = spawn_with(|c| {
-        c.staff_token = Some(STAFF.to_owned());
-        c.database_url = url;
-    })
-    .await;
+    let app = spawn_with(|c| c.database_url = url).await;
     story(app).await;
-}
-
-#[tokio::test]
-async fn staff_endpoints_answer_403_when_no_token_is_configured() {
-    let app = spawn_with(|_| {}).await;
-    for (method, uri, body) in [
-        (
-            "POST",
-            "/api/v1/staff/applications/7KQ2M9XA3T/corrections",
-            Some(json!({"material": "id-card", "reason": "看不清", "days": 5})),
-        ),
-        (
-            "GET",
-            "/api/v1/staff/applications/7KQ2M9XA3T/files/F000000000000000",
-            None,
-        ),
-    ] {
-        for auth in [None, Some("Bearer "), Some("Bearer anything")] {
-            let headers: Vec<(&str, &str)> =
-                auth.map(|a| ("authorization", a)).into_iter().collect();
-            let res = send(&app, method, uri, &headers, body.clone()).await;
-            forbidden(res).await;
-        }
-    }
 }

@@ -1,160 +1,772 @@
-//! Department endpoints, interim: until staff sign-in exists (issue 6: argon2 passwords,
-//! sessions in cookies, roles per department, an audit log), they are guarded by one bearer
-//! token from the configuration (`ONETRIP_STAFF_TOKEN`), compared in constant time. Without
-//! the setting every staff endpoint answers 403.
+//! The staff side (`/api/v1/staff/...`), behind sign-in (see `staff_auth`): the window's queue
+//! and decisions, each department's own matters, the supervisor's follow-ups. A department
+//! sees only applications with a matter of its own (any other answers 404, as if it did not
+//! exist) and acts only on its own matters (403). Every opening of an application or of a
+//! document is written to the audit log.
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use onetrip_api::application::{CorrectionRequest, MaterialRequest};
+use onetrip_api::application::Receipt;
+use onetrip_api::staff::{
+    Followup, FollowupReply, FormLine, Named, QueueItem, QueuePage, SignIn, StaffAction,
+    StaffApplication, StaffMe,
+};
 use onetrip_api::{ErrorCode, ErrorEnvelope, FieldError};
-use onetrip_domain::application::correction_problems;
+use onetrip_domain::application::{ApplicationData, correction_problems, split_row_key};
+use onetrip_domain::catalog::checklist::ChecklistMaterial;
+use onetrip_domain::lifecycle::Status;
+use onetrip_domain::validation::FieldProblem;
+use onetrip_domain::workflow::{self as flow, Command, MAX_REASON_CHARS, reasons_problems};
+use serde::Deserialize;
 
 use crate::AppState;
-use crate::error::{ApiError, ApiJson, ApiPath};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery};
 use crate::routes::applications::{REQUEST_ID_LEN, application};
-use crate::routes::files::{asked_of, serve};
+use crate::routes::drafts::no_store;
+use crate::routes::files::{asked_of, record, serve};
 use crate::routes::ids;
+use crate::routes::progress::{facts, is_overdue};
 use crate::routes::supplements::request_view;
-use crate::storage::{Inserted, MaterialRequestRow};
+use crate::staff_auth::{self, IDLE_MINUTES, Role, Staff};
+use crate::storage::{ApplicationRow, AuditRow, MaterialRequestRow, QueueQuery};
+use crate::workflow::{self, Extras, Who};
 
-/// Equal without telling how much is equal by how long it takes.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-fn require_staff(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let forbidden =
-        || ApiError::new(ErrorCode::Forbidden).with_message("仅限部门工作人员使用，请先登录。");
-    let expected = state
-        .config
-        .staff_token
-        .as_deref()
-        .filter(|t| !t.is_empty())
-        .ok_or_else(forbidden)?;
-    let given = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(forbidden)?;
-    // Compare digests: equal lengths, so the comparison's time says nothing of the token.
-    let (a, b) = (
-        ids::digest(&["staff", given]),
-        ids::digest(&["staff", expected]),
-    );
-    if same(a.as_bytes(), b.as_bytes()) {
-        Ok(())
-    } else {
-        Err(forbidden())
+fn me(state: &AppState, s: &Staff) -> StaffMe {
+    let department = match &s.role {
+        Role::Department(d) => Some(d.clone()),
+        _ => None,
+    };
+    StaffMe {
+        username: s.username.clone(),
+        name: s.name.clone(),
+        role: match s.role {
+            Role::Window => "window",
+            Role::Department(_) => "department",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+        .to_owned(),
+        department_name: department.as_deref().map(|d| {
+            state
+                .catalog
+                .catalog
+                .departments
+                .iter()
+                .find(|x| x.code == d)
+                .map_or_else(|| d.to_owned(), |x| x.name.clone())
+        }),
+        department,
+        idle_minutes: IDLE_MINUTES,
     }
 }
 
-/// A department asks for a material (again), with its reason and the working days allowed
-/// (补正). The material must be one the application asks for (not 免提交); the department is
-/// the first that needs it.
-#[utoipa::path(post, path = "/staff/applications/{number}/corrections", tag = "staff",
-    request_body = CorrectionRequest,
-    params(("number" = String, Path, description = "申请编号"),
-           ("Authorization" = String, Header, description = "Bearer 部门令牌（临时，见 ARCHITECTURE.md）")),
+fn forbidden() -> ApiError {
+    ApiError::new(ErrorCode::Forbidden).with_message("这项操作不属于您的职责范围。")
+}
+
+fn not_found() -> ApiError {
+    ApiError::new(ErrorCode::NotFound).with_message("没有找到这份办件。")
+}
+
+fn invalid(problems: Vec<FieldProblem>, message: &'static str) -> ApiError {
+    ApiError::validation(
+        problems
+            .into_iter()
+            .map(|p| FieldError {
+                field: p.field,
+                code: p.code,
+            })
+            .collect(),
+    )
+    .with_message(message)
+}
+
+async fn audit(state: &AppState, s: &Staff, action: &str, number: &str, detail: Option<String>) {
+    let row = AuditRow {
+        at: state.clock.now(),
+        staff: Some(s.id.clone()),
+        action: action.to_owned(),
+        application: Some(number.to_owned()),
+        detail,
+    };
+    if let Err(e) = state.storage.audit(row).await {
+        tracing::error!(error = %e, "audit entry not written");
+    }
+}
+
+/// The application, if this staff member may see it: the window and the supervisor see all;
+/// a department only those with a matter of its own (else 404, revealing nothing).
+async fn visible(state: &AppState, s: &Staff, number: &str) -> Result<ApplicationRow, ApiError> {
+    let row = application(state, number).await.map_err(|_| not_found())?;
+    match &s.role {
+        Role::Window | Role::Supervisor => Ok(row),
+        Role::Department(d) => {
+            let matters = state.storage.matters(&row.number).await?;
+            if matters.iter().any(|m| &m.department == d) {
+                Ok(row)
+            } else {
+                Err(not_found())
+            }
+        }
+        Role::Admin => Err(forbidden()),
+    }
+}
+
+/// Sign in with a username and password: a session cookie (HttpOnly, SameSite=Strict).
+#[utoipa::path(post, path = "/staff/session", tag = "staff", request_body = SignIn,
     responses(
-        (status = 201, description = "已通知申请人补正", body = MaterialRequest),
-        (status = 403, description = "没有令牌或令牌不对，或服务器未设置令牌", body = ErrorEnvelope),
-        (status = 404, description = "没有这份申请", body = ErrorEnvelope),
-        (status = 422, description = "材料不在这份申请里（material.unknown）、理由为空或超过 200 字、天数不在 1–30", body = ErrorEnvelope),
+        (status = 200, description = "已登录", body = StaffMe),
+        (status = 401, description = "用户名或密码不对", body = ErrorEnvelope),
     ))]
-pub async fn correct(
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<SignIn>,
+) -> Result<Response, ApiError> {
+    if request.username.len() > 64 || request.password.len() > 256 {
+        return Err(
+            ApiError::new(ErrorCode::Unauthorized).with_message("用户名或密码不对，请核对后再试。")
+        );
+    }
+    let (s, cookie) = staff_auth::sign_in(&state, &request.username, &request.password).await?;
+    tracing::info!(staff = %s.id, "staff signed in");
+    let mut response = no_store(Json(me(&state, &s)).into_response());
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(response)
+}
+
+/// Sign out: the session ends on the server and the cookie is cleared.
+#[utoipa::path(delete, path = "/staff/session", tag = "staff",
+    responses((status = 204, description = "已退出")))]
+pub async fn sign_out(
     State(state): State<AppState>,
     headers: HeaderMap,
-    ApiPath(number): ApiPath<String>,
-    ApiJson(request): ApiJson<CorrectionRequest>,
 ) -> Result<Response, ApiError> {
-    require_staff(&state, &headers)?;
-    let row = application(&state, &number).await?;
-    let asked = asked_of(&state, &row.subject_kind, &row.subject_code, &row.answers)?;
-    let problems = correction_problems(&asked, &request.material, &request.reason, request.days);
-    let Some(material) = asked
-        .iter()
-        .find(|m| m.key == request.material)
-        .filter(|_| problems.is_empty())
-    else {
-        return Err(ApiError::validation(
-            problems
-                .into_iter()
-                .map(|p| FieldError {
-                    field: p.field,
-                    code: p.code,
-                })
-                .collect(),
-        )
-        .with_message("补正通知有误，请按提示修改。"));
-    };
-    let now = state.clock.now();
-    let fresh_id =
-        || -> Result<String, ApiError> { Ok(format!("R{}", ids::random(REQUEST_ID_LEN)?)) };
-    let request_row = MaterialRequestRow {
-        id: fresh_id()?,
-        application: row.number.clone(),
-        material: material.key.clone(),
-        kind: "correction".to_owned(),
-        reason: Some(request.reason.trim().to_owned()),
-        department: material.departments.first().cloned(),
-        requested_at: now,
-        due_on: state
-            .catalog
-            .calendar
-            .add_working_days(now.china_date(), request.days)
-            .date
-            .to_string(),
-        resolved_at: None,
-    };
-    let (Inserted::New(request_row) | Inserted::Existing(request_row)) = ids::insert_fresh(
-        request_row,
-        |r| {
-            let storage = state.storage.clone();
-            async move {
-                storage.insert_material_request(r.clone()).await?;
-                Ok(Inserted::New(r))
-            }
-        },
-        |r| {
-            r.id = fresh_id()?;
-            Ok(())
-        },
-    )
-    .await?;
-    tracing::info!(number = %row.number, material = %request_row.material, "correction requested");
-    Ok((
-        StatusCode::CREATED,
-        Json(request_view(&state, &request_row)),
-    )
-        .into_response())
+    let cookie = staff_auth::sign_out(&state, &headers).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(response)
 }
 
-/// Any document of an application, for the department: an attachment, nosniff, no-store.
+/// Who is signed in (401 once the session has ended).
+#[utoipa::path(get, path = "/staff/me", tag = "staff",
+    responses(
+        (status = 200, description = "当前登录的工作人员", body = StaffMe),
+        (status = 401, description = "未登录或已超时", body = ErrorEnvelope),
+    ))]
+pub async fn who_am_i(State(state): State<AppState>, s: Staff) -> Response {
+    no_store(Json(me(&state, &s)).into_response())
+}
+
+/// Which list: `new` (待受理), `processing` (办理中, 需补正), `finished` (办结, to dispatch or hand
+/// out), `closed` (送达, 评价, 不予受理, 撤回), or `all`; `overdue` only the late ones.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueParams {
+    #[serde(default)]
+    pub list: Option<String>,
+    #[serde(default)]
+    pub overdue: Option<bool>,
+    /// The `next` of the previous page.
+    #[serde(default)]
+    pub after: Option<String>,
+    /// 1–100, 20 unless given.
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+fn statuses(list: &str) -> Option<Vec<&'static str>> {
+    Some(match list {
+        "new" => vec!["submitted", "pre_review"],
+        "processing" => vec![
+            "accepted",
+            "accepted_deferred",
+            "processing",
+            "correction_requested",
+        ],
+        "finished" => vec!["completed", "dispatched", "ready_for_pickup"],
+        "closed" => vec!["delivered", "rated", "not_accepted", "withdrawn"],
+        "all" => vec![],
+        _ => return None,
+    })
+}
+
+/// A page of applications for this staff member: the window's by status; a department's,
+/// only those with a matter of its own.
+#[utoipa::path(get, path = "/staff/applications", tag = "staff", params(QueueParams),
+    responses(
+        (status = 200, description = "办件列表（最新在前）", body = QueuePage),
+        (status = 400, description = "参数有误", body = ErrorEnvelope),
+        (status = 401, description = "未登录", body = ErrorEnvelope),
+    ))]
+pub async fn queue(
+    State(state): State<AppState>,
+    s: Staff,
+    ApiQuery(params): ApiQuery<QueueParams>,
+) -> Result<Response, ApiError> {
+    let bad = || ApiError::new(ErrorCode::BadRequest).with_message("查询参数有误，请检查后重试。");
+    let default_list = match s.role {
+        Role::Window => "new",
+        _ => "processing",
+    };
+    let list = params.list.as_deref().unwrap_or(default_list);
+    let wanted = statuses(list).ok_or_else(bad)?;
+    let limit = params.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(bad());
+    }
+    let after = match params.after.as_deref() {
+        None => None,
+        Some(cursor) => {
+            let (at, number) = cursor.split_once('.').ok_or_else(bad)?;
+            let at: i64 = at.parse().map_err(|_| bad())?;
+            Some((crate::clock::Timestamp(at), number.to_owned()))
+        }
+    };
+    let today = state.clock.now().china_date();
+    let department = match &s.role {
+        Role::Department(d) => Some(d.clone()),
+        Role::Window | Role::Supervisor => None,
+        Role::Admin => return Err(forbidden()),
+    };
+    let rows = state
+        .storage
+        .queue(QueueQuery {
+            statuses: wanted.iter().map(|s| (*s).to_owned()).collect(),
+            department,
+            matter_statuses: Vec::new(),
+            overdue_on: params.overdue.unwrap_or(false).then(|| today.to_string()),
+            after,
+            // One more than asked: tells whether there is a next page.
+            limit: limit + 1,
+        })
+        .await?;
+    let more = rows.len() > limit as usize;
+    let rows = &rows[..rows.len().min(limit as usize)];
+    let catalog = &state.catalog.catalog;
+    let items: Vec<QueueItem> = rows
+        .iter()
+        .map(|r| {
+            let status = Status::from_code(&r.status).unwrap_or(Status::Submitted);
+            let name = match r.subject_kind.as_str() {
+                "bundle" => catalog.bundle(&r.subject_code).map(|b| b.name.clone()),
+                _ => catalog.matter(&r.subject_code).map(|m| m.name.clone()),
+            }
+            .unwrap_or_else(|| r.subject_code.clone());
+            let accept_by = r.accept_by.as_deref().and_then(|d| d.parse().ok());
+            let promised = r.due_on.as_deref().and_then(|d| d.parse().ok());
+            let due = if matches!(status, Status::Submitted | Status::PreReview) {
+                r.accept_by.clone()
+            } else {
+                r.due_on.clone()
+            };
+            QueueItem {
+                number: r.number.clone(),
+                name,
+                status,
+                label: status.label().to_owned(),
+                submitted_at: r.created_at.to_china_rfc3339(),
+                due,
+                overdue: is_overdue(status, accept_by, promised, today),
+            }
+        })
+        .collect();
+    let next = rows
+        .last()
+        .filter(|_| more)
+        .map(|r| format!("{}.{}", r.created_at.0, r.number));
+    Ok(no_store(Json(QueuePage { items, next }).into_response()))
+}
+
+/// The form as lines with their labels, in the catalogue's order of fields.
+fn form_lines(state: &AppState, data: &ApplicationData) -> Vec<FormLine> {
+    let label = |key: &str| {
+        let def_key =
+            split_row_key(key).map_or_else(|| key.to_owned(), |(g, _, f)| format!("{g}[].{f}"));
+        let row = split_row_key(key).map(|(_, r, _)| r + 1);
+        let base = state
+            .catalog
+            .catalog
+            .fields
+            .iter()
+            .find(|f| f.key == def_key)
+            .map_or_else(|| key.to_owned(), |f| f.label.clone());
+        match row {
+            Some(n) => format!("{base}（第 {n} 位）"),
+            None => base,
+        }
+    };
+    let mut lines: Vec<FormLine> = data
+        .values
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .chain(data.groups.iter().flat_map(|(g, rows)| {
+            rows.iter().enumerate().flat_map(move |(i, row)| {
+                row.iter()
+                    .map(move |(f, v)| (format!("{g}[{i}].{f}"), v.clone()))
+            })
+        }))
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(key, value)| FormLine {
+            label: label(&key),
+            key,
+            value,
+        })
+        .collect();
+    let position = |key: &str| {
+        let def_key =
+            split_row_key(key).map_or_else(|| key.to_owned(), |(g, _, f)| format!("{g}[].{f}"));
+        state
+            .catalog
+            .catalog
+            .fields
+            .iter()
+            .position(|f| f.key == def_key)
+            .unwrap_or(usize::MAX)
+    };
+    lines.sort_by_key(|l| (position(&l.key), l.key.clone()));
+    lines
+}
+
+/// What this staff member may do to the application now (the domain decides).
+fn abilities(s: &Staff, case: &flow::Case) -> Vec<String> {
+    let Some(actor) = s.role.actor() else {
+        return Vec::new();
+    };
+    let mut can = Vec::new();
+    let mut try_it = |name: String, command: Command| {
+        if flow::decide(case, &actor, &command).is_ok() {
+            can.push(name);
+        }
+    };
+    try_it("accept".into(), Command::Accept { deferred: false });
+    try_it("refuse".into(), Command::Refuse);
+    try_it("dispatch".into(), Command::Dispatch);
+    try_it("ready_for_pickup".into(), Command::ReadyForPickup);
+    try_it("deliver".into(), Command::Deliver);
+    for m in &case.matters {
+        let matter = m.code.clone();
+        try_it(
+            format!("approve:{matter}"),
+            Command::Approve {
+                matter: matter.clone(),
+            },
+        );
+        try_it(
+            format!("refuse_matter:{matter}"),
+            Command::RefuseMatter {
+                matter: matter.clone(),
+            },
+        );
+        try_it(
+            format!("request_correction:{matter}"),
+            Command::RequestCorrection { matter },
+        );
+    }
+    can
+}
+
+async fn detail(
+    state: &AppState,
+    s: &Staff,
+    row: &ApplicationRow,
+) -> Result<StaffApplication, ApiError> {
+    let f = facts(state, row).await?;
+    let (case, _) = workflow::load_case(state, row).await?;
+    let data: ApplicationData = serde_json::from_str(&row.data).unwrap_or_default();
+    let asked =
+        asked_of(state, &row.subject_kind, &row.subject_code, &row.answers).unwrap_or_default();
+    let files = state
+        .storage
+        .files_of_application(&row.number)
+        .await?
+        .iter()
+        .map(record)
+        .collect();
+    let requests = state
+        .storage
+        .material_requests(&row.number)
+        .await?
+        .iter()
+        .map(|r| request_view(state, r))
+        .collect();
+    let named = |m: &ChecklistMaterial| Named {
+        key: m.key.clone(),
+        name: m.name.clone(),
+    };
+    Ok(StaffApplication {
+        number: row.number.clone(),
+        name: f
+            .receipt
+            .as_ref()
+            .map_or_else(String::new, |r: &Receipt| r.name.clone()),
+        status: f.status,
+        label: f.status.label().to_owned(),
+        submitted_at: row.created_at.to_china_rfc3339(),
+        accept_by: row.accept_by.clone(),
+        promised: row.due_on.clone(),
+        overdue: f.overdue,
+        matters: f.matters,
+        timeline: f.timeline,
+        form: form_lines(state, &data),
+        files,
+        requests,
+        deferrable: asked
+            .iter()
+            .filter(|m| m.deferrable_days.is_some())
+            .map(named)
+            .collect(),
+        materials: asked.iter().map(named).collect(),
+        tracking: f.tracking,
+        rating: f.rating,
+        can: abilities(s, &case),
+    })
+}
+
+/// The whole application, personal data included, for the one who decides (audited).
+#[utoipa::path(get, path = "/staff/applications/{number}", tag = "staff",
+    params(("number" = String, Path, description = "申请编号")),
+    responses(
+        (status = 200, description = "办件详情（查看记入审计日志）", body = StaffApplication),
+        (status = 401, description = "未登录", body = ErrorEnvelope),
+        (status = 404, description = "没有这份办件，或不属于本部门", body = ErrorEnvelope),
+    ))]
+pub async fn show(
+    State(state): State<AppState>,
+    s: Staff,
+    ApiPath(number): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let row = visible(&state, &s, &number).await?;
+    audit(&state, &s, "view", &row.number, None).await;
+    Ok(no_store(
+        Json(detail(&state, &s, &row).await?).into_response(),
+    ))
+}
+
+fn reasons_note(reasons: &[String]) -> String {
+    reasons
+        .iter()
+        .map(|r| r.trim())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn fresh_request_id() -> Result<String, ApiError> {
+    Ok(format!("R{}", ids::random(REQUEST_ID_LEN)?))
+}
+
+/// One decision: the domain decides whether it may happen now and by whom; the events, the
+/// requests, the notifications and the audit entry are written together.
+#[utoipa::path(post, path = "/staff/applications/{number}/actions", tag = "staff",
+    request_body = StaffAction,
+    params(("number" = String, Path, description = "申请编号")),
+    responses(
+        (status = 200, description = "已办理，办件详情", body = StaffApplication),
+        (status = 401, description = "未登录", body = ErrorEnvelope),
+        (status = 403, description = "不属于本岗位或本部门（workflow.not_yours）", body = ErrorEnvelope),
+        (status = 404, description = "没有这份办件，或不属于本部门", body = ErrorEnvelope),
+        (status = 409, description = "当前状态不能这样办理（workflow.not_now），或容缺材料未补齐（workflow.outstanding）", body = ErrorEnvelope),
+        (status = 422, description = "理由、材料、天数或快递单号有误", body = ErrorEnvelope),
+    ))]
+pub async fn act(
+    State(state): State<AppState>,
+    s: Staff,
+    ApiPath(number): ApiPath<String>,
+    ApiJson(action): ApiJson<StaffAction>,
+) -> Result<Response, ApiError> {
+    let row = visible(&state, &s, &number).await?;
+    let actor = s.role.actor().ok_or_else(forbidden)?;
+    let who = Who {
+        actor,
+        staff: Some(s.id.clone()),
+    };
+    let now = state.clock.now();
+    let today = now.china_date();
+    let calendar = &state.catalog.calendar;
+    let asked = || asked_of(&state, &row.subject_kind, &row.subject_code, &row.answers);
+    let (command, extras, name) = match action {
+        StaffAction::Accept { defer } => {
+            let asked = asked()?;
+            let mut problems = Vec::new();
+            let mut requests = Vec::new();
+            for (i, key) in defer.iter().enumerate() {
+                match asked.iter().find(|m| &m.key == key) {
+                    Some(m) if m.deferrable_days.is_some() => requests.push(MaterialRequestRow {
+                        id: fresh_request_id()?,
+                        application: row.number.clone(),
+                        material: m.key.clone(),
+                        kind: "deferred".to_owned(),
+                        reason: None,
+                        department: m.departments.first().cloned(),
+                        requested_at: now,
+                        due_on: calendar
+                            .add_working_days(today, m.deferrable_days.unwrap_or(0))
+                            .date
+                            .to_string(),
+                        resolved_at: None,
+                    }),
+                    Some(_) => problems.push(FieldProblem::new(
+                        format!("defer[{i}]"),
+                        "material.not_deferrable",
+                    )),
+                    None => {
+                        problems.push(FieldProblem::new(format!("defer[{i}]"), "material.unknown"))
+                    }
+                }
+            }
+            if !problems.is_empty() {
+                return Err(invalid(problems, "容缺的材料有误，请按提示修改。"));
+            }
+            // Deferred by the applicant at submission, or now by the window: 容缺受理.
+            let open_before = state
+                .storage
+                .material_requests(&row.number)
+                .await?
+                .iter()
+                .any(|r| r.resolved_at.is_none());
+            let deferred = open_before || !requests.is_empty();
+            (
+                Command::Accept { deferred },
+                Extras {
+                    requests,
+                    ..Extras::default()
+                },
+                "accept",
+            )
+        }
+        StaffAction::Refuse { reasons } => {
+            let problems = reasons_problems(&reasons);
+            if !problems.is_empty() {
+                return Err(invalid(problems, "请写明不予受理的理由。"));
+            }
+            (
+                Command::Refuse,
+                Extras {
+                    note: Some(reasons_note(&reasons)),
+                    ..Extras::default()
+                },
+                "refuse",
+            )
+        }
+        StaffAction::Approve { matter, note } => {
+            if note
+                .as_deref()
+                .is_some_and(|n| n.chars().count() > MAX_REASON_CHARS)
+            {
+                return Err(invalid(
+                    vec![FieldProblem::new("note", "field.too_long")],
+                    "备注太长了。",
+                ));
+            }
+            (
+                Command::Approve { matter },
+                Extras {
+                    note: note.filter(|n| !n.trim().is_empty()),
+                    ..Extras::default()
+                },
+                "approve",
+            )
+        }
+        StaffAction::RefuseMatter { matter, reasons } => {
+            let problems = reasons_problems(&reasons);
+            if !problems.is_empty() {
+                return Err(invalid(problems, "请写明不予的理由。"));
+            }
+            (
+                Command::RefuseMatter { matter },
+                Extras {
+                    note: Some(reasons_note(&reasons)),
+                    ..Extras::default()
+                },
+                "refuse_matter",
+            )
+        }
+        StaffAction::RequestCorrection {
+            matter,
+            items,
+            days,
+        } => {
+            let asked = asked()?;
+            let department = match &who.actor {
+                flow::Actor::Department(d) => d.clone(),
+                _ => return Err(forbidden()),
+            };
+            let mut problems = Vec::new();
+            if items.is_empty() {
+                problems.push(FieldProblem::new("items", "field.required"));
+            }
+            let mut requests = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                let found = correction_problems(&asked, &item.material, &item.reason, days);
+                if found.is_empty() {
+                    requests.push(MaterialRequestRow {
+                        id: fresh_request_id()?,
+                        application: row.number.clone(),
+                        material: item.material.clone(),
+                        kind: "correction".to_owned(),
+                        reason: Some(item.reason.trim().to_owned()),
+                        department: Some(department.clone()),
+                        requested_at: now,
+                        due_on: calendar.add_working_days(today, days).date.to_string(),
+                        resolved_at: None,
+                    });
+                }
+                problems.extend(found.into_iter().map(|p| {
+                    let field = if p.field == "days" {
+                        p.field
+                    } else {
+                        format!("items[{i}].{}", p.field)
+                    };
+                    FieldProblem::new(field, &p.code)
+                }));
+            }
+            problems.dedup();
+            if !problems.is_empty() {
+                return Err(invalid(problems, "补正告知有误，请按提示修改。"));
+            }
+            let note = items
+                .iter()
+                .map(|i| {
+                    let name = asked
+                        .iter()
+                        .find(|m| m.key == i.material)
+                        .map_or(i.material.as_str(), |m| m.name.as_str());
+                    format!("{name}：{}", i.reason.trim())
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            (
+                Command::RequestCorrection { matter },
+                Extras {
+                    note: Some(note),
+                    requests,
+                    ..Extras::default()
+                },
+                "request_correction",
+            )
+        }
+        StaffAction::Dispatch { tracking } => {
+            let tracking = flow::tracking_number(&tracking).map_err(|code| {
+                invalid(vec![FieldProblem::new("tracking", code)], "快递单号有误。")
+            })?;
+            (
+                Command::Dispatch,
+                Extras {
+                    note: Some(tracking),
+                    ..Extras::default()
+                },
+                "dispatch",
+            )
+        }
+        StaffAction::ReadyForPickup => (Command::ReadyForPickup, Extras::default(), "pickup"),
+        StaffAction::Deliver => (Command::Deliver, Extras::default(), "deliver"),
+    };
+    let extras = Extras {
+        audit: Some(name.to_owned()),
+        ..extras
+    };
+    let (_, row) = workflow::act(&state, &row.number, &who, &command, extras).await?;
+    tracing::info!(number = %row.number, action = name, staff = %s.id, "staff action");
+    Ok(no_store(
+        Json(detail(&state, &s, &row).await?).into_response(),
+    ))
+}
+
+/// A document of an application, for the staff who may see it: an attachment, nosniff,
+/// no-store, audited.
 #[utoipa::path(get, path = "/staff/applications/{number}/files/{id}", tag = "staff",
-    params(("number" = String, Path, description = "申请编号"), ("id" = String, Path, description = "文件编号"),
-           ("Authorization" = String, Header, description = "Bearer 部门令牌（临时）")),
+    params(("number" = String, Path, description = "申请编号"), ("id" = String, Path, description = "文件编号")),
     responses(
         (status = 200, description = "文件（作为附件）", body = crate::routes::checklists::PngImage),
-        (status = 403, description = "没有令牌或令牌不对", body = ErrorEnvelope),
-        (status = 404, description = "没有这份文件", body = ErrorEnvelope),
+        (status = 401, description = "未登录", body = ErrorEnvelope),
+        (status = 404, description = "没有这份文件，或不属于本部门", body = ErrorEnvelope),
     ))]
 pub async fn download(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    s: Staff,
     ApiPath((number, id)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
-    require_staff(&state, &headers)?;
-    let app = application(&state, &number).await?;
+    let app = visible(&state, &s, &number).await?;
     let row = state
         .storage
         .file(&id)
         .await?
         .filter(|f| f.application.as_deref() == Some(app.number.as_str()))
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound).with_message("没有这份文件。"))?;
+    audit(&state, &s, "download", &app.number, Some(row.id.clone())).await;
     serve(&state, &row).await
+}
+
+/// Follow-ups (整改) of bad ratings still unanswered, for the supervisor, oldest deadline first.
+#[utoipa::path(get, path = "/staff/followups", tag = "staff",
+    responses(
+        (status = 200, description = "待答复的整改", body = Vec<Followup>),
+        (status = 403, description = "仅限督办人员", body = ErrorEnvelope),
+    ))]
+pub async fn followups(State(state): State<AppState>, s: Staff) -> Result<Response, ApiError> {
+    if s.role != Role::Supervisor {
+        return Err(forbidden());
+    }
+    let today = state.clock.now().china_date();
+    let list: Vec<Followup> = state
+        .storage
+        .open_followups(100)
+        .await?
+        .iter()
+        .map(|r| {
+            let rating = crate::routes::progress::rating_view(r);
+            Followup {
+                number: r.application.clone(),
+                overdue: rating.followup_due.is_some_and(|d| today > d),
+                rating,
+            }
+        })
+        .collect();
+    Ok(no_store(Json(list).into_response()))
+}
+
+/// The supervisor's answer to a bad rating (整改), once; the applicant sees it on the
+/// application's page.
+#[utoipa::path(post, path = "/staff/followups/{number}", tag = "staff",
+    request_body = FollowupReply,
+    params(("number" = String, Path, description = "申请编号")),
+    responses(
+        (status = 204, description = "已答复"),
+        (status = 403, description = "仅限督办人员", body = ErrorEnvelope),
+        (status = 404, description = "没有待答复的整改", body = ErrorEnvelope),
+        (status = 422, description = "答复为空或超过 500 字", body = ErrorEnvelope),
+    ))]
+pub async fn reply(
+    State(state): State<AppState>,
+    s: Staff,
+    ApiPath(number): ApiPath<String>,
+    ApiJson(request): ApiJson<FollowupReply>,
+) -> Result<Response, ApiError> {
+    if s.role != Role::Supervisor {
+        return Err(forbidden());
+    }
+    let text = request.reply.trim();
+    let count = text.chars().count();
+    if count == 0 || count > flow::MAX_COMMENT_CHARS {
+        let code = if count == 0 {
+            "field.required"
+        } else {
+            "field.too_long"
+        };
+        return Err(invalid(
+            vec![FieldProblem::new("reply", code)],
+            "请写明整改情况（500 字以内）。",
+        ));
+    }
+    let now = state.clock.now();
+    if !state
+        .storage
+        .reply_followup(&number, text, &s.id, now)
+        .await?
+    {
+        return Err(ApiError::new(ErrorCode::NotFound).with_message("没有待答复的整改。"));
+    }
+    audit(&state, &s, "followup_reply", &number, None).await;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

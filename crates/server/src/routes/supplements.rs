@@ -26,6 +26,8 @@ use crate::routes::drafts::{factor_matches, no_store, refuse_if_locked};
 use crate::routes::files::{Target, asked_of, discard, receive, record, serve};
 use crate::routes::{idempotency, ids};
 use crate::storage::{ApplicationRow, FileRow, MaterialRequestRow};
+use crate::workflow::{self, Extras, Who};
+use onetrip_domain::workflow::Command;
 
 /// Characters of an application key made by the server (on opening): 160 random bits.
 const KEY_LEN: usize = 32;
@@ -127,8 +129,7 @@ async fn view(state: &AppState, row: &ApplicationRow) -> Result<ApplicationMater
     params(("number" = String, Path, description = "申请编号")),
     responses(
         (status = 200, description = "验证通过：新的申请钥匙（X-Application-Key）", body = ApplicationSession),
-        (status = 404, description = "没有这份申请", body = ErrorEnvelope),
-        (status = 422, description = "验证信息不对（application.factor_wrong）或这份申请没有验证信息（application.no_factor）", body = ErrorEnvelope),
+        (status = 422, description = "验证信息不对，或没有这个编号（同样答 application.factor_wrong，不透露编号是否存在）；这份申请没有验证信息（application.no_factor）", body = ErrorEnvelope),
         (status = 429, description = "输错太多次，暂时锁定", body = ErrorEnvelope,
          headers(("Retry-After" = u64, description = "几秒后可以再试"))),
     ))]
@@ -137,7 +138,14 @@ pub async fn open(
     ApiPath(number): ApiPath<String>,
     ApiJson(request): ApiJson<ApplicationOpen>,
 ) -> Result<Response, ApiError> {
-    let mut row = application(&state, &number).await?;
+    let wrong = || {
+        ApiError::new(ErrorCode::Validation)
+            .with_field("factor", "application.factor_wrong")
+            .with_message("验证信息不对，请核对后再试。")
+    };
+    // An unknown number answers exactly as a wrong factor: a lookup without the right second
+    // factor tells nothing, not even whether the number exists.
+    let mut row = application(&state, &number).await.map_err(|_| wrong())?;
     let now = state.clock.now();
     refuse_if_locked(row.locked_until, now)?;
     let (Some(expected), Some(salt)) = (row.factor_hash.clone(), row.factor_salt.clone()) else {
@@ -148,9 +156,7 @@ pub async fn open(
     let (failed, locked) = (&mut row.failed_opens, &mut row.locked_until);
     if !factor_matches(&request.factor, &salt, &expected, failed, locked, now) {
         state.storage.update_application_access(row).await?;
-        return Err(ApiError::new(ErrorCode::Validation)
-            .with_field("factor", "application.factor_wrong")
-            .with_message("验证信息不对，请核对后再试。"));
+        return Err(wrong());
     }
     let key = ids::random(KEY_LEN)?;
     row.key_hash = Some(application_key_hash(&key));
@@ -360,6 +366,21 @@ pub async fn hand_in(
             .resolve_requests(&row.number, ids, materials, state.clock.now())
             .await?;
         tracing::info!(number = %row.number, requests = resolve.len(), "supplement handed in");
+        // Matters whose corrections are all in go on (needs nothing when none was waiting).
+        match workflow::act(
+            &state,
+            &row.number,
+            &Who::applicant(),
+            &Command::Supplied,
+            Extras::default(),
+        )
+        .await
+        {
+            Ok(_) => {}
+            // Supplied before acceptance, or after the result: nothing moves.
+            Err(e) if e.code == ErrorCode::Conflict => {}
+            Err(e) => return Err(e),
+        }
     }
     Ok(no_store(
         (StatusCode::OK, Json(view(&state, &row).await?)).into_response(),

@@ -1,0 +1,171 @@
+//! Where an application is, for the applicant (进度查询) and for staff (办件), and what each
+//! may do next.
+
+use onetrip_domain::CivilDate;
+use onetrip_domain::lifecycle::{MatterStatus, Outcome, Status};
+use serde::{Deserialize, Serialize};
+
+use crate::application::MaterialRequest;
+
+/// One matter of the application, in its own department (并联审批).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MatterProgress {
+    pub code: String,
+    pub name: String,
+    pub department: String,
+    pub department_name: String,
+    pub status: MatterStatus,
+    /// The status in the applicant's words (等待前置事项结果, 办理中, 准予…).
+    pub label: String,
+    /// The result is promised by this day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub due: Option<CivilDate>,
+    /// Past its promised day without a result.
+    pub overdue: bool,
+    /// Names of the matters it waits for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waits_for: Vec<String>,
+}
+
+/// One line of the timeline, in plain Chinese.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimelineEntry {
+    /// China time, RFC 3339.
+    pub at: String,
+    /// Who acted: 您, 综合窗口, a department's name, 系统.
+    pub who: String,
+    /// What happened (已受理, 市场监督管理局：准予…).
+    pub text: String,
+    /// Reasons or a tracking number, as the staff wrote them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What the applicant should do now, as a clear action.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ApplicantAction {
+    /// 补交材料 by this day (容缺 or 补正).
+    Supplement {
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+        due: CivilDate,
+    },
+    /// 撤回申请 (before acceptance).
+    Withdraw,
+    /// 重新申请 with the earlier answers (after 不予受理 or 撤回).
+    Restart,
+    /// 领取结果 at the window.
+    Pickup,
+    /// 评价服务 (好差评).
+    Rate,
+}
+
+/// The applicant's rating, with the follow-up (整改) of a bad one.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RatingView {
+    pub level: u8,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// China time, RFC 3339.
+    pub rated_at: String,
+    /// The follow-up is answered by this day (bad ratings only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub followup_due: Option<CivilDate>,
+    /// The supervisor's answer, once given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replied_at: Option<String>,
+}
+
+/// An in-app message (消息).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessageView {
+    pub kind: String,
+    pub text: String,
+    /// China time, RFC 3339.
+    pub at: String,
+}
+
+/// A personal datum as a page may show it: masked unless it is a name of a company.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MaskedDatum {
+    /// 申请人, 证件号码, 手机号码…
+    pub label: String,
+    pub value: String,
+}
+
+/// `GET /api/v1/applications/{number}/progress`: everything the applicant's page shows. Polled
+/// with `If-None-Match`: unchanged, the answer is a 304 with no body.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Progress {
+    pub number: String,
+    pub name: String,
+    pub status: Status,
+    pub label: String,
+    /// China time, RFC 3339.
+    pub submitted_at: String,
+    /// The window decides by this day (before acceptance).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub accept_by: Option<CivilDate>,
+    /// The last result is promised by this day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub promised: Option<CivilDate>,
+    /// Late, said honestly: past the day the window or the departments promised.
+    pub overdue: bool,
+    pub matters: Vec<MatterProgress>,
+    /// Newest first.
+    pub timeline: Vec<TimelineEntry>,
+    pub actions: Vec<ApplicantAction>,
+    /// Materials still to supply (容缺, 补正): open ones.
+    pub outstanding: Vec<MaterialRequest>,
+    /// How the bundle ended, once every matter is decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    /// The EMS tracking number, once dispatched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking: Option<String>,
+    /// Why it was not accepted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refusal: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<RatingView>,
+    pub messages: Vec<MessageView>,
+    /// Who applied, masked.
+    pub applicant: Vec<MaskedDatum>,
+}
+
+/// `POST /api/v1/applications/{number}/rating` (好差评).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RatingRequest {
+    /// 5 非常满意 … 1 非常不满意.
+    pub level: u8,
+    /// How many trips it took (0: none).
+    #[serde(default)]
+    pub trips: Option<u8>,
+    /// 1–5: was the guide accurate?
+    #[serde(default)]
+    pub guide: Option<u8>,
+    /// 1–5: was it fast?
+    #[serde(default)]
+    pub speed: Option<u8>,
+    /// 1–5: the service of the staff.
+    #[serde(default)]
+    pub service: Option<u8>,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
