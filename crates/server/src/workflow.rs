@@ -95,7 +95,9 @@ pub fn first_events(matters: &[MatterRow], now: Timestamp) -> (Vec<EventRow>, St
     )
 }
 
-fn matter_cases(matters: &[MatterRow], open: &[MaterialRequestRow]) -> Vec<MatterCase> {
+/// `open` pairs each open request with the departments it holds back: for a correction the
+/// department that asked, for a 容缺 material every department that needs it.
+fn matter_cases(matters: &[MatterRow], open: &[Vec<String>]) -> Vec<MatterCase> {
     matters
         .iter()
         .map(|m| MatterCase {
@@ -103,10 +105,7 @@ fn matter_cases(matters: &[MatterRow], open: &[MaterialRequestRow]) -> Vec<Matte
             department: m.department.clone(),
             after: m.waits_for.clone(),
             status: MatterStatus::from_code(&m.status).unwrap_or(MatterStatus::Waiting),
-            open_requests: open
-                .iter()
-                .filter(|r| r.department.as_deref() == Some(m.department.as_str()))
-                .count() as u32,
+            open_requests: open.iter().filter(|d| d.contains(&m.department)).count() as u32,
         })
         .collect()
 }
@@ -118,12 +117,21 @@ pub async fn load_case(
     row: &ApplicationRow,
 ) -> Result<(Case, Vec<MatterRow>), ApiError> {
     let matters = state.storage.matters(&row.number).await?;
-    let open: Vec<MaterialRequestRow> = state
+    let asked =
+        crate::routes::files::asked_of(state, &row.subject_kind, &row.subject_code, &row.answers)
+            .unwrap_or_default();
+    let open: Vec<Vec<String>> = state
         .storage
         .material_requests(&row.number)
         .await?
         .into_iter()
         .filter(|r| r.resolved_at.is_none())
+        .map(
+            |r| match (r.kind.as_str(), asked.iter().find(|m| m.key == r.material)) {
+                ("deferred", Some(m)) => m.departments.clone(),
+                _ => r.department.into_iter().collect(),
+            },
+        )
         .collect();
     let status = Status::from_code(&row.status).unwrap_or(Status::Submitted);
     Ok((

@@ -1,0 +1,626 @@
+//! After submission, through the API: the window accepts with a deferred material, the
+//! departments act in parallel and only on their own matters, a correction goes out and comes
+//! back, EMS dispatch, a bad rating and its follow-up; the applicant's page all along, with
+//! its ETag, nothing unmasked, and nothing for whoever lacks the key or the second factor.
+
+mod common;
+
+use axum::body::Body;
+use common::{
+    ADULT, ADULT_2, NOW, TestApp, assert_envelope, body_json, body_string, create_draft,
+    field_codes, key, plain_jpeg, seed_staff, spawn, spawn_with, staff_act, staff_cookie,
+    startup_data, startup_with_consent, upload_to,
+};
+use onetrip_domain::lifecycle::{Status, Transition, replay};
+use serde_json::{Value, json};
+
+async fn send(
+    app: &TestApp,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> axum::http::Response<Body> {
+    app.request(method, uri, headers, body.map(|b| b.to_string()))
+        .await
+}
+
+/// 企业开办 submitted with every document: (number, application key).
+async fn submitted(app: &TestApp) -> (String, String) {
+    let (token, draft_key) = create_draft(app, &startup_with_consent()).await;
+    let dk = [("x-draft-key", draft_key.as_str())];
+    let res = send(
+        app,
+        "PUT",
+        &format!("/api/v1/drafts/{token}"),
+        &dk,
+        Some(json!({"data": startup_data()})),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    common::supply_materials(app, &token, &draft_key, &[]).await;
+    let mut body = startup_with_consent();
+    body["data"] = startup_data();
+    body["draft"] = json!(token);
+    let idem = key();
+    let res = send(
+        app,
+        "POST",
+        "/api/v1/applications",
+        &[("idempotency-key", &idem), ("x-draft-key", &draft_key)],
+        Some(body),
+    )
+    .await;
+    let status = res.status();
+    let receipt = body_json(res).await;
+    assert_eq!(status, 201, "{receipt}");
+    (receipt["number"].as_str().unwrap().to_owned(), draft_key)
+}
+
+/// The applicant's page; the body is checked for unmasked personal data every time.
+async fn progress(app: &TestApp, number: &str, key: &str) -> Value {
+    let res = app
+        .get_with(
+            &format!("/api/v1/applications/{number}/progress"),
+            &[("x-application-key", key)],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let text = body_string(res).await;
+    for secret in [ADULT, ADULT_2, "13812345678"] {
+        assert!(!text.contains(secret), "unmasked {secret} in {text}");
+    }
+    serde_json::from_str(&text).unwrap()
+}
+
+fn matter<'a>(p: &'a Value, code: &str) -> &'a Value {
+    p["matters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {p}"))
+}
+
+fn actions(p: &Value) -> Vec<String> {
+    p["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn approve(m: &str) -> Value {
+    json!({"action": "approve", "matter": m})
+}
+
+/// Upload a file of `material`'s `side` to the application and hand in every open request.
+async fn supply(app: &TestApp, number: &str, ak: &str, uploads: &[(&str, &str)], seed: u32) {
+    let headers = [("x-application-key", ak)];
+    for (i, (material, side)) in uploads.iter().enumerate() {
+        let (name, ct, bytes) = if *material == "employee-roster" {
+            (
+                "roster.pdf",
+                "application/pdf",
+                common::small_pdf(seed + i as u32),
+            )
+        } else {
+            (
+                "photo.jpg",
+                "image/jpeg",
+                plain_jpeg(1000, 860, seed + i as u32),
+            )
+        };
+        let res = upload_to(
+            app,
+            &format!("/api/v1/applications/{number}/files"),
+            &headers,
+            material,
+            side,
+            (name, ct, &bytes),
+        )
+        .await;
+        assert_eq!(res.status(), 201, "{}", body_string(res).await);
+    }
+    let view = body_json(
+        send(
+            app,
+            "GET",
+            &format!("/api/v1/applications/{number}/materials"),
+            &headers,
+            None,
+        )
+        .await,
+    )
+    .await;
+    let open: Vec<Value> = view["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["resolved"] == false)
+        .map(|r| r["id"].clone())
+        .collect();
+    let res = send(
+        app,
+        "POST",
+        &format!("/api/v1/applications/{number}/supplements"),
+        &headers,
+        Some(json!({ "requests": open })),
+    )
+    .await;
+    assert_eq!(res.status(), 200, "{}", body_string(res).await);
+}
+
+async fn story(app: TestApp) {
+    seed_staff(&app).await;
+    let (number, ak) = submitted(&app).await;
+    let pages = format!("/api/v1/applications/{number}/progress");
+
+    // Just submitted: pre-reviewed by the machine, waiting for the window, withdrawable.
+    let p = progress(&app, &number, &ak).await;
+    assert_eq!(p["status"], "pre_review");
+    assert_eq!(actions(&p), ["withdraw"]);
+    assert_eq!(p["timeline"][0]["text"], "材料预审通过，等待窗口受理");
+    assert_eq!(matter(&p, "seal-engraving")["label"], "待受理");
+    let masked: Vec<String> = p["applicant"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}={}",
+                d["label"].as_str().unwrap(),
+                d["value"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(masked.contains(&"申请人=张*".to_owned()), "{masked:?}");
+    assert!(
+        masked.contains(&"手机号码=138****5678".to_owned()),
+        "{masked:?}"
+    );
+    // Polling: the same page again is a 304 without a body.
+    let res = app.get_with(&pages, &[("x-application-key", &ak)]).await;
+    let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+    let res = app
+        .get_with(
+            &pages,
+            &[("x-application-key", &ak), ("if-none-match", &etag)],
+        )
+        .await;
+    assert_eq!(res.status(), 304);
+    assert_eq!(body_string(res).await, "");
+
+    // Nothing for whoever lacks the key; a wrong factor and an unknown number look alike.
+    for headers in [vec![], vec![("x-application-key", "not-the-key")]] {
+        let res = app.get_with(&pages, &headers).await;
+        let text = body_string(res).await;
+        assert!(
+            !text.contains("pre_review") && !text.contains("张"),
+            "{text}"
+        );
+    }
+    let wrong = send(
+        &app,
+        "POST",
+        &format!("/api/v1/applications/{number}/open"),
+        &[],
+        Some(json!({"factor": "999999"})),
+    )
+    .await;
+    let unknown = send(
+        &app,
+        "POST",
+        "/api/v1/applications/0000000000/open",
+        &[],
+        Some(json!({"factor": "999999"})),
+    )
+    .await;
+    assert_eq!(wrong.status(), unknown.status());
+    assert_eq!(
+        field_codes(&body_json(wrong).await),
+        field_codes(&body_json(unknown).await)
+    );
+
+    // Staff: signed in or nothing; a department sees only applications with its own matters.
+    let lists = "/api/v1/staff/applications";
+    assert_envelope(app.get(lists).await, 401, "unauthorized").await;
+    let window = staff_cookie(&app, "window").await;
+    let culture = staff_cookie(&app, "culture").await;
+    let queue = body_json(app.get_with(lists, &[("cookie", &window)]).await).await;
+    assert!(
+        queue["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["number"] == number.as_str()),
+        "{queue}"
+    );
+    let theirs = body_json(
+        app.get_with(&format!("{lists}?list=all"), &[("cookie", &culture)])
+            .await,
+    )
+    .await;
+    assert_eq!(theirs["items"], json!([]));
+    let detail = format!("/api/v1/staff/applications/{number}");
+    assert_envelope(
+        app.get_with(&detail, &[("cookie", &culture)]).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_envelope(
+        staff_act(&app, &culture, &number, json!({"action": "accept"})).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let res = staff_act(
+        &app,
+        &window,
+        &number,
+        json!({"action": "refuse", "reasons": []}),
+    )
+    .await;
+    assert_eq!(
+        field_codes(&assert_envelope(res, 422, "validation").await),
+        [("reasons".to_owned(), "field.required".to_owned())]
+    );
+
+    // The window accepts, deferring the staff roster (容缺受理).
+    let res = staff_act(
+        &app,
+        &window,
+        &number,
+        json!({"action": "accept", "defer": ["employee-roster"]}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let d = body_json(res).await;
+    assert_eq!(d["status"], "processing");
+    let p = progress(&app, &number, &ak).await;
+    assert_eq!(p["status"], "processing");
+    assert_eq!(matter(&p, "company-registration")["status"], "processing");
+    assert_eq!(matter(&p, "seal-engraving")["label"], "等待前置事项结果");
+    assert!(actions(&p).contains(&"supplement".to_owned()), "{p}");
+    assert!(
+        p["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["text"].as_str().unwrap().starts_with("容缺受理"))
+    );
+    assert_envelope(
+        send(
+            &app,
+            "POST",
+            &format!("/api/v1/applications/{number}/withdraw"),
+            &[("x-application-key", &ak)],
+            None,
+        )
+        .await,
+        409,
+        "conflict",
+    )
+    .await;
+
+    // Departments: each only its own matter, and only when it may start.
+    let amr = staff_cookie(&app, "amr").await;
+    let police = staff_cookie(&app, "police").await;
+    let tax = staff_cookie(&app, "tax").await;
+    let hrss = staff_cookie(&app, "hrss").await;
+    let res = staff_act(&app, &police, &number, approve("company-registration")).await;
+    let err = assert_envelope(res, 403, "forbidden").await;
+    assert_eq!(field_codes(&err)[0].1, "workflow.not_yours");
+    let res = staff_act(&app, &police, &number, approve("seal-engraving")).await;
+    assert_eq!(
+        field_codes(&assert_envelope(res, 409, "conflict").await)[0].1,
+        "workflow.not_now"
+    );
+    let res = staff_act(&app, &amr, &number, approve("company-registration")).await;
+    assert_eq!(res.status(), 200);
+    let p = progress(&app, &number, &ak).await;
+    for m in ["seal-engraving", "invoice-application", "bank-account"] {
+        assert_eq!(
+            matter(&p, m)["status"],
+            "processing",
+            "{m} starts in parallel"
+        );
+    }
+    // The roster is still outstanding: social insurance cannot be granted yet.
+    let res = staff_act(
+        &app,
+        &hrss,
+        &number,
+        approve("social-insurance-registration"),
+    )
+    .await;
+    assert_eq!(
+        field_codes(&assert_envelope(res, 409, "conflict").await)[0].1,
+        "workflow.outstanding"
+    );
+
+    // The police ask for the ID card again, everything at once; the applicant sees it.
+    let res = staff_act(
+        &app,
+        &police,
+        &number,
+        json!({"action": "request_correction", "matter": "seal-engraving", "days": 5,
+               "items": [{"material": "id-card", "reason": "身份证人像面反光，请重新拍摄"}]}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let p = progress(&app, &number, &ak).await;
+    assert_eq!(p["status"], "correction_requested");
+    assert_eq!(matter(&p, "seal-engraving")["label"], "需补正");
+    assert_eq!(
+        p["outstanding"].as_array().unwrap().len(),
+        2,
+        "roster and ID card"
+    );
+    assert!(
+        p["timeline"][0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("人像面反光")
+    );
+    // The notifications go out; the applicant reads them in the app.
+    let sent = onetrip_server::notify::deliver_due(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(sent, 2, "accepted, correction");
+    let p = progress(&app, &number, &ak).await;
+    let kinds: Vec<&str> = p["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["correction", "accepted"]);
+    assert_eq!(
+        onetrip_server::notify::deliver_due(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
+
+    // The applicant supplies both at once: everything goes on.
+    supply(
+        &app,
+        &number,
+        &ak,
+        &[
+            ("id-card", "front"),
+            ("id-card", "back"),
+            ("employee-roster", "pages"),
+        ],
+        70,
+    )
+    .await;
+    let p = progress(&app, &number, &ak).await;
+    assert_eq!(p["status"], "processing");
+    assert_eq!(matter(&p, "seal-engraving")["status"], "processing");
+    assert!(!actions(&p).contains(&"supplement".to_owned()));
+    for (cookie, m) in [
+        (&police, "seal-engraving"),
+        (&tax, "invoice-application"),
+        (&hrss, "social-insurance-registration"),
+    ] {
+        assert_eq!(
+            staff_act(&app, cookie, &number, approve(m)).await.status(),
+            200
+        );
+    }
+    let bank = staff_cookie(&app, "bank").await;
+    let fund = staff_cookie(&app, "housing-fund").await;
+    assert_eq!(
+        staff_act(&app, &bank, &number, approve("bank-account"))
+            .await
+            .status(),
+        200
+    );
+    let res = staff_act(&app, &fund, &number, approve("housing-fund-registration")).await;
+    assert_eq!(body_json(res).await["status"], "completed");
+    let p = progress(&app, &number, &ak).await;
+    assert_eq!(p["outcome"], "all_approved");
+
+    // EMS: the tracking number is checked, then shown; the applicant may rate.
+    let res = staff_act(
+        &app,
+        &window,
+        &number,
+        json!({"action": "dispatch", "tracking": "EE473124828CN"}),
+    )
+    .await;
+    assert_eq!(
+        field_codes(&assert_envelope(res, 422, "validation").await),
+        [("tracking".to_owned(), "tracking.check_digit".to_owned())]
+    );
+    let res = staff_act(
+        &app,
+        &window,
+        &number,
+        json!({"action": "dispatch", "tracking": "EE473124829CN"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let p = progress(&app, &number, &ak).await;
+    assert_eq!(p["tracking"], "EE473124829CN");
+    assert_eq!(actions(&p), ["rate"]);
+
+    // 不满意: a follow-up due in 15 working days, answered by the supervisor only.
+    let rating = format!("/api/v1/applications/{number}/rating");
+    let res = send(
+        &app,
+        "POST",
+        &rating,
+        &[("x-application-key", &ak)],
+        Some(json!({"level": 0})),
+    )
+    .await;
+    assert_eq!(
+        field_codes(&assert_envelope(res, 422, "validation").await)[0].0,
+        "level"
+    );
+    let res = send(
+        &app,
+        "POST",
+        &rating,
+        &[("x-application-key", &ak)],
+        Some(json!({"level": 2, "trips": 1, "speed": 2, "comment": "补正来回两次"})),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let p = body_json(res).await;
+    assert_eq!(p["status"], "rated");
+    let due = app
+        .state
+        .catalog
+        .calendar
+        .add_working_days(NOW.china_date(), 15)
+        .date
+        .to_string();
+    assert_eq!(p["rating"]["followup_due"], due.as_str());
+    assert_eq!(p["rating"]["label"], "不满意");
+    let res = send(
+        &app,
+        "POST",
+        &rating,
+        &[("x-application-key", &ak)],
+        Some(json!({"level": 5})),
+    )
+    .await;
+    assert_envelope(res, 409, "conflict").await;
+    assert_envelope(
+        app.get_with("/api/v1/staff/followups", &[("cookie", &window)])
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let supervisor = staff_cookie(&app, "supervisor").await;
+    let open = body_json(
+        app.get_with("/api/v1/staff/followups", &[("cookie", &supervisor)])
+            .await,
+    )
+    .await;
+    assert_eq!(open[0]["number"], number.as_str());
+    let res = send(
+        &app,
+        "POST",
+        &format!("/api/v1/staff/followups/{number}"),
+        &[("cookie", &supervisor)],
+        Some(json!({"reply": "已约谈窗口，补正改为一次性告知。"})),
+    )
+    .await;
+    assert_eq!(res.status(), 204);
+    let p = progress(&app, &number, &ak).await;
+    assert_eq!(p["rating"]["reply"], "已约谈窗口，补正改为一次性告知。");
+
+    // The log replays to the stored status; the views of personal data were audited.
+    let events = app.state.storage.events(&number).await.unwrap();
+    let log: Vec<Transition> = events
+        .iter()
+        .filter(|e| e.matter.is_none())
+        .map(|e| Transition {
+            from: Status::from_code(&e.from_status).unwrap(),
+            to: Status::from_code(&e.to_status).unwrap(),
+        })
+        .collect();
+    assert_eq!(replay(&log), Ok(Status::Rated));
+    let audit = app.state.storage.audit_of(&number).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "accept"));
+    assert!(audit.iter().any(|a| a.action == "followup_reply"));
+    // Signed out: the cookie no longer opens anything.
+    let res = send(
+        &app,
+        "DELETE",
+        "/api/v1/staff/session",
+        &[("cookie", &window)],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 204);
+    assert_envelope(
+        app.get_with(lists, &[("cookie", &window)]).await,
+        401,
+        "unauthorized",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_loop_on_sqlite() {
+    story(spawn().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_loop_on_postgres() {
+    let Some(server) = common::postgres_server() else {
+        return;
+    };
+    let url = common::fresh_postgres_database(&server).await;
+    story(spawn_with(|c| c.database_url = url).await).await;
+}
+
+#[tokio::test]
+async fn staff_sessions_end_when_idle_and_wrong_passwords_say_nothing_more() {
+    let app = spawn().await;
+    seed_staff(&app).await;
+    let wrong =
+        |user: &str| json!({"username": user, "password": "not-the-password-at-all"}).to_string();
+    for user in ["window", "nobody"] {
+        let res = app
+            .request("POST", "/api/v1/staff/session", &[], Some(wrong(user)))
+            .await;
+        let body = assert_envelope(res, 401, "unauthorized").await;
+        assert_eq!(body["error"]["message"], "用户名或密码不对，请核对后再试。");
+    }
+    let cookie = staff_cookie(&app, "window").await;
+    let me = body_json(
+        app.get_with("/api/v1/staff/me", &[("cookie", &cookie)])
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (me["role"].as_str(), me["idle_minutes"].as_u64()),
+        (Some("window"), Some(30))
+    );
+    app.clock
+        .set(onetrip_server::clock::Timestamp(NOW.0 + 29 * 60_000));
+    assert_eq!(
+        app.get_with("/api/v1/staff/me", &[("cookie", &cookie)])
+            .await
+            .status(),
+        200
+    );
+    app.clock
+        .set(onetrip_server::clock::Timestamp(NOW.0 + 60 * 60_000));
+    assert_envelope(
+        app.get_with("/api/v1/staff/me", &[("cookie", &cookie)])
+            .await,
+        401,
+        "unauthorized",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_applicant_withdraws_before_acceptance_and_is_offered_a_restart() {
+    let app = spawn().await;
+    let (number, ak) = submitted(&app).await;
+    let res = send(
+        &app,
+        "POST",
+        &format!("/api/v1/applications/{number}/withdraw"),
+        &[("x-application-key", &ak)],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let p = body_json(res).await;
+    assert_eq!(p["status"], "withdrawn");
+    assert_eq!(actions(&p), ["restart"]);
+    assert_eq!(p["timeline"][0]["who"], "您");
+}
