@@ -120,18 +120,24 @@ fn remembered() -> Option<(String, String)> {
     Some((t.to_owned(), k.to_owned()))
 }
 
-/// Remember that this tab may supply materials to application `number` with `key`.
-pub fn remember_application(number: &str, key: &str) {
+/// Remember that this tab may supply materials to application `number` with `key`, and that
+/// this device may follow it (我的办件).
+pub fn remember_application(number: &str, key: &str, name: &str) {
     if let Some(s) = session_storage() {
         let _ = s.set_item(APPLICATION_KEY, &format!("{number}:{key}"));
     }
+    crate::mine::add(number, key, name);
 }
 
-/// The key this tab holds for application `number`, if any.
+/// The key this tab or device holds for application `number`, if any.
 pub fn application_key(number: &str) -> Option<String> {
-    let v = session_storage()?.get_item(APPLICATION_KEY).ok()??;
-    let (n, k) = v.split_once(':')?;
-    (n == number).then(|| k.to_owned())
+    let tab = session_storage()
+        .and_then(|s| s.get_item(APPLICATION_KEY).ok().flatten())
+        .and_then(|v| {
+            let (n, k) = v.split_once(':')?;
+            (n == number).then(|| k.to_owned())
+        });
+    tab.or_else(|| crate::mine::key_of(number))
 }
 
 impl Apply {

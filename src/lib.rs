@@ -7,9 +7,11 @@ pub mod app;
 pub mod apply;
 pub mod components;
 pub mod messages;
+pub mod mine;
 pub mod prefs;
 pub mod router;
 pub mod routes;
+pub mod track;
 
 use wasm_bindgen::JsCast;
 

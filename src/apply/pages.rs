@@ -188,10 +188,12 @@ struct ChecklistHead {
     name_en: String,
 }
 
-/// What the flow reads of a receipt: its number, to open the receipt page.
+/// What the flow reads of a receipt: its number, to open the receipt page, and its name, for
+/// 我的办件.
 #[derive(serde::Deserialize)]
 struct Submitted {
     number: String,
+    name: String,
 }
 
 #[component]
@@ -821,7 +823,7 @@ fn Review(draft: Draft) -> impl IntoView {
             match result {
                 Ok(receipt) => {
                     super::forget();
-                    super::remember_application(&receipt.number, &draft_key);
+                    super::remember_application(&receipt.number, &draft_key, &receipt.name);
                     if let Some(w) = web_sys::window() {
                         let _ = w.location().replace(&format!("/r/{}", receipt.number));
                     }
@@ -1124,7 +1126,7 @@ pub fn SupplementPage(number: String) -> impl IntoView {
     let n = number.clone();
     let opened = move |text: String| {
         if let Ok(s) = decode::<onetrip_api::application::ApplicationSession>(&text) {
-            super::remember_application(&n, &s.key);
+            super::remember_application(&n, &s.key, "");
             forbidden.set(false);
             key.set(Some(s.key));
         }

@@ -50,6 +50,9 @@ pub fn run() -> Result {
     let apply = crate::build::initial_load(&dist.join("apply"))?;
     println!("\n## Bundle (application flow, /apply/, first load)\n");
     print!("{}", crate::build::size_table(&apply));
+    let track = crate::build::initial_load(&dist.join("track"))?;
+    println!("\n## Bundle (progress, /track/, first load)\n");
+    print!("{}", crate::build::size_table(&track));
 
     let lh_dir = root().join("tools/lighthouse");
     util::exec(

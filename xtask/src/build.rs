@@ -13,8 +13,13 @@ pub const INITIAL_LOAD_BUDGET_BROTLI: u64 = 150 * 1024;
 /// The budget for the first load of the application flow (`/apply/`), a separate app.
 pub const APPLY_LOAD_BUDGET_BROTLI: u64 = 260 * 1024;
 
-/// Both apps: the guidance app into `dist/`, then the application flow (`apply.html`, the
-/// `apply` binary) into `dist/apply/`, served under `/apply/`. They share the crate, so the
+/// The budget for the first load of the progress app (`/track/`): the page a notification
+/// or the receipt opens.
+pub const TRACK_LOAD_BUDGET_BROTLI: u64 = 140 * 1024;
+
+/// The apps: the guidance app into `dist/`, then the application flow (`apply.html`, the
+/// `apply` binary) into `dist/apply/`, served under `/apply/`, and the progress app
+/// (`track.html`) into `dist/track/`, served under `/track/`. They share the crate, so the
 /// second build reuses every compiled dependency and only links again.
 pub fn app() -> Result<PathBuf> {
     let dist = root().join("dist");
@@ -43,6 +48,15 @@ pub fn app() -> Result<PathBuf> {
         "/apply/",
     ])?;
     minify_js(&apply)?;
+    let track = dist.join("track");
+    trunk(&[
+        "track.html",
+        "--dist",
+        "dist/track",
+        "--public-url",
+        "/track/",
+    ])?;
+    minify_js(&track)?;
     precompress(&dist)?;
     Ok(dist)
 }
@@ -207,8 +221,9 @@ pub fn size_table(assets: &[Asset]) -> String {
 /// The size budget, checked on the built files.
 pub fn check_budget(dist: &Path) -> Result<String> {
     let apply = budget_of(&dist.join("apply"), APPLY_LOAD_BUDGET_BROTLI)?;
+    let track = budget_of(&dist.join("track"), TRACK_LOAD_BUDGET_BROTLI)?;
     Ok(format!(
-        "{}\napplication flow (/apply/):\n{apply}",
+        "{}\napplication flow (/apply/):\n{apply}\nprogress (/track/):\n{track}",
         budget_of(dist, INITIAL_LOAD_BUDGET_BROTLI)?
     ))
 }

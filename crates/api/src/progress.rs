@@ -169,3 +169,16 @@ pub struct RatingRequest {
     #[serde(default)]
     pub comment: Option<String>,
 }
+
+/// `GET /api/v1/applications/{number}/progress/view?lang=`: the applicant's page rendered by
+/// the server, with what the app needs for its buttons. Polled with `If-None-Match`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProgressView {
+    pub title: String,
+    pub html: String,
+    pub status: Status,
+    pub actions: Vec<ApplicantAction>,
+    /// The subject, to start again with the earlier answers.
+    pub name: String,
+}

@@ -69,10 +69,15 @@ impl AppState {
         test_clock: Option<TestClock>,
     ) -> Self {
         let read = |p: &str| std::fs::read_to_string(config.dist.join(p)).unwrap_or_default();
-        let (index, apply) = (read("index.html"), read("apply/index.html"));
+        let (index, apply, track) = (
+            read("index.html"),
+            read("apply/index.html"),
+            read("track/index.html"),
+        );
         let csp = static_files::content_security_policy(&[
             &index,
             &apply,
+            &track,
             static_files::maintenance_page(),
         ]);
         let clock: Arc<dyn Clock> = match &test_clock {
@@ -195,6 +200,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(routes::supplements::hand_in))
         .routes(routes!(routes::progress::progress))
+        .routes(routes!(routes::progress::progress_view))
         .routes(routes!(routes::progress::withdraw))
         .routes(routes!(routes::progress::rate))
         .routes(routes!(routes::staff::sign_in, routes::staff::sign_out))

@@ -401,6 +401,7 @@ async fn the_openapi_document_is_served_complete_and_committed() {
             "/v1/applications/{number}/materials",
             "/v1/applications/{number}/open",
             "/v1/applications/{number}/progress",
+            "/v1/applications/{number}/progress/view",
             "/v1/applications/{number}/qr.png",
             "/v1/applications/{number}/rating",
             "/v1/applications/{number}/supplements",

@@ -8,4 +8,5 @@ pub mod doc;
 pub mod form_words;
 pub mod messages;
 pub mod pages;
+pub mod progress_page;
 pub mod words;

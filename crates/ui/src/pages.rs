@@ -625,6 +625,16 @@ fn receipt_nodes(l: Locale, r: &Receipt) -> Vec<N> {
     ]));
     out.push(h(2, "ot-heading-l", t(l, W::ReceiptNext)));
     out.push(tc("p", "", t(l, W::ReceiptNextText)));
+    out.push(
+        el("p").child(
+            link(
+                format!("/track/{}", r.number),
+                "ot-button ot-button--secondary",
+                l.pick("查看办理进度", "See the progress"),
+            )
+            .attr("data-full-load", ""),
+        ),
+    );
     out.push(h(2, "ot-heading-l", t(l, W::ReceiptByMatter)));
     out.push(summary_list(r.matters.iter().map(|m| {
         row(

@@ -9,8 +9,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use onetrip_api::application::Receipt;
 use onetrip_api::progress::{
-    ApplicantAction, MaskedDatum, MatterProgress, MessageView, Progress, RatingRequest, RatingView,
-    TimelineEntry,
+    ApplicantAction, MaskedDatum, MatterProgress, MessageView, Progress, ProgressView,
+    RatingRequest, RatingView, TimelineEntry,
 };
 use onetrip_api::{ErrorEnvelope, FieldError};
 use onetrip_domain::CivilDate;
@@ -22,9 +22,10 @@ use onetrip_domain::workflow::{
 };
 
 use crate::AppState;
-use crate::error::{ApiError, ApiJson, ApiPath};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery};
 use crate::routes::ids;
 use crate::routes::supplements::{owned_application, request_view};
+use crate::routes::views::ViewQuery;
 use crate::storage::{ApplicationRow, EventRow, MatterRow, RatingRow};
 use crate::workflow::{self, Extras, Who};
 
@@ -353,6 +354,11 @@ async fn answer(
     let progress = progress_of(state, row).await?;
     let body = serde_json::to_string(&progress)
         .map_err(|_| ApiError::new(onetrip_api::ErrorCode::Internal))?;
+    tagged(body, headers, status)
+}
+
+/// `body` (JSON) with its ETag, or a 304 when the request already has it.
+fn tagged(body: String, headers: &HeaderMap, status: StatusCode) -> Result<Response, ApiError> {
     let etag = format!("\"{}\"", &ids::digest(&["progress", &body])[..32]);
     let unchanged = headers
         .get(header::IF_NONE_MATCH)
@@ -377,11 +383,15 @@ async fn answer(
     if let Ok(v) = HeaderValue::from_str(&etag) {
         response.headers_mut().insert(header::ETAG, v);
     }
-    // Revalidate every time; never stored by a shared cache (personal, if masked).
+    // Revalidate every time; never stored by a shared cache (personal, if masked); another
+    // key is another answer.
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-cache"),
     );
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("X-Application-Key"));
     Ok(response)
 }
 
@@ -403,6 +413,41 @@ pub async fn progress(
 ) -> Result<Response, ApiError> {
     let row = owned_application(&state, &number, &headers).await?;
     answer(&state, &row, &headers, StatusCode::OK).await
+}
+
+/// Where the application is, as the page the app shows (rendered here: the phone pays no wasm
+/// for it), with the actions the app offers as buttons.
+#[utoipa::path(get, path = "/applications/{number}/progress/view", tag = "applications",
+    params(("number" = String, Path, description = "申请编号"), ViewQuery,
+           ("X-Application-Key" = String, Header, description = "申请的钥匙"),
+           ("If-None-Match" = Option<String>, Header, description = "上次的 ETag：未变化时答 304")),
+    responses(
+        (status = 200, description = "办件进度页", body = ProgressView),
+        (status = 304, description = "没有变化"),
+        (status = 400, description = "语言参数有误", body = ErrorEnvelope),
+        (status = 403, description = "没有钥匙或钥匙不对", body = ErrorEnvelope),
+        (status = 404, description = "没有这份申请", body = ErrorEnvelope),
+    ))]
+pub async fn progress_view(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(number): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ViewQuery>,
+) -> Result<Response, ApiError> {
+    let l = crate::routes::views::locale(q.lang.as_deref())?;
+    let row = owned_application(&state, &number, &headers).await?;
+    let p = progress_of(&state, &row).await?;
+    let page = onetrip_ui::progress_page::progress(l, &p);
+    let view = ProgressView {
+        title: page.title,
+        html: onetrip_ui::doc::html(&page.nodes),
+        status: p.status,
+        actions: p.actions,
+        name: p.name,
+    };
+    let body = serde_json::to_string(&view)
+        .map_err(|_| ApiError::new(onetrip_api::ErrorCode::Internal))?;
+    tagged(body, &headers, StatusCode::OK)
 }
 
 /// 撤回: the applicant withdraws before acceptance.

@@ -40,7 +40,7 @@ pub struct ViewSearchQuery {
     pub lang: Option<String>,
 }
 
-fn locale(lang: Option<&str>) -> Result<Locale, ApiError> {
+pub(crate) fn locale(lang: Option<&str>) -> Result<Locale, ApiError> {
     match lang {
         None => Ok(Locale::Zh),
         Some(tag) => Locale::from_tag(tag).ok_or_else(|| {

@@ -1,0 +1,580 @@
+//! 办件进度 and 我的办件: a third app (`src/bin/track.rs`, served under `/track/`), small on
+//! its own, for the applicant who comes back from a notification or the receipt. The page
+//! itself is rendered by the server (`/progress/view`) and polled while the tab is visible:
+//! the browser revalidates with the ETag, so an unchanged application costs a 304. Any server
+//! instance answers, since everything comes from the database. Buttons (撤回, 评价) are the
+//! app's; what they may do is the server's answer (`actions`).
+
+use leptos::prelude::*;
+use onetrip_api::ErrorEnvelope;
+use onetrip_api::progress::{ApplicantAction, ProgressView, RatingRequest};
+use onetrip_domain::workflow::RATING_LEVELS;
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, ApiError, decode};
+use crate::components::layout::FormLayout;
+use crate::components::loaded::{failure, loading};
+use crate::components::title::use_title;
+use crate::mine::{self, Mine};
+use crate::prefs::{self, use_prefs};
+use crate::router::{self, navigate, use_router};
+
+/// Seconds between two looks while the tab is visible.
+const POLL_SECONDS: u64 = 10;
+
+/// The pages of this app.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TrackPage {
+    /// `/track/`: 我的办件 and the lookup by number and second factor.
+    Mine,
+    /// `/track/{number}`: one application.
+    One(String),
+    Unknown,
+}
+
+impl TrackPage {
+    pub fn parse(path: &str) -> TrackPage {
+        let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(2).collect();
+        match segments.as_slice() {
+            [] => TrackPage::Mine,
+            [n] if is_number(n) => TrackPage::One((*n).to_owned()),
+            _ => TrackPage::Unknown,
+        }
+    }
+}
+
+/// An application number: 10 characters of Crockford base32 (spaces allowed when typed).
+fn is_number(s: &str) -> bool {
+    s.len() == 10
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+}
+
+/// A typed number, spaces and dashes removed, upper-cased.
+fn normalize_number(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+fn track_path(path: &str) -> bool {
+    path == "/track" || path.starts_with("/track/")
+}
+
+fn zh(l: onetrip_ui::messages::Locale, zh: &'static str, en: &'static str) -> &'static str {
+    l.pick(zh, en)
+}
+
+/// The number and the second factor, sent to `/open`; the new key is remembered on this
+/// device.
+#[component]
+fn Lookup(#[prop(optional)] number: Option<String>) -> impl IntoView {
+    let prefs = use_prefs();
+    let router = use_router();
+    let fixed = number.is_some();
+    let number = RwSignal::new(number.unwrap_or_default());
+    let factor = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<&'static str>);
+    let busy = RwSignal::new(false);
+    let t = move |a, b| zh(prefs.get().locale, a, b);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let n = normalize_number(&number.get_untracked());
+        if !is_number(&n) {
+            problem.set(Some("number"));
+            crate::apply::focus_later("ot-error-summary");
+            return;
+        }
+        busy.set(true);
+        let body = onetrip_api::application::DraftOpen {
+            factor: factor.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/v1/applications/{n}/open");
+            let result = api::send("POST", &path, &[], Some(&body))
+                .await
+                .and_then(|t| decode::<onetrip_api::application::ApplicationSession>(&t));
+            busy.set(false);
+            match result {
+                Ok(s) => {
+                    mine::add(&n, &s.key, "");
+                    problem.set(None);
+                    navigate(router, &format!("/track/{n}"));
+                }
+                Err(ApiError::Server { status: 429, .. }) => {
+                    problem.set(Some("locked"));
+                    crate::apply::focus_later("ot-error-summary");
+                }
+                Err(ApiError::Server {
+                    status: 422,
+                    envelope: Some(ErrorEnvelope { error }),
+                }) if error
+                    .fields
+                    .iter()
+                    .any(|f| f.code == "application.no_factor") =>
+                {
+                    problem.set(Some("no_factor"));
+                    crate::apply::focus_later("ot-error-summary");
+                }
+                Err(ApiError::Server { .. }) => {
+                    problem.set(Some("factor"));
+                    crate::apply::focus_later("ot-error-summary");
+                }
+                Err(ApiError::Network) => problem.set(Some("network")),
+            }
+        });
+    };
+    let message = move || {
+        problem.get().map(|p| match p {
+            "number" => t(
+                "申请编号是回执上的 10 位字母和数字，请核对后重新输入。",
+                "The application number is the 10 letters and digits on the receipt.",
+            ),
+            "locked" => t(
+                "输错次数太多，请 15 分钟后再试。",
+                "Too many wrong tries: try again in 15 minutes.",
+            ),
+            "no_factor" => t(
+                "这份申请没有设置验证信息，请在提交申请的手机上查看，或拨打 12345。",
+                "This application has no second factor: look on the phone that submitted it, or call 12345.",
+            ),
+            "network" => t(
+                "网络不通，请稍后再试。",
+                "No connection: try again later.",
+            ),
+            _ => t(
+                "申请编号或验证信息不对，请核对后再试。多次输错会暂时锁定。",
+                "The number or the second factor does not match. Too many wrong tries lock it for a while.",
+            ),
+        })
+    };
+    let field = move || {
+        if problem.get() == Some("number") {
+            "#f-number"
+        } else {
+            "#f-factor"
+        }
+    };
+    view! {
+        <section aria-labelledby="lookup-heading">
+            <h2 class="ot-heading-l" id="lookup-heading">{move || t("查询办件", "Find an application")}</h2>
+            {move || message().map(|m| view! {
+                <div class="ot-error-summary" id="ot-error-summary" tabindex="-1" role="alert">
+                    <h2 class="ot-error-summary__title">{t("请检查", "Check this")}</h2>
+                    <ul class="ot-list"><li><a href=field()>{m}</a></li></ul>
+                </div>
+            })}
+            <p>{move || t(
+                "输入回执上的申请编号，和提交时的验证信息（证件号码后六位，或您设的 6 位数字）。",
+                "Type the number on the receipt and the second factor you gave when submitting (the last six characters of the ID number, or your 6-digit PIN).",
+            )}</p>
+            <form on:submit=submit novalidate>
+                <div class="ot-field" hidden=fixed>
+                    <label class="ot-field__label" for="f-number">{move || t("申请编号", "Application number")}</label>
+                    <input class="ot-input ot-input--medium" id="f-number" autocomplete="off" autocapitalize="characters"
+                        spellcheck="false" maxlength="14"
+                        prop:value=move || number.get() on:input=move |ev| number.set(event_target_value(&ev)) />
+                </div>
+                <div class="ot-field">
+                    <label class="ot-field__label" for="f-factor">{move || t("验证信息", "Second factor")}</label>
+                    <p class="ot-field__hint" id="f-factor-hint">{move || t("证件号码后六位，或 6 位数字 PIN", "Last six characters of the ID number, or the PIN")}</p>
+                    <input class="ot-input ot-input--short" id="f-factor" type="password" autocomplete="off" maxlength="6"
+                        aria-describedby="f-factor-hint"
+                        prop:value=move || factor.get() on:input=move |ev| factor.set(event_target_value(&ev)) />
+                </div>
+                <button type="submit" class="ot-button" disabled=move || busy.get()>{move || t("查询", "Find")}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn MinePage() -> impl IntoView {
+    let prefs = use_prefs();
+    let t = move |a, b| zh(prefs.get().locale, a, b);
+    use_title(move || t("我的办件", "My applications").to_owned());
+    let list = RwSignal::new(mine::all());
+    let remove = move |number: String| {
+        mine::remove(&number);
+        list.set(mine::all());
+    };
+    view! {
+        <h1 class="ot-heading-xl">{move || t("我的办件", "My applications")}</h1>
+        <p>{move || t(
+            "在这台手机上提交或查询过的申请。手机上只记下申请编号和查询用的钥匙，不记下证件号码和手机号码。",
+            "Applications submitted or looked up on this phone. Only the number and a key to open it are kept here, never an ID or phone number.",
+        )}</p>
+        {move || {
+            let items = list.get();
+            if items.is_empty() {
+                view! { <p class="ot-notice">{t("这台手机上还没有办件。", "No application on this phone yet.")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="ot-list ot-mine">
+                        {items.into_iter().map(|m: Mine| {
+                            let n = m.number.clone();
+                            let name = if m.name.is_empty() { m.number.clone() } else { m.name.clone() };
+                            let label = format!("{name}（{}）", m.number);
+                            view! {
+                                <li class="ot-mine__item">
+                                    <a class="ot-link" href=format!("/track/{}", m.number)>{label.clone()}</a>
+                                    " "
+                                    <button type="button" class="ot-button ot-button--secondary ot-button--small"
+                                        aria-label=move || format!("{}{}", t("从此设备移除 ", "Remove from this device: "), label)
+                                        on:click=move |_| remove(n.clone())>
+                                        {t("从此设备移除", "Remove from this device")}
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }
+        }}
+        <Lookup />
+    }
+}
+
+/// The visible state of the tab: polling waits while it is hidden.
+fn visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_none_or(|d| !d.hidden())
+}
+
+#[component]
+fn OnePage(number: String) -> impl IntoView {
+    let prefs = use_prefs();
+    let t = move |a, b| zh(prefs.get().locale, a, b);
+    let key = RwSignal::new(crate::apply::application_key(&number));
+    let page = RwSignal::new(None::<Result<ProgressView, ApiError>>);
+    let text = RwSignal::new(String::new());
+    let announce = RwSignal::new(String::new());
+    let offline = RwSignal::new(false);
+    let alive = StoredValue::new(true);
+    on_cleanup(move || alive.set_value(false));
+    use_title(move || {
+        page.with(|p| match p {
+            Some(Ok(v)) => v.title.clone(),
+            _ => t("办件进度", "Progress").to_owned(),
+        })
+    });
+    let n = number.clone();
+    let load = move || {
+        let Some(k) = key.get_untracked() else { return };
+        let path = format!(
+            "/api/v1/applications/{}/progress/view?lang={}",
+            n,
+            prefs.get_untracked().locale.tag()
+        );
+        let n = n.clone();
+        leptos::task::spawn_local(async move {
+            match api::send::<()>("GET", &path, &[("X-Application-Key", &k)], None).await {
+                Ok(body) => {
+                    offline.set(false);
+                    // Unchanged (the browser's cache answered the 304): nothing to redraw.
+                    if body == text.get_untracked() {
+                        return;
+                    }
+                    match decode::<ProgressView>(&body) {
+                        Ok(v) => {
+                            let before = page.with_untracked(|p| match p {
+                                Some(Ok(old)) => Some(old.status),
+                                _ => None,
+                            });
+                            if before.is_some_and(|s| s != v.status) {
+                                announce.set(format!(
+                                    "{}{}",
+                                    t("办件状态已更新：", "Status updated: "),
+                                    v.status.label()
+                                ));
+                            }
+                            if !v.name.is_empty() {
+                                mine::add(&n, &k, &v.name);
+                            }
+                            text.set(body);
+                            page.set(Some(Ok(v)));
+                        }
+                        Err(e) => page.set(Some(Err(e))),
+                    }
+                }
+                Err(ApiError::Server { status: 403, .. }) => {
+                    // The key no longer opens it (opened on another device since).
+                    mine::remove(&n);
+                    key.set(None);
+                }
+                Err(ApiError::Network) if page.with_untracked(Option::is_some) => offline.set(true),
+                Err(e) => page.set(Some(Err(e))),
+            }
+        });
+    };
+    // First look, then every few seconds while visible, and at once when the tab comes back
+    // or the network returns.
+    Effect::new({
+        let load = load.clone();
+        move |_| {
+            key.track();
+            prefs.track();
+            load();
+        }
+    });
+    {
+        let load = load.clone();
+        leptos::task::spawn_local(async move {
+            loop {
+                api::sleep_ms((POLL_SECONDS * 1000) as u32).await;
+                if !alive.get_value() {
+                    break;
+                }
+                if visible() {
+                    load();
+                }
+            }
+        });
+    }
+    for event in ["visibilitychange", "online"] {
+        let load = load.clone();
+        let target: web_sys::EventTarget = if event == "online" {
+            web_sys::window().map(Into::into)
+        } else {
+            web_sys::window().and_then(|w| w.document()).map(Into::into)
+        }
+        .unwrap_or_else(|| web_sys::EventTarget::new().expect("an event target"));
+        let closure = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            if alive.get_value() && visible() {
+                load();
+            }
+        });
+        let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+        closure.forget();
+    }
+    let reload = {
+        let load = load.clone();
+        move || {
+            text.set(String::new());
+            load();
+        }
+    };
+    let number_for_lookup = number.clone();
+    view! {
+        <p class="ot-visually-hidden" role="status" aria-live="polite">{move || announce.get()}</p>
+        {move || offline.get().then(|| view! {
+            <div class="ot-notice" role="status">
+                <p>{t("网络暂时不通，显示的是上次的进度，联网后会自动更新。", "No connection: this is the last progress seen; it updates once you are back online.")}</p>
+            </div>
+        })}
+        {move || match key.get() {
+            None => view! {
+                <h1 class="ot-heading-xl">{t("办件进度", "Progress")}</h1>
+                <p>{t("这台手机还不能查看这份申请，请先验证。", "This phone cannot open this application yet: verify first.")}</p>
+                <Lookup number=number_for_lookup.clone() />
+            }.into_any(),
+            Some(k) => match page.get() {
+                None => loading(),
+                Some(Err(e)) => failure(e, reload.clone()),
+                Some(Ok(v)) => {
+                    let withdraw = v.actions.contains(&ApplicantAction::Withdraw);
+                    let rate = v.actions.contains(&ApplicantAction::Rate);
+                    let restart = v.actions.contains(&ApplicantAction::Restart);
+                    let number = number_for_lookup.clone();
+                    view! {
+                        <div class="ot-doc" inner_html=v.html.clone()></div>
+                        {rate.then(|| view! { <RateForm number=number.clone() key=k.clone() done=reload.clone() /> })}
+                        {withdraw.then(|| view! { <Withdraw number=number.clone() key=k.clone() done=reload.clone() /> })}
+                        {restart.then(|| view! {
+                            <p><a class="ot-button" href="/">{t("重新申请", "Apply again")}</a></p>
+                        })}
+                        <p class="ot-no-print">
+                            <a class="ot-link" href="/track/">{t("我的办件", "My applications")}</a>
+                        </p>
+                    }.into_any()
+                }
+            },
+        }}
+    }
+}
+
+/// 撤回, confirmed once.
+#[component]
+fn Withdraw(
+    number: String,
+    key: String,
+    done: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let prefs = use_prefs();
+    let t = move |a, b| zh(prefs.get().locale, a, b);
+    let asking = RwSignal::new(false);
+    let failed = RwSignal::new(false);
+    let confirm = move |_| {
+        let path = format!("/api/v1/applications/{number}/withdraw");
+        let key = key.clone();
+        let done = done.clone();
+        leptos::task::spawn_local(async move {
+            match api::send::<()>("POST", &path, &[("X-Application-Key", &key)], None).await {
+                Ok(_) => {
+                    asking.set(false);
+                    done();
+                }
+                Err(_) => failed.set(true),
+            }
+        });
+    };
+    view! {
+        <section class="ot-no-print" aria-labelledby="withdraw-heading">
+            <h2 class="ot-heading-m" id="withdraw-heading">{move || t("撤回申请", "Withdraw")}</h2>
+            {move || if asking.get() {
+                view! {
+                    <div class="ot-notice" role="alertdialog" aria-labelledby="withdraw-confirm">
+                        <p id="withdraw-confirm">{t("确定撤回吗？撤回后这份申请不再办理，可以重新申请。", "Withdraw this application? It will not be processed; you may apply again.")}</p>
+                        <button type="button" class="ot-button ot-button--warning" on:click=confirm.clone()>{t("确认撤回", "Yes, withdraw")}</button>
+                        " "
+                        <button type="button" class="ot-button ot-button--secondary" on:click=move |_| asking.set(false)>{t("不撤回", "No, keep it")}</button>
+                    </div>
+                }.into_any()
+            } else {
+                view! {
+                    <button type="button" class="ot-button ot-button--secondary" on:click=move |_| asking.set(true)>{t("撤回申请", "Withdraw")}</button>
+                }.into_any()
+            }}
+            {move || failed.get().then(|| view! { <p class="ot-field__error" role="alert">{t("没有撤回成功，请刷新后再试。", "Not withdrawn: reload and try again.")}</p> })}
+        </section>
+    }
+}
+
+/// 好差评: five levels, three optional dimensions, trips and a comment.
+#[component]
+fn RateForm(
+    number: String,
+    key: String,
+    done: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let prefs = use_prefs();
+    let t = move |a, b| zh(prefs.get().locale, a, b);
+    let level = RwSignal::new(0u8);
+    let trips = RwSignal::new(String::new());
+    let comment = RwSignal::new(String::new());
+    let missing = RwSignal::new(false);
+    let failed = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if level.get_untracked() == 0 {
+            missing.set(true);
+            crate::apply::focus_later("f-level-error");
+            return;
+        }
+        let body = RatingRequest {
+            level: level.get_untracked(),
+            trips: trips.get_untracked().parse().ok(),
+            guide: None,
+            speed: None,
+            service: None,
+            comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()),
+        };
+        let path = format!("/api/v1/applications/{number}/rating");
+        let key = key.clone();
+        let done = done.clone();
+        leptos::task::spawn_local(async move {
+            match api::send("POST", &path, &[("X-Application-Key", &key)], Some(&body)).await {
+                Ok(_) => done(),
+                Err(_) => failed.set(true),
+            }
+        });
+    };
+    view! {
+        <section class="ot-no-print ot-rate" id="rate" aria-labelledby="rate-heading">
+            <h2 class="ot-heading-l" id="rate-heading">{move || t("评价这次服务", "Rate this service")}</h2>
+            <form on:submit=submit novalidate>
+                <fieldset class="ot-fieldset" aria-describedby=move || missing.get().then_some("f-level-error")>
+                    <legend class="ot-fieldset__legend">{move || t("您对这次办事满意吗？", "How satisfied are you?")}</legend>
+                    {move || missing.get().then(|| view! {
+                        <p class="ot-field__error" id="f-level-error" tabindex="-1">{t("请选择一项评价。", "Choose one.")}</p>
+                    })}
+                    <div class="ot-radios">
+                        {RATING_LEVELS.iter().map(|(value, label)| {
+                            let value = *value;
+                            let id = format!("f-level-{value}");
+                            view! {
+                                <div class="ot-radios__item">
+                                    <input class="ot-radios__input" type="radio" name="level" id=id.clone()
+                                        prop:checked=move || level.get() == value
+                                        on:change=move |_| { level.set(value); missing.set(false); } />
+                                    <label class="ot-radios__label" for=id>{*label}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <div class="ot-field">
+                    <label class="ot-field__label" for="f-trips">{move || t("这件事您一共跑了几次窗口？（选填）", "How many visits did it take? (optional)")}</label>
+                    <select class="ot-select" id="f-trips" on:change=move |ev| trips.set(event_target_value(&ev))>
+                        <option value="">{move || t("不填", "Skip")}</option>
+                        <option value="0">{move || t("一次也没跑", "None")}</option>
+                        <option value="1">{move || t("1 次", "1")}</option>
+                        <option value="2">{move || t("2 次", "2")}</option>
+                        <option value="3">{move || t("3 次或更多", "3 or more")}</option>
+                    </select>
+                </div>
+                <div class="ot-field">
+                    <label class="ot-field__label" for="f-comment">{move || t("意见和建议（选填，500 字以内）", "Comments (optional, up to 500 characters)")}</label>
+                    <textarea class="ot-textarea" id="f-comment" rows="4" maxlength="500"
+                        prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                </div>
+                {move || failed.get().then(|| view! { <p class="ot-field__error" role="alert">{t("评价没有提交成功，请稍后再试。", "Not sent: try again later.")}</p> })}
+                <button type="submit" class="ot-button">{move || t("提交评价", "Send rating")}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn TrackApp() -> impl IntoView {
+    prefs::provide();
+    let router = router::provide_with(track_path);
+    let page = Memo::new(move |_| TrackPage::parse(&router.path.get()));
+    view! {
+        <FormLayout>
+            {move || match page.get() {
+                TrackPage::Mine => view! { <MinePage /> }.into_any(),
+                TrackPage::One(number) => view! { <OnePage number /> }.into_any(),
+                TrackPage::Unknown => view! { <crate::routes::not_found::NotFound /> }.into_any(),
+            }}
+        </FormLayout>
+    }
+}
+
+/// Mount the progress app into `#app`.
+pub fn start() {
+    #[cfg(debug_assertions)]
+    console_error_panic_hook::set_once();
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    root.set_inner_html("");
+    leptos::mount::mount_to(root, TrackApp).forget();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_to_pages() {
+        for (path, page) in [
+            ("/track", TrackPage::Mine),
+            ("/track/", TrackPage::Mine),
+            ("/track/7KQ2M9XA3T", TrackPage::One("7KQ2M9XA3T".into())),
+            ("/track/7KQ2M9XA3T/", TrackPage::One("7KQ2M9XA3T".into())),
+            ("/track/7kq2m9xa3t", TrackPage::Unknown),
+            ("/track/<script>", TrackPage::Unknown),
+            ("/track/7KQ2M9XA3T/x", TrackPage::Unknown),
+        ] {
+            assert_eq!(TrackPage::parse(path), page, "{path}");
+        }
+        assert_eq!(normalize_number("7kq2 m9xa-3t"), "7KQ2M9XA3T");
+    }
+}
