@@ -29,6 +29,8 @@ pub enum TrackPage {
     Mine,
     /// `/track/{number}`: one application.
     One(String),
+    /// `/track/{number}/notice/{kind}`: a printable notice (通知书).
+    Notice(String, String),
     Unknown,
 }
 
@@ -38,6 +40,11 @@ impl TrackPage {
         match segments.as_slice() {
             [] => TrackPage::Mine,
             [n] if is_number(n) => TrackPage::One((*n).to_owned()),
+            [n, "notice", k]
+                if is_number(n) && ["accepted", "not_accepted", "correction"].contains(k) =>
+            {
+                TrackPage::Notice((*n).to_owned(), (*k).to_owned())
+            }
             _ => TrackPage::Unknown,
         }
     }
@@ -395,6 +402,52 @@ fn OnePage(number: String) -> impl IntoView {
     }
 }
 
+/// A notice (受理通知书, 不予受理通知书, 补正告知书) to read or print.
+#[component]
+fn NoticePage(number: String, kind: String) -> impl IntoView {
+    let prefs = use_prefs();
+    let t = move |a, b| zh(prefs.get().locale, a, b);
+    let key = crate::apply::application_key(&number);
+    let path = format!(
+        "/api/v1/applications/{number}/notices/{kind}?lang={}",
+        prefs.get_untracked().locale.tag()
+    );
+    let page = LocalResource::new(move || {
+        let (path, key) = (path.clone(), key.clone());
+        async move {
+            let key = key.ok_or(ApiError::Server {
+                status: 403,
+                envelope: None,
+            })?;
+            let body = api::send::<()>("GET", &path, &[("X-Application-Key", &key)], None).await?;
+            decode::<onetrip_api::catalog::View>(&body)
+        }
+    });
+    use_title(move || {
+        page.get()
+            .and_then(Result::ok)
+            .map(|v| v.title)
+            .unwrap_or_default()
+    });
+    let back = format!("/track/{number}");
+    view! {
+        {move || match page.get() {
+            None => loading(),
+            Some(Err(e)) => failure(e, move || page.refetch()),
+            Some(Ok(v)) => view! { <div class="ot-doc" inner_html=v.html></div> }.into_any(),
+        }}
+        <p class="ot-no-print">
+            <button type="button" class="ot-button ot-button--secondary" on:click=|_| {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.print();
+                }
+            }>{move || t("打印", "Print")}</button>
+            " "
+            <a class="ot-link" href=back>{move || t("返回办件进度", "Back to the progress")}</a>
+        </p>
+    }
+}
+
 /// 撤回, confirmed once.
 #[component]
 fn Withdraw(
@@ -537,6 +590,7 @@ fn TrackApp() -> impl IntoView {
             {move || match page.get() {
                 TrackPage::Mine => view! { <MinePage /> }.into_any(),
                 TrackPage::One(number) => view! { <OnePage number /> }.into_any(),
+                TrackPage::Notice(number, kind) => view! { <NoticePage number kind /> }.into_any(),
                 TrackPage::Unknown => view! { <crate::routes::not_found::NotFound /> }.into_any(),
             }}
         </FormLayout>
@@ -572,6 +626,11 @@ mod tests {
             ("/track/7kq2m9xa3t", TrackPage::Unknown),
             ("/track/<script>", TrackPage::Unknown),
             ("/track/7KQ2M9XA3T/x", TrackPage::Unknown),
+            (
+                "/track/7KQ2M9XA3T/notice/correction",
+                TrackPage::Notice("7KQ2M9XA3T".into(), "correction".into()),
+            ),
+            ("/track/7KQ2M9XA3T/notice/other", TrackPage::Unknown),
         ] {
             assert_eq!(TrackPage::parse(path), page, "{path}");
         }

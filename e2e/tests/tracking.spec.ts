@@ -43,6 +43,12 @@ test('the applicant follows the application live from acceptance to the rating @
   await expect(track.timeline()).toContainText('容缺受理');
   await expect(track.matter('公章刻制')).toContainText('等待前置事项结果');
   await expect(page.getByRole('button', { name: '撤回申请' })).toHaveCount(0);
+  await page.getByRole('link', { name: '受理通知书' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('受理通知书');
+  await expect(track.main()).toContainText('本申请为容缺受理');
+  await expect(track.main()).toContainText('参保（缴存）职工名册');
+  await page.getByRole('link', { name: '返回办件进度' }).click();
+  await track.expectStatus('办理中');
 
   // Two departments in parallel: the licence granted starts the seal; the police ask for the
   // ID card again.
@@ -60,6 +66,16 @@ test('the applicant follows the application live from acceptance to the rating @
   await expect(track.main()).toContainText('身份证人像面反光，请重新拍摄');
   await expect(page.getByRole('status').filter({ hasText: '办件状态已更新：需补正' })).toBeAttached();
   await audit('progress, a correction requested');
+  // The 补正告知书 lists every item at once, printable.
+  await page.getByRole('link', { name: '补正告知书' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('补正告知书');
+  await expect(track.main()).toContainText('一次性告知');
+  await expect(track.main()).toContainText('居民身份证');
+  await expect(track.main()).toContainText('身份证人像面反光，请重新拍摄');
+  await expect(page.getByRole('button', { name: '打印' })).toBeVisible();
+  await audit('补正告知书');
+  await page.getByRole('link', { name: '返回办件进度' }).click();
+  await expect(track.todo()).toBeVisible();
 
   // The applicant supplies both (the correction and the deferred list) in one go.
   await track.todo().getByRole('link', { name: '补交材料' }).click();

@@ -95,7 +95,44 @@ pub fn run() -> Result {
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&tmp);
     result?;
-    upload_memory()
+    upload_memory()?;
+    load()
+}
+
+/// The ignored load test: 1,000 applicants polling while 50 staff act, on SQLite and on a
+/// throwaway PostgreSQL cluster; its result lines are printed here.
+fn load() -> Result {
+    println!("\n## Load: 1,000 applicants polling every second while 50 staff act (loopback)\n");
+    let cluster = crate::postgres::Cluster::start()?;
+    let out = util::cargo()
+        .args([
+            "test",
+            "-p",
+            "onetrip-server",
+            "--test",
+            "load",
+            "--",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("ONETRIP_TEST_POSTGRES_URL", &cluster.url)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo test: {e}"))?;
+    drop(cluster);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for line in stdout.lines() {
+        if let Some(i) = line.find("load ") {
+            println!("{}", &line[i..]);
+        }
+    }
+    if out.status.success() {
+        Ok(())
+    } else {
+        print!("{stdout}");
+        Err("load: the test failed (see its output above)".into())
+    }
 }
 
 /// A 12-megapixel photo made smaller in Chromium by the app itself, three times at full speed

@@ -145,6 +145,16 @@ pub struct Progress {
     pub messages: Vec<MessageView>,
     /// Who applied, masked.
     pub applicant: Vec<MaskedDatum>,
+    /// When the window accepted it (China time, RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_at: Option<String>,
+    /// When the window refused it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused_at: Option<String>,
+    /// The printable notices (通知书) it has: `accepted` (受理通知书), `not_accepted`
+    /// (不予受理通知书), `correction` (补正告知书, while corrections are open).
+    #[serde(default)]
+    pub notices: Vec<String>,
 }
 
 /// `POST /api/v1/applications/{number}/rating` (好差评).

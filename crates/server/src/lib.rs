@@ -201,6 +201,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::supplements::hand_in))
         .routes(routes!(routes::progress::progress))
         .routes(routes!(routes::progress::progress_view))
+        .routes(routes!(routes::progress::notice))
         .routes(routes!(routes::progress::withdraw))
         .routes(routes!(routes::progress::rate))
         .routes(routes!(routes::staff::sign_in, routes::staff::sign_out))

@@ -519,6 +519,11 @@ pub trait Storage: Send + Sync {
     /// The application's log, in order.
     async fn events(&self, application: &str) -> Result<Vec<EventRow>, StorageError>;
 
+    /// What the applicant's page depends on that can change, in one cheap read: the version
+    /// (events), open requests, messages, and the rating and its reply. Equal stamps, equal
+    /// pages (on the same day, catalogue and language). None when there is no application.
+    async fn progress_stamp(&self, application: &str) -> Result<Option<String>, StorageError>;
+
     /// The application's matters, in the catalogue's order.
     async fn matters(&self, application: &str) -> Result<Vec<MatterRow>, StorageError>;
 

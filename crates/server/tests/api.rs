@@ -399,6 +399,7 @@ async fn the_openapi_document_is_served_complete_and_committed() {
             "/v1/applications/{number}/files/order",
             "/v1/applications/{number}/files/{id}",
             "/v1/applications/{number}/materials",
+            "/v1/applications/{number}/notices/{kind}",
             "/v1/applications/{number}/open",
             "/v1/applications/{number}/progress",
             "/v1/applications/{number}/progress/view",

@@ -526,3 +526,32 @@ pub async fn staff_act(app: &TestApp, cookie: &str, number: &str, action: Value)
     )
     .await
 }
+
+/// 企业开办 submitted with every document (the staff roster deferred by the window later, if at
+/// all): (number, application key).
+pub async fn submitted_startup(app: &TestApp) -> (String, String) {
+    let (token, draft_key) = create_draft(app, &startup_with_consent()).await;
+    let dk = [("x-draft-key", draft_key.as_str())];
+    let body = json!({"data": startup_data()}).to_string();
+    let res = app
+        .request("PUT", &format!("/api/v1/drafts/{token}"), &dk, Some(body))
+        .await;
+    assert_eq!(res.status(), 200);
+    supply_materials(app, &token, &draft_key, &[]).await;
+    let mut body = startup_with_consent();
+    body["data"] = startup_data();
+    body["draft"] = json!(token);
+    let idem = key();
+    let res = app
+        .request(
+            "POST",
+            "/api/v1/applications",
+            &[("idempotency-key", &idem), ("x-draft-key", &draft_key)],
+            Some(body.to_string()),
+        )
+        .await;
+    let status = res.status();
+    let receipt = body_json(res).await;
+    assert_eq!(status, 201, "{receipt}");
+    (receipt["number"].as_str().unwrap().to_owned(), draft_key)
+}

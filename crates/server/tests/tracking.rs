@@ -7,9 +7,8 @@ mod common;
 
 use axum::body::Body;
 use common::{
-    ADULT, ADULT_2, NOW, TestApp, assert_envelope, body_json, body_string, create_draft,
-    field_codes, key, plain_jpeg, seed_staff, spawn, spawn_with, staff_act, staff_cookie,
-    startup_data, startup_with_consent, upload_to,
+    ADULT, ADULT_2, NOW, TestApp, assert_envelope, body_json, body_string, field_codes, plain_jpeg,
+    seed_staff, spawn, spawn_with, staff_act, staff_cookie, upload_to,
 };
 use onetrip_domain::lifecycle::{Status, Transition, replay};
 use serde_json::{Value, json};
@@ -23,38 +22,6 @@ async fn send(
 ) -> axum::http::Response<Body> {
     app.request(method, uri, headers, body.map(|b| b.to_string()))
         .await
-}
-
-/// 企业开办 submitted with every document: (number, application key).
-async fn submitted(app: &TestApp) -> (String, String) {
-    let (token, draft_key) = create_draft(app, &startup_with_consent()).await;
-    let dk = [("x-draft-key", draft_key.as_str())];
-    let res = send(
-        app,
-        "PUT",
-        &format!("/api/v1/drafts/{token}"),
-        &dk,
-        Some(json!({"data": startup_data()})),
-    )
-    .await;
-    assert_eq!(res.status(), 200);
-    common::supply_materials(app, &token, &draft_key, &[]).await;
-    let mut body = startup_with_consent();
-    body["data"] = startup_data();
-    body["draft"] = json!(token);
-    let idem = key();
-    let res = send(
-        app,
-        "POST",
-        "/api/v1/applications",
-        &[("idempotency-key", &idem), ("x-draft-key", &draft_key)],
-        Some(body),
-    )
-    .await;
-    let status = res.status();
-    let receipt = body_json(res).await;
-    assert_eq!(status, 201, "{receipt}");
-    (receipt["number"].as_str().unwrap().to_owned(), draft_key)
 }
 
 /// The applicant's page; the body is checked for unmasked personal data every time.
@@ -154,7 +121,7 @@ async fn supply(app: &TestApp, number: &str, ak: &str, uploads: &[(&str, &str)],
 
 async fn story(app: TestApp) {
     seed_staff(&app).await;
-    let (number, ak) = submitted(&app).await;
+    let (number, ak) = common::submitted_startup(&app).await;
     let pages = format!("/api/v1/applications/{number}/progress");
 
     // Just submitted: pre-reviewed by the machine, waiting for the window, withdrawable.
@@ -365,6 +332,28 @@ async fn story(app: TestApp) {
             .unwrap()
             .contains("人像面反光")
     );
+    assert_eq!(p["notices"], json!(["accepted", "correction"]));
+    let notice = |kind: &str| format!("/api/v1/applications/{number}/notices/{kind}");
+    let res = app
+        .get_with(&notice("correction"), &[("x-application-key", &ak)])
+        .await;
+    let html = body_json(res).await["html"].as_str().unwrap().to_owned();
+    assert!(
+        html.contains("补正告知书") && html.contains("一次性告知") && html.contains("人像面反光"),
+        "{html}"
+    );
+    assert!(
+        !html.contains(ADULT) && !html.contains("13812345678"),
+        "{html}"
+    );
+    assert_envelope(
+        app.get_with(&notice("not_accepted"), &[("x-application-key", &ak)])
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_envelope(app.get(&notice("accepted")).await, 403, "forbidden").await;
     // The notifications go out; the applicant reads them in the app.
     let sent = onetrip_server::notify::deliver_due(&app.state)
         .await
@@ -609,7 +598,7 @@ async fn staff_sessions_end_when_idle_and_wrong_passwords_say_nothing_more() {
 #[tokio::test]
 async fn the_applicant_withdraws_before_acceptance_and_is_offered_a_restart() {
     let app = spawn().await;
-    let (number, ak) = submitted(&app).await;
+    let (number, ak) = common::submitted_startup(&app).await;
     let res = send(
         &app,
         "POST",

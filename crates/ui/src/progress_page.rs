@@ -279,6 +279,25 @@ pub fn progress(l: Locale, p: &Progress) -> Page {
         }
         out.push(section);
     }
+    if !p.notices.is_empty() {
+        out.push(h(2, "ot-heading-l", l.pick("通知书", "Notices")));
+        out.push(
+            el("ul")
+                .class("ot-list")
+                .children(p.notices.iter().map(|k| {
+                    let name = match k.as_str() {
+                        "accepted" => l.pick("受理通知书", "Notice of acceptance"),
+                        "not_accepted" => l.pick("不予受理通知书", "Notice of non-acceptance"),
+                        _ => l.pick("补正告知书", "Notice of corrections"),
+                    };
+                    el("li").child(link(
+                        format!("/track/{}/notice/{k}", p.number),
+                        "ot-link",
+                        name,
+                    ))
+                })),
+        );
+    }
     out.push(h(2, "ot-heading-l", l.pick("办理记录", "Record")));
     out.push(
         el("ol")
@@ -327,4 +346,160 @@ pub fn progress(l: Locale, p: &Progress) -> Page {
         title: format!("{} - {}", l.pick("办件进度", "Progress"), p.name),
         nodes: out,
     }
+}
+
+/// Who the notice is addressed to: the company, or the applicant (masked).
+fn addressee(p: &Progress) -> String {
+    p.applicant
+        .iter()
+        .find(|d| d.label == "企业名称")
+        .or_else(|| p.applicant.iter().find(|d| d.label == "申请人"))
+        .map_or_else(|| "申请人".to_owned(), |d| d.value.clone())
+}
+
+fn day(rfc3339: &str) -> String {
+    let d = rfc3339.get(..10).unwrap_or(rfc3339);
+    match (d.get(..4), d.get(5..7), d.get(8..10)) {
+        (Some(y), Some(m), Some(dd)) => format!(
+            "{y}年{}月{}日",
+            m.trim_start_matches('0'),
+            dd.trim_start_matches('0')
+        ),
+        _ => d.to_owned(),
+    }
+}
+
+/// The printable notices in their standard form (受理通知书, 不予受理通知书, 补正告知书), in
+/// Chinese whatever the interface language: they are the legal documents. `today`
+/// (`YYYY-MM-DD`) dates the 补正告知书, which lists every open item at once.
+pub fn notice(_l: Locale, p: &Progress, kind: &str, today: &str) -> Option<Page> {
+    let (title, body): (&str, Vec<N>) = match kind {
+        "accepted" => {
+            let at = p.accepted_at.as_deref()?;
+            let mut body = vec![tc(
+                "p",
+                "",
+                format!(
+                    "您（单位）于{}提出的{}申请，经审查，申请材料齐全、符合法定形式，本机关决定予以受理。",
+                    day(&p.submitted_at),
+                    p.name
+                ),
+            )];
+            let deferred: Vec<_> = p
+                .outstanding
+                .iter()
+                .filter(|m| m.kind == RequestKind::Deferred)
+                .collect();
+            if !deferred.is_empty() {
+                body.push(tc(
+                    "p",
+                    "",
+                    "本申请为容缺受理。请在下列期限内补交材料，逾期未补交的，相关事项暂缓出具办理结果：",
+                ));
+                body.push(
+                    el("ol").class("ot-list ot-list--number").children(
+                        deferred
+                            .iter()
+                            .map(|m| tc("li", "", format!("{}（{} 前）", m.name, m.due))),
+                    ),
+                );
+            }
+            if let Some(d) = p.promised {
+                body.push(tc(
+                    "p",
+                    "",
+                    format!("承诺办结时间：{d}（法定节假日顺延）。"),
+                ));
+            }
+            body.push(tc("p", "", format!("受理日期：{}", day(at))));
+            ("受理通知书", body)
+        }
+        "not_accepted" => {
+            let at = p.refused_at.as_deref()?;
+            (
+                "不予受理通知书",
+                vec![
+                    tc(
+                        "p",
+                        "",
+                        format!(
+                            "您（单位）于{}提出的{}申请，经审查，因下列原因，本机关决定不予受理：",
+                            day(&p.submitted_at),
+                            p.name
+                        ),
+                    ),
+                    el("ol")
+                        .class("ot-list ot-list--number")
+                        .children(p.refusal.iter().map(|r| tc("li", "", r))),
+                    tc(
+                        "p",
+                        "",
+                        "您可以按上述原因修改后重新申请。如对本决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。",
+                    ),
+                    tc("p", "", format!("决定日期：{}", day(at))),
+                ],
+            )
+        }
+        "correction" => {
+            let items: Vec<_> = p
+                .outstanding
+                .iter()
+                .filter(|m| m.kind == RequestKind::Correction)
+                .collect();
+            if items.is_empty() {
+                return None;
+            }
+            let due = items.iter().map(|m| m.due).min()?;
+            (
+                "补正告知书",
+                vec![
+                    tc(
+                        "p",
+                        "",
+                        format!(
+                            "您（单位）提出的{}申请，经审查，申请材料需要补正。现将需要补正的全部内容一次性告知如下，请于{due}前一并补正：",
+                            p.name
+                        ),
+                    ),
+                    el("ol")
+                        .class("ot-list ot-list--number")
+                        .children(items.iter().map(|m| {
+                            let mut text = m.name.clone();
+                            if let Some(d) = &m.department_name {
+                                text = format!("{text}（{d}）");
+                            }
+                            if let Some(r) = &m.reason {
+                                text = format!("{text}：{r}");
+                            }
+                            tc("li", "", text)
+                        })),
+                    tc(
+                        "p",
+                        "",
+                        format!(
+                            "补正材料可以在“一次办”补交材料页面上传（/apply/supplement/{}），无需到窗口。补正期间不计入承诺办理时间。",
+                            p.number
+                        ),
+                    ),
+                    tc("p", "", format!("告知日期：{}", day(today))),
+                ],
+            )
+        }
+        _ => return None,
+    };
+    let mut nodes = vec![
+        h(1, "ot-heading-xl ot-notice-doc__title", title),
+        tc("p", "ot-notice-doc__number", format!("编号：{}", p.number)),
+        tc("p", "", format!("{}：", addressee(p))),
+    ];
+    nodes.extend(body);
+    nodes.push(tc(
+        "p",
+        "ot-notice-doc__sign",
+        "一次办 政务服务中心综合窗口",
+    ));
+    Some(Page {
+        title: format!("{title} - {}", p.name),
+        nodes: vec![el("article").class("ot-notice-doc").children(nodes)],
+    })
 }

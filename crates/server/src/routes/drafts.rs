@@ -76,6 +76,8 @@ pub(crate) fn factor_matches(
     matches
 }
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+/// Days an audit entry is kept (the promise is at least 180).
+const AUDIT_KEEP_DAYS: i64 = 365;
 
 fn not_found() -> ApiError {
     ApiError::new(ErrorCode::NotFound).with_message("草稿不存在或已过期（草稿保存 30 天）。")
@@ -551,6 +553,12 @@ pub async fn purge_once(state: &AppState) -> Result<u64, crate::storage::Storage
     let drafts = state.storage.purge_drafts(now).await?;
     if drafts > 0 || !objects.is_empty() {
         tracing::info!(drafts, documents = objects.len(), "expired drafts deleted");
+    }
+    // The audit log is kept for a year (at least 180 days are promised), with ended sessions.
+    let before = crate::clock::Timestamp(now.0 - AUDIT_KEEP_DAYS * DAY_MS);
+    let audits = state.storage.purge_audit(before).await?;
+    if audits > 0 {
+        tracing::info!(entries = audits, "audit entries older than a year deleted");
     }
     Ok(drafts)
 }

@@ -23,6 +23,7 @@ use onetrip_domain::workflow::{
 
 use crate::AppState;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery};
+use crate::routes::drafts::no_store;
 use crate::routes::ids;
 use crate::routes::supplements::{owned_application, request_view};
 use crate::routes::views::ViewQuery;
@@ -41,6 +42,8 @@ pub(crate) struct Facts {
     pub tracking: Option<String>,
     pub refusal: Vec<String>,
     pub rating: Option<RatingView>,
+    pub accepted_at: Option<String>,
+    pub refused_at: Option<String>,
 }
 
 fn date(text: Option<&str>) -> Option<CivilDate> {
@@ -219,13 +222,15 @@ pub(crate) async fn facts(state: &AppState, row: &ApplicationRow) -> Result<Fact
         },
     );
     timeline.reverse();
-    let last_note = |to: &str| {
+    let last = |to: &[&str]| {
         events
             .iter()
             .rev()
-            .find(|e| e.matter.is_none() && e.to_status == to)
-            .and_then(|e| e.note.clone())
+            .find(|e| e.matter.is_none() && to.contains(&e.to_status.as_str()))
     };
+    let last_note = |to: &str| last(&[to]).and_then(|e| e.note.clone());
+    let accepted_at = last(&["accepted", "accepted_deferred"]).map(|e| e.at.to_china_rfc3339());
+    let refused_at = last(&["not_accepted"]).map(|e| e.at.to_china_rfc3339());
     let accept_by = date(row.accept_by.as_deref());
     let promised = date(row.due_on.as_deref());
     Ok(Facts {
@@ -246,6 +251,8 @@ pub(crate) async fn facts(state: &AppState, row: &ApplicationRow) -> Result<Fact
             .await?
             .as_ref()
             .map(rating_view),
+        accepted_at,
+        refused_at,
     })
 }
 
@@ -319,7 +326,23 @@ async fn progress_of(state: &AppState, row: &ApplicationRow) -> Result<Progress,
             at: m.at.to_china_rfc3339(),
         })
         .collect();
+    let mut notices = Vec::new();
+    if f.accepted_at.is_some() {
+        notices.push("accepted".to_owned());
+    }
+    if f.refused_at.is_some() {
+        notices.push("not_accepted".to_owned());
+    }
+    if outstanding
+        .iter()
+        .any(|r| r.kind == onetrip_api::application::RequestKind::Correction)
+    {
+        notices.push("correction".to_owned());
+    }
     Ok(Progress {
+        accepted_at: f.accepted_at,
+        refused_at: f.refused_at,
+        notices,
         number: row.number.clone(),
         name: f
             .receipt
@@ -344,43 +367,61 @@ async fn progress_of(state: &AppState, row: &ApplicationRow) -> Result<Progress,
     })
 }
 
-/// The progress as JSON with its ETag (a digest of the body), or 304 when the client has it.
-async fn answer(
-    state: &AppState,
-    row: &ApplicationRow,
-    headers: &HeaderMap,
-    status: StatusCode,
-) -> Result<Response, ApiError> {
-    let progress = progress_of(state, row).await?;
-    let body = serde_json::to_string(&progress)
-        .map_err(|_| ApiError::new(onetrip_api::ErrorCode::Internal))?;
-    tagged(body, headers, status)
+/// The ETag of the applicant's page: the application's stamp (`Storage::progress_stamp`),
+/// today (late or not), the catalogue and the language. Equal tags, equal pages: a poll whose
+/// tag still holds is answered 304 after two small reads, before anything else is computed.
+async fn etag_of(state: &AppState, row: &ApplicationRow, what: &str) -> Result<String, ApiError> {
+    let stamp = state
+        .storage
+        .progress_stamp(&row.number)
+        .await?
+        .unwrap_or_default();
+    let today = state.clock.now().china_date().to_string();
+    let digest = ids::digest(&[what, &stamp, &today, &state.catalog.version]);
+    Ok(format!("\"{}\"", &digest[..32]))
 }
 
-/// `body` (JSON) with its ETag, or a 304 when the request already has it.
-fn tagged(body: String, headers: &HeaderMap, status: StatusCode) -> Result<Response, ApiError> {
-    let etag = format!("\"{}\"", &ids::digest(&["progress", &body])[..32]);
-    let unchanged = headers
+/// Whether the request already holds `etag`.
+fn holds(headers: &HeaderMap, etag: &str) -> bool {
+    headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| {
             v.split(',')
                 .any(|t| t.trim().trim_start_matches("W/") == etag)
-        });
-    let mut response = if unchanged && status == StatusCode::OK {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        (
-            status,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            body,
-        )
-            .into_response()
-    };
-    if let Ok(v) = HeaderValue::from_str(&etag) {
+        })
+}
+
+/// The progress as JSON with its ETag, or 304 when the client has it.
+async fn answer(
+    state: &AppState,
+    row: &ApplicationRow,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
+    let etag = etag_of(state, row, "progress").await?;
+    if holds(headers, &etag) {
+        return Ok(tagged(StatusCode::NOT_MODIFIED.into_response(), &etag));
+    }
+    let progress = progress_of(state, row).await?;
+    let body = serde_json::to_string(&progress)
+        .map_err(|_| ApiError::new(onetrip_api::ErrorCode::Internal))?;
+    Ok(tagged(json_body(body), &etag))
+}
+
+fn json_body(body: String) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+/// A response with its ETag and the caching rules of personal pages.
+fn tagged(mut response: Response, etag: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(etag) {
         response.headers_mut().insert(header::ETAG, v);
     }
     // Revalidate every time; never stored by a shared cache (personal, if masked); another
@@ -392,7 +433,7 @@ fn tagged(body: String, headers: &HeaderMap, status: StatusCode) -> Result<Respo
     response
         .headers_mut()
         .insert(header::VARY, HeaderValue::from_static("X-Application-Key"));
-    Ok(response)
+    response
 }
 
 /// Where the application is, for the applicant holding its key.
@@ -412,7 +453,7 @@ pub async fn progress(
     ApiPath(number): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let row = owned_application(&state, &number, &headers).await?;
-    answer(&state, &row, &headers, StatusCode::OK).await
+    answer(&state, &row, &headers).await
 }
 
 /// Where the application is, as the page the app shows (rendered here: the phone pays no wasm
@@ -436,6 +477,10 @@ pub async fn progress_view(
 ) -> Result<Response, ApiError> {
     let l = crate::routes::views::locale(q.lang.as_deref())?;
     let row = owned_application(&state, &number, &headers).await?;
+    let etag = etag_of(&state, &row, &format!("view-{}", l.tag())).await?;
+    if holds(&headers, &etag) {
+        return Ok(tagged(StatusCode::NOT_MODIFIED.into_response(), &etag));
+    }
     let p = progress_of(&state, &row).await?;
     let page = onetrip_ui::progress_page::progress(l, &p);
     let view = ProgressView {
@@ -447,7 +492,43 @@ pub async fn progress_view(
     };
     let body = serde_json::to_string(&view)
         .map_err(|_| ApiError::new(onetrip_api::ErrorCode::Internal))?;
-    tagged(body, &headers, StatusCode::OK)
+    Ok(tagged(json_body(body), &etag))
+}
+
+/// A printable notice (通知书) of the application: `accepted` (受理通知书), `not_accepted`
+/// (不予受理通知书) or `correction` (补正告知书: every item to correct, at once).
+#[utoipa::path(get, path = "/applications/{number}/notices/{kind}", tag = "applications",
+    params(("number" = String, Path, description = "申请编号"),
+           ("kind" = String, Path, description = "accepted、not_accepted 或 correction"), ViewQuery,
+           ("X-Application-Key" = String, Header, description = "申请的钥匙")),
+    responses(
+        (status = 200, description = "通知书（可打印）", body = onetrip_api::catalog::View),
+        (status = 403, description = "没有钥匙或钥匙不对", body = ErrorEnvelope),
+        (status = 404, description = "这份申请没有这种通知书", body = ErrorEnvelope),
+    ))]
+pub async fn notice(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath((number, kind)): ApiPath<(String, String)>,
+    ApiQuery(q): ApiQuery<ViewQuery>,
+) -> Result<Response, ApiError> {
+    let l = crate::routes::views::locale(q.lang.as_deref())?;
+    let row = owned_application(&state, &number, &headers).await?;
+    let p = progress_of(&state, &row).await?;
+    let today = state.clock.now().china_date().to_string();
+    let page = p
+        .notices
+        .contains(&kind)
+        .then(|| onetrip_ui::progress_page::notice(l, &p, &kind, &today))
+        .flatten()
+        .ok_or_else(|| {
+            ApiError::new(onetrip_api::ErrorCode::NotFound).with_message("这份申请没有这种通知书。")
+        })?;
+    let view = onetrip_api::catalog::View {
+        title: page.title,
+        html: onetrip_ui::doc::html(&page.nodes),
+    };
+    Ok(no_store(axum::Json(view).into_response()))
 }
 
 /// 撤回: the applicant withdraws before acceptance.
@@ -473,7 +554,7 @@ pub async fn withdraw(
         Extras::default(),
     )
     .await?;
-    answer(&state, &row, &HeaderMap::new(), StatusCode::OK).await
+    answer(&state, &row, &HeaderMap::new()).await
 }
 
 /// 好差评: once the result is on its way or delivered. 不满意 or worse opens a follow-up
@@ -560,5 +641,5 @@ pub async fn rate(
         },
     )
     .await?;
-    answer(&state, &row, &HeaderMap::new(), StatusCode::OK).await
+    answer(&state, &row, &HeaderMap::new()).await
 }

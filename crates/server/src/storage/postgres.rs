@@ -954,6 +954,10 @@ impl Storage for Postgres {
         workflow::matters(&self.client().await?, application).await
     }
 
+    async fn progress_stamp(&self, application: &str) -> Result<Option<String>, StorageError> {
+        workflow::progress_stamp(&self.client().await?, application).await
+    }
+
     async fn queue(&self, query: QueueQuery) -> Result<Vec<QueueRow>, StorageError> {
         workflow::queue(&self.client().await?, &query).await
     }

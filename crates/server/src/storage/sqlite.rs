@@ -1082,6 +1082,12 @@ impl Storage for Sqlite {
             .await
     }
 
+    async fn progress_stamp(&self, application: &str) -> Result<Option<String>, StorageError> {
+        let application = application.to_owned();
+        self.read(move |conn| workflow::progress_stamp(conn, &application))
+            .await
+    }
+
     async fn queue(&self, query: QueueQuery) -> Result<Vec<QueueRow>, StorageError> {
         self.read(move |conn| workflow::queue(conn, &query)).await
     }

@@ -644,3 +644,27 @@ pub(super) async fn reply_followup(
     .map(|n| n == 1)
     .map_err(query_err)
 }
+
+pub(super) async fn progress_stamp(
+    c: &impl GenericClient,
+    application: &str,
+) -> Result<Option<String>, StorageError> {
+    let row = c
+        .query_opt(
+            "SELECT a.version,
+                 (SELECT COUNT(*) FROM material_requests r
+                  WHERE r.application = a.number AND r.resolved_at IS NULL),
+                 (SELECT COUNT(*) FROM messages m WHERE m.application = a.number),
+                 (SELECT COUNT(*) FROM ratings t WHERE t.application = a.number),
+                 (SELECT COALESCE(MAX(t.replied_at), 0) FROM ratings t
+                  WHERE t.application = a.number)
+             FROM applications a WHERE a.number = $1",
+            &[&application],
+        )
+        .await
+        .map_err(query_err)?;
+    Ok(row.map(|r| {
+        let v: [i64; 5] = [r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)];
+        v.map(|x| x.to_string()).join(".")
+    }))
+}

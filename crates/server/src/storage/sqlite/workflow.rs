@@ -595,3 +595,26 @@ pub(super) fn reply_followup(
     .map(|n| n == 1)
     .map_err(query_err)
 }
+
+pub(super) fn progress_stamp(
+    conn: &Connection,
+    application: &str,
+) -> Result<Option<String>, StorageError> {
+    conn.query_row(
+        "SELECT a.version,
+                 (SELECT COUNT(*) FROM material_requests r
+                  WHERE r.application = a.number AND r.resolved_at IS NULL),
+                 (SELECT COUNT(*) FROM messages m WHERE m.application = a.number),
+                 (SELECT COUNT(*) FROM ratings t WHERE t.application = a.number),
+                 (SELECT COALESCE(MAX(t.replied_at), 0) FROM ratings t
+                  WHERE t.application = a.number)
+             FROM applications a WHERE a.number = ?1",
+        [application],
+        |r| {
+            let v: [i64; 5] = [r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?];
+            Ok(v.map(|x| x.to_string()).join("."))
+        },
+    )
+    .optional()
+    .map_err(query_err)
+}
