@@ -389,9 +389,7 @@ fn OnePage(number: String) -> impl IntoView {
                         <div class="ot-doc" inner_html=v.html.clone()></div>
                         {rate.then(|| view! { <RateForm number=number.clone() key=k.clone() done=reload.clone() /> })}
                         {withdraw.then(|| view! { <Withdraw number=number.clone() key=k.clone() done=reload.clone() /> })}
-                        {restart.then(|| view! {
-                            <p><a class="ot-button" href="/">{t("重新申请", "Apply again")}</a></p>
-                        })}
+                        {restart.then(|| view! { <Restart number=number.clone() key=k.clone() /> })}
                         <p class="ot-no-print">
                             <a class="ot-link" href="/track/">{t("我的办件", "My applications")}</a>
                         </p>
@@ -445,6 +443,44 @@ fn NoticePage(number: String, kind: String) -> impl IntoView {
             " "
             <a class="ot-link" href=back>{move || t("返回办件进度", "Back to the progress")}</a>
         </p>
+    }
+}
+
+/// 重新申请: a new draft with the earlier answers, opened in the application flow at its
+/// check-your-answers page.
+#[component]
+fn Restart(number: String, key: String) -> impl IntoView {
+    let prefs = use_prefs();
+    let t = move |a, b| zh(prefs.get().locale, a, b);
+    let failed = RwSignal::new(false);
+    let idem = crate::api::new_idempotency_key();
+    let start = move |_| {
+        let path = format!("/api/v1/applications/{number}/restart");
+        let (key, idem) = (key.clone(), idem.clone());
+        leptos::task::spawn_local(async move {
+            let headers = [
+                ("X-Application-Key", key.as_str()),
+                ("Idempotency-Key", idem.as_str()),
+            ];
+            match api::send::<()>("POST", &path, &headers, None)
+                .await
+                .and_then(|t| decode::<onetrip_api::application::DraftSession>(&t))
+            {
+                Ok(s) => {
+                    crate::apply::remember(&s.draft.token, &s.key);
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().assign("/apply/review");
+                    }
+                }
+                Err(_) => failed.set(true),
+            }
+        });
+    };
+    view! {
+        <p class="ot-no-print">
+            <button type="button" class="ot-button" on:click=start>{move || t("重新申请（带入原来填写的内容）", "Apply again (with your earlier answers)")}</button>
+        </p>
+        {move || failed.get().then(|| view! { <p class="ot-field__error" role="alert">{t("没能开始新的申请，请稍后再试。", "Could not start again: try later.")}</p> })}
     }
 }
 

@@ -152,3 +152,20 @@ test('another phone opens an application only with its second factor @journey', 
   await page.goto('/track/');
   await expect(page.getByRole('link', { name: new RegExp(number) })).toBeVisible();
 });
+
+test('the applicant withdraws before acceptance and starts again with the earlier answers @journey', async ({ page, request, audit }) => {
+  const number = await submitted(page, request);
+  const track = new TrackPage(page);
+  await track.open(number);
+  await track.expectStatus('预审中');
+  await page.getByRole('button', { name: '撤回申请' }).click();
+  await expect(page.getByRole('alertdialog')).toContainText('确定撤回吗');
+  await audit('withdraw, asked to confirm');
+  await page.getByRole('button', { name: '确认撤回' }).click();
+  await track.expectStatus('已撤回');
+  await expect(track.timeline()).toContainText('已撤回申请');
+  await page.getByRole('button', { name: /^重新申请/ }).click();
+  await expect(page).toHaveURL('/apply/review');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('核对您填写的信息');
+  await expect(page.locator('main')).toContainText('杭州');
+});

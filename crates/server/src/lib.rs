@@ -203,6 +203,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::progress::progress_view))
         .routes(routes!(routes::progress::notice))
         .routes(routes!(routes::progress::withdraw))
+        .routes(routes!(routes::drafts::restart))
         .routes(routes!(routes::progress::rate))
         .routes(routes!(routes::staff::sign_in, routes::staff::sign_out))
         .routes(routes!(routes::staff::who_am_i))

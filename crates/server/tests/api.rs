@@ -405,6 +405,7 @@ async fn the_openapi_document_is_served_complete_and_committed() {
             "/v1/applications/{number}/progress/view",
             "/v1/applications/{number}/qr.png",
             "/v1/applications/{number}/rating",
+            "/v1/applications/{number}/restart",
             "/v1/applications/{number}/supplements",
             "/v1/applications/{number}/withdraw",
             "/v1/bundles",

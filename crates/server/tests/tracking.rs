@@ -612,4 +612,31 @@ async fn the_applicant_withdraws_before_acceptance_and_is_offered_a_restart() {
     assert_eq!(p["status"], "withdrawn");
     assert_eq!(actions(&p), ["restart"]);
     assert_eq!(p["timeline"][0]["who"], "您");
+    // 重新申请: a new draft with the earlier answers, the declarations to give again.
+    let restart = format!("/api/v1/applications/{number}/restart");
+    let idem = common::key();
+    let res = send(
+        &app,
+        "POST",
+        &restart,
+        &[("x-application-key", &ak), ("idempotency-key", &idem)],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let session = body_json(res).await;
+    assert_eq!(session["key"], idem.as_str());
+    let data = &session["draft"]["data"];
+    assert_eq!(data["values"]["company.name"], "杭州市云帆信息科技有限公司");
+    assert_eq!(data["groups"]["shareholders"][1]["id_number"], ADULT_2);
+    assert_eq!(data["declarations"], json!([]));
+    let res = send(
+        &app,
+        "POST",
+        &restart,
+        &[("idempotency-key", &common::key())],
+        None,
+    )
+    .await;
+    assert_envelope(res, 403, "forbidden").await;
 }

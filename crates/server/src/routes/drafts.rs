@@ -562,3 +562,82 @@ pub async fn purge_once(state: &AppState) -> Result<u64, crate::storage::Storage
     }
     Ok(drafts)
 }
+
+/// 重新申请: after 不予受理 or 撤回, a new draft with the earlier situation and answers (the
+/// declarations and the 容缺 commitments are given again; documents are uploaded again), for
+/// the holder of the application's key. Its key is the request's Idempotency-Key.
+#[utoipa::path(post, path = "/applications/{number}/restart", tag = "applications",
+    params(("number" = String, Path, description = "申请编号"),
+           ("X-Application-Key" = String, Header, description = "申请的钥匙"),
+           ("Idempotency-Key" = String, Header, description = "这次操作的唯一标识，也是新草稿的钥匙")),
+    responses(
+        (status = 201, description = "新草稿，已带入原来的回答", body = DraftSession),
+        (status = 403, description = "没有钥匙或钥匙不对", body = ErrorEnvelope),
+        (status = 409, description = "这份申请还在办理，不能重新申请", body = ErrorEnvelope),
+    ))]
+pub async fn restart(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(number): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let key = idempotency::key(&headers)?;
+    let app = crate::routes::supplements::owned_application(&state, &number, &headers).await?;
+    if !matches!(app.status.as_str(), "not_accepted" | "withdrawn") {
+        return Err(
+            ApiError::new(ErrorCode::Conflict).with_message("这份申请还在办理，不能重新申请。")
+        );
+    }
+    let subject = subject_of(&app.subject_kind, &app.subject_code)
+        .ok_or_else(|| ApiError::new(ErrorCode::Internal))?;
+    let answers: Answers =
+        serde_json::from_str(&app.answers).map_err(|_| ApiError::new(ErrorCode::Internal))?;
+    let form = form_of(&state, &subject, &answers)?;
+    let mut data: ApplicationData =
+        serde_json::from_str(&app.data).map_err(|_| ApiError::new(ErrorCode::Internal))?;
+    data.declarations.clear();
+    data.deferred.clear();
+    let now = state.clock.now();
+    let fingerprint = ids::digest(&["restart", &app.number]);
+    let row = DraftRow {
+        token: ids::random(TOKEN_LEN)?,
+        key_hash: ids::digest(&["draft-key", &key]),
+        idempotency_key: key.clone(),
+        fingerprint: fingerprint.clone(),
+        subject_kind: app.subject_kind.clone(),
+        subject_code: app.subject_code.clone(),
+        answers: app.answers.clone(),
+        data: to_json(&data)?,
+        form: to_json(&form)?,
+        catalog_version: state.catalog.version.clone(),
+        factor_kind: String::new(),
+        factor_hash: None,
+        failed_opens: 0,
+        locked_until: None,
+        created_at: now,
+        saved_at: now,
+        expires_at: Timestamp(now.0 + DRAFT_DAYS * DAY_MS),
+    };
+    let inserted = ids::insert_fresh(
+        row,
+        |r| state.storage.insert_draft(r),
+        |r| {
+            r.token = ids::random(TOKEN_LEN)?;
+            Ok(())
+        },
+    )
+    .await?;
+    let (status, mut stored) = match inserted {
+        Inserted::New(r) => (StatusCode::CREATED, r),
+        Inserted::Existing(r) if r.fingerprint == fingerprint => (StatusCode::OK, r),
+        Inserted::Existing(_) => return Err(idempotency::reused()),
+    };
+    // A catalogue changed since: what it no longer asks is dropped, as when a draft is read.
+    let dropped = refresh(&state, &mut stored)?;
+    if !dropped.is_empty() {
+        state.storage.update_draft(stored.clone()).await?;
+    }
+    let draft = view(&state, &stored, dropped)?;
+    Ok(no_store(
+        (status, Json(DraftSession { key, draft })).into_response(),
+    ))
+}
