@@ -446,6 +446,19 @@ fn NoticePage(number: String, kind: String) -> impl IntoView {
     }
 }
 
+/// What the app reads of the new draft: its token and key (not the whole form, whose decoding
+/// would weigh about 30 KB of wasm here; the application flow reads the draft itself).
+#[derive(serde::Deserialize)]
+struct Restarted {
+    key: String,
+    draft: RestartedDraft,
+}
+
+#[derive(serde::Deserialize)]
+struct RestartedDraft {
+    token: String,
+}
+
 /// 重新申请: a new draft with the earlier answers, opened in the application flow at its
 /// check-your-answers page.
 #[component]
@@ -464,7 +477,7 @@ fn Restart(number: String, key: String) -> impl IntoView {
             ];
             match api::send::<()>("POST", &path, &headers, None)
                 .await
-                .and_then(|t| decode::<onetrip_api::application::DraftSession>(&t))
+                .and_then(|t| decode::<Restarted>(&t))
             {
                 Ok(s) => {
                     crate::apply::remember(&s.draft.token, &s.key);
