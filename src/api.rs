@@ -141,6 +141,7 @@ pub async fn send<B: serde::Serialize>(
             .method(match method {
                 "PUT" => gloo_net::http::Method::PUT,
                 "POST" => gloo_net::http::Method::POST,
+                "DELETE" => gloo_net::http::Method::DELETE,
                 _ => gloo_net::http::Method::GET,
             })
             .header("Accept", "application/json");

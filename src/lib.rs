@@ -10,6 +10,7 @@ pub mod messages;
 pub mod prefs;
 pub mod router;
 pub mod routes;
+pub mod staff;
 
 use wasm_bindgen::JsCast;
 

@@ -50,6 +50,9 @@ pub fn run() -> Result {
     let apply = crate::build::initial_load(&dist.join("apply"))?;
     println!("\n## Bundle (application flow, /apply/, first load)\n");
     print!("{}", crate::build::size_table(&apply));
+    let staff = crate::build::initial_load(&dist.join("staff"))?;
+    println!("\n## Bundle (staff side, /staff/, first load)\n");
+    print!("{}", crate::build::size_table(&staff));
 
     let lh_dir = root().join("tools/lighthouse");
     util::exec(

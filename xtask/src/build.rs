@@ -13,9 +13,13 @@ pub const INITIAL_LOAD_BUDGET_BROTLI: u64 = 150 * 1024;
 /// The budget for the first load of the application flow (`/apply/`), a separate app.
 pub const APPLY_LOAD_BUDGET_BROTLI: u64 = 260 * 1024;
 
-/// Both apps: the guidance app into `dist/`, then the application flow (`apply.html`, the
-/// `apply` binary) into `dist/apply/`, served under `/apply/`. They share the crate, so the
-/// second build reuses every compiled dependency and only links again.
+/// The budget for the first load of the staff side (`/staff/`), a third app.
+pub const STAFF_LOAD_BUDGET_BROTLI: u64 = 260 * 1024;
+
+/// The three apps: the guidance app into `dist/`, then the application flow (`apply.html`,
+/// the `apply` binary) into `dist/apply/`, served under `/apply/`, and the staff side
+/// (`staff.html`, the `staff` binary) into `dist/staff/`, served under `/staff/`. They share
+/// the crate, so the later builds reuse every compiled dependency and only link again.
 pub fn app() -> Result<PathBuf> {
     let dist = root().join("dist");
     let trunk = |args: &[&str]| {
@@ -43,6 +47,14 @@ pub fn app() -> Result<PathBuf> {
         "/apply/",
     ])?;
     minify_js(&apply)?;
+    trunk(&[
+        "staff.html",
+        "--dist",
+        "dist/staff",
+        "--public-url",
+        "/staff/",
+    ])?;
+    minify_js(&dist.join("staff"))?;
     precompress(&dist)?;
     Ok(dist)
 }
@@ -207,8 +219,9 @@ pub fn size_table(assets: &[Asset]) -> String {
 /// The size budget, checked on the built files.
 pub fn check_budget(dist: &Path) -> Result<String> {
     let apply = budget_of(&dist.join("apply"), APPLY_LOAD_BUDGET_BROTLI)?;
+    let staff = budget_of(&dist.join("staff"), STAFF_LOAD_BUDGET_BROTLI)?;
     Ok(format!(
-        "{}\napplication flow (/apply/):\n{apply}",
+        "{}\napplication flow (/apply/):\n{apply}\nstaff side (/staff/):\n{staff}",
         budget_of(dist, INITIAL_LOAD_BUDGET_BROTLI)?
     ))
 }

@@ -54,18 +54,21 @@ pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
                 .precompressed_gzip(),
         );
     let mut router = Router::new();
-    // The application flow is a second app under /apply/, with its own index.html.
-    let apply = dist.join("apply");
-    if apply.join("index.html").is_file() {
-        let serve_apply = ServeDir::new(&apply)
-            .precompressed_br()
-            .precompressed_gzip()
-            .fallback(
-                ServeFile::new(apply.join("index.html"))
-                    .precompressed_br()
-                    .precompressed_gzip(),
-            );
-        router = router.nest_service("/apply", serve_apply);
+    // The application flow (/apply/) and the staff side (/staff/) are apps of their own, each
+    // with its own index.html for the paths under it.
+    for app in ["apply", "staff"] {
+        let folder = dist.join(app);
+        if folder.join("index.html").is_file() {
+            let serve_app = ServeDir::new(&folder)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(
+                    ServeFile::new(folder.join("index.html"))
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                );
+            router = router.nest_service(&format!("/{app}"), serve_app);
+        }
     }
     router
         .fallback_service(serve)
