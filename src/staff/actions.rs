@@ -210,7 +210,18 @@ pub fn Actions(
         app.with(|a| {
             a.as_ref().map(|a| Offer {
                 can: a.can.clone(),
-                deferrable: a.deferrable.clone(),
+                // A material the applicant already deferred (an open request) is not offered
+                // again.
+                deferrable: a
+                    .deferrable
+                    .iter()
+                    .filter(|m| {
+                        !a.requests
+                            .iter()
+                            .any(|r| !r.resolved && r.material == m.key)
+                    })
+                    .cloned()
+                    .collect(),
                 materials: a.materials.clone(),
                 matters: a
                     .matters
@@ -262,6 +273,7 @@ fn accept(ctx: Ctx, deferrable: Vec<Named>) -> impl IntoView {
             |_| "f-accept-0".into(),
         );
     };
+    let any = !deferrable.is_empty();
     let boxes = deferrable
         .into_iter()
         .enumerate()
@@ -290,11 +302,13 @@ fn accept(ctx: Ctx, deferrable: Vec<Named>) -> impl IntoView {
         <form class="ot-staff-action" aria-labelledby="h-accept" on:submit=submit novalidate>
             <h3 class="ot-heading-m" id="h-accept">"受理"</h3>
             {form.summary()}
-            <fieldset class="ot-fieldset">
-                <legend class="ot-fieldset__legend">"容缺受理（选填）"</legend>
-                <p class="ot-field__hint">"勾选的材料由申请人在受理后按期补交；不勾选即为正常受理。"</p>
-                {boxes}
-            </fieldset>
+            {any.then(|| view! {
+                <fieldset class="ot-fieldset">
+                    <legend class="ot-fieldset__legend">"容缺受理（选填）"</legend>
+                    <p class="ot-field__hint">"勾选的材料由申请人在受理后按期补交；不勾选即为正常受理。"</p>
+                    {boxes}
+                </fieldset>
+            })}
             {button("受理", form, false)}
         </form>
     }

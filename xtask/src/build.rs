@@ -14,7 +14,7 @@ pub const INITIAL_LOAD_BUDGET_BROTLI: u64 = 150 * 1024;
 pub const APPLY_LOAD_BUDGET_BROTLI: u64 = 260 * 1024;
 
 /// The budget for the first load of the staff side (`/staff/`), a third app.
-pub const STAFF_LOAD_BUDGET_BROTLI: u64 = 260 * 1024;
+pub const STAFF_LOAD_BUDGET_BROTLI: u64 = 200 * 1024;
 
 /// The three apps: the guidance app into `dist/`, then the application flow (`apply.html`,
 /// the `apply` binary) into `dist/apply/`, served under `/apply/`, and the staff side
