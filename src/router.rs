@@ -135,13 +135,10 @@ fn link_target(event: &web_sys::MouseEvent, owns: fn(&str) -> bool) -> Option<St
     (same_origin && !in_page && owns(&path)).then(|| path + &anchor.search())
 }
 
-/// The guidance app's paths: everything but the API, the application flow (`/apply/`) and
-/// the staff side (`/staff/`), which are separate apps loaded by a full page load.
+/// The guidance app's paths: everything but the API and the application flow (`/apply/`),
+/// which is a separate app loaded by a full page load.
 pub fn guidance_path(path: &str) -> bool {
-    !path.starts_with("/api/")
-        && !path.starts_with("/apply/")
-        && !path.starts_with("/staff/")
-        && path != "/staff"
+    !path.starts_with("/api/") && !path.starts_with("/apply/")
 }
 
 /// The application flow's paths.

@@ -293,7 +293,7 @@ fn Header() -> impl IntoView {
     let router = use_router();
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
-            let _ = api::send::<()>("DELETE", "/api/v1/staff/session", &[], None).await;
+            let _ = api::delete("/api/v1/staff/session").await;
             session.notice.set(Some("您已退出登录。"));
             session.me.set(None);
             navigate(router, "/staff/signin");
