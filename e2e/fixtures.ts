@@ -11,9 +11,22 @@ async function watchConsole(page: Page): Promise<string[]> {
   return errors;
 }
 
+/** An axe WCAG 2.1 AA audit of a page as it is now; fails on any violation. */
+async function auditPage(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
+  expect(summary, `axe violations on ${label}`).toEqual([]);
+}
+
 type Fixtures = {
   /** Run an axe WCAG 2.1 AA audit of the current page and fail on any violation. */
   audit: (label: string) => Promise<void>;
+  /** The same audit of another page (a second browser context: another staff account). */
+  auditPage: (page: Page, label: string) => Promise<void>;
   consoleErrors: string[];
 };
 
@@ -26,15 +39,10 @@ export const test = base.extend<Fixtures>({
     expect(real, 'console errors').toEqual([]);
   },
   audit: async ({ page }, use) => {
-    await use(async (label: string) => {
-      const results = await new AxeBuilder({ page })
-        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-        .analyze();
-      const summary = results.violations.map(
-        (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-      );
-      expect(summary, `axe violations on ${label}`).toEqual([]);
-    });
+    await use((label: string) => auditPage(page, label));
+  },
+  auditPage: async ({}, use) => {
+    await use(auditPage);
   },
 });
 

@@ -166,6 +166,17 @@ pub async fn send<B: serde::Serialize>(
     }
 }
 
+/// A DELETE (signing out of the staff side). Apart from `send`, so that the citizens' apps,
+/// which never delete, do not carry it.
+pub async fn delete(path: &str) -> Result<String, ApiError> {
+    let response = Request::delete(path)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    body(response).await
+}
+
 /// The bytes of a GET with extra headers (a document's own copy, for its thumbnail).
 pub async fn get_bytes(path: &str, headers: &[(&str, &str)]) -> Result<Vec<u8>, ApiError> {
     let mut builder = gloo_net::http::RequestBuilder::new(path);

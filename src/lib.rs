@@ -11,6 +11,7 @@ pub mod mine;
 pub mod prefs;
 pub mod router;
 pub mod routes;
+pub mod staff;
 pub mod track;
 
 use wasm_bindgen::JsCast;

@@ -73,6 +73,26 @@ pub fn provide() -> RwSignal<Prefs> {
     prefs
 }
 
+/// The staff app's preferences: shown in Chinese whatever language the citizens' apps keep
+/// in this browser (left as it is); elder mode as chosen.
+pub fn provide_chinese() -> RwSignal<Prefs> {
+    let saved = load();
+    let prefs = RwSignal::new(Prefs {
+        locale: Locale::Zh,
+        ..saved
+    });
+    Effect::new(move |_| {
+        let p = prefs.get();
+        apply(p);
+        save(Prefs {
+            locale: saved.locale,
+            ..p
+        });
+    });
+    provide_context(prefs);
+    prefs
+}
+
 pub fn use_prefs() -> RwSignal<Prefs> {
     expect_context::<RwSignal<Prefs>>()
 }

@@ -53,6 +53,9 @@ pub fn run() -> Result {
     let track = crate::build::initial_load(&dist.join("track"))?;
     println!("\n## Bundle (progress, /track/, first load)\n");
     print!("{}", crate::build::size_table(&track));
+    let staff = crate::build::initial_load(&dist.join("staff"))?;
+    println!("\n## Bundle (staff side, /staff/, first load)\n");
+    print!("{}", crate::build::size_table(&staff));
 
     let lh_dir = root().join("tools/lighthouse");
     util::exec(

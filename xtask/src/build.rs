@@ -17,10 +17,13 @@ pub const APPLY_LOAD_BUDGET_BROTLI: u64 = 260 * 1024;
 /// or the receipt opens.
 pub const TRACK_LOAD_BUDGET_BROTLI: u64 = 140 * 1024;
 
-/// The apps: the guidance app into `dist/`, then the application flow (`apply.html`, the
-/// `apply` binary) into `dist/apply/`, served under `/apply/`, and the progress app
-/// (`track.html`) into `dist/track/`, served under `/track/`. They share the crate, so the
-/// second build reuses every compiled dependency and only links again.
+/// The budget for the first load of the staff side (`/staff/`).
+pub const STAFF_LOAD_BUDGET_BROTLI: u64 = 200 * 1024;
+
+/// The four apps: the guidance app into `dist/`, then the application flow (`apply.html`,
+/// the `apply` binary) into `dist/apply/`, the progress app (`track.html`) into `dist/track/`
+/// and the staff side (`staff.html`) into `dist/staff/`, each served under its folder. They
+/// share the crate, so the later builds reuse every compiled dependency and only link again.
 pub fn app() -> Result<PathBuf> {
     let dist = root().join("dist");
     let trunk = |args: &[&str]| {
@@ -57,6 +60,14 @@ pub fn app() -> Result<PathBuf> {
         "/track/",
     ])?;
     minify_js(&track)?;
+    trunk(&[
+        "staff.html",
+        "--dist",
+        "dist/staff",
+        "--public-url",
+        "/staff/",
+    ])?;
+    minify_js(&dist.join("staff"))?;
     precompress(&dist)?;
     Ok(dist)
 }
@@ -222,8 +233,9 @@ pub fn size_table(assets: &[Asset]) -> String {
 pub fn check_budget(dist: &Path) -> Result<String> {
     let apply = budget_of(&dist.join("apply"), APPLY_LOAD_BUDGET_BROTLI)?;
     let track = budget_of(&dist.join("track"), TRACK_LOAD_BUDGET_BROTLI)?;
+    let staff = budget_of(&dist.join("staff"), STAFF_LOAD_BUDGET_BROTLI)?;
     Ok(format!(
-        "{}\napplication flow (/apply/):\n{apply}\nprogress (/track/):\n{track}",
+        "{}\napplication flow (/apply/):\n{apply}\nprogress (/track/):\n{track}\nstaff side (/staff/):\n{staff}",
         budget_of(dist, INITIAL_LOAD_BUDGET_BROTLI)?
     ))
 }

@@ -69,15 +69,17 @@ impl AppState {
         test_clock: Option<TestClock>,
     ) -> Self {
         let read = |p: &str| std::fs::read_to_string(config.dist.join(p)).unwrap_or_default();
-        let (index, apply, track) = (
+        let (index, apply, track, staff) = (
             read("index.html"),
             read("apply/index.html"),
             read("track/index.html"),
+            read("staff/index.html"),
         );
         let csp = static_files::content_security_policy(&[
             &index,
             &apply,
             &track,
+            &staff,
             static_files::maintenance_page(),
         ]);
         let clock: Arc<dyn Clock> = match &test_clock {

@@ -54,9 +54,9 @@ pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
                 .precompressed_gzip(),
         );
     let mut router = Router::new();
-    // The application flow (/apply/) and the progress app (/track/) are apps of their own,
-    // each with its index.html.
-    for app in ["apply", "track"] {
+    // The application flow (/apply/), the progress app (/track/) and the staff side
+    // (/staff/) are apps of their own, each with its own index.html for the paths under it.
+    for app in ["apply", "track", "staff"] {
         let folder = dist.join(app);
         if folder.join("index.html").is_file() {
             let serve_app = ServeDir::new(&folder)
