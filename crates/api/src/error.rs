@@ -34,6 +34,15 @@ pub struct FieldError {
     pub code: String,
 }
 
+impl From<onetrip_domain::validation::FieldProblem> for FieldError {
+    fn from(p: onetrip_domain::validation::FieldProblem) -> Self {
+        FieldError {
+            field: p.field,
+            code: p.code,
+        }
+    }
+}
+
 /// Every envelope code the server emits, with its HTTP status and Chinese message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {

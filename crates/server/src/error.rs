@@ -39,6 +39,10 @@ impl ApiError {
             ..ApiError::new(ErrorCode::Validation)
         }
     }
+    /// A 422 naming every problem the domain found, at once.
+    pub fn problems(problems: Vec<onetrip_domain::validation::FieldProblem>) -> Self {
+        ApiError::validation(problems.into_iter().map(FieldError::from).collect())
+    }
     pub fn with_field(mut self, field: &str, code: &str) -> Self {
         self.fields.push(FieldError {
             field: field.to_owned(),

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use onetrip_api::application::{ApplicationRequest, Receipt, ReceiptMatter};
-use onetrip_api::{ErrorCode, ErrorEnvelope, FieldError};
+use onetrip_api::{ErrorCode, ErrorEnvelope};
 use onetrip_domain::application::{finish_days, material_problems, outstanding, validate};
 use onetrip_domain::calendar::Promise;
 use onetrip_domain::catalog::Delivery;
@@ -156,16 +156,9 @@ pub async fn create(
             }
             return Err(idempotency::reused());
         }
-        return Err(ApiError::validation(
-            problems
-                .into_iter()
-                .map(|p| FieldError {
-                    field: p.field,
-                    code: p.code,
-                })
-                .collect(),
-        )
-        .with_message("有几处需要修改，请按提示修改后再提交。"));
+        return Err(
+            ApiError::problems(problems).with_message("有几处需要修改，请按提示修改后再提交。")
+        );
     }
     // 容缺: each deferred material is due that many working days from today.
     let requests: Vec<MaterialRequestRow> = outstanding(&form, &request.data, &given)

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use onetrip_api::catalog::{ChecklistRecord, ChecklistRequest};
-use onetrip_api::{ErrorCode, ErrorEnvelope, FieldError};
+use onetrip_api::{ErrorCode, ErrorEnvelope};
 use onetrip_domain::catalog::checklist::{Checklist, UNKNOWN_SUBJECT, checklist};
 use onetrip_domain::catalog::questions::Answers;
 use utoipa::ToSchema;
@@ -107,16 +107,7 @@ pub async fn create(
             } else {
                 "请回答每个适用的问题，并从给出的选项中选择。"
             };
-            ApiError::validation(
-                problems
-                    .into_iter()
-                    .map(|p| FieldError {
-                        field: p.field,
-                        code: p.code,
-                    })
-                    .collect(),
-            )
-            .with_message(message)
+            ApiError::problems(problems).with_message(message)
         },
     )?;
     let fingerprint = idempotency::fingerprint(&request);

@@ -137,16 +137,7 @@ pub(crate) fn form_of(
         } else {
             "请回答每个适用的问题，并从给出的选项中选择。"
         };
-        ApiError::validation(
-            problems
-                .into_iter()
-                .map(|p| FieldError {
-                    field: p.field,
-                    code: p.code,
-                })
-                .collect(),
-        )
-        .with_message(message)
+        ApiError::problems(problems).with_message(message)
     })
 }
 

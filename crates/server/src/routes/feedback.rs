@@ -1,7 +1,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use onetrip_api::{ErrorEnvelope, FeedbackReceipt, FieldError};
+use onetrip_api::{ErrorEnvelope, FeedbackReceipt};
 use onetrip_domain::feedback::Feedback;
 
 use crate::AppState;
@@ -34,15 +34,7 @@ pub async fn submit(
     let feedback = feedback.normalized();
     let problems = feedback.problems();
     if !problems.is_empty() {
-        return Err(ApiError::validation(
-            problems
-                .into_iter()
-                .map(|p| FieldError {
-                    field: p.field,
-                    code: p.code,
-                })
-                .collect(),
-        ));
+        return Err(ApiError::problems(problems));
     }
     let fingerprint = idempotency::fingerprint(&feedback);
     let record = FeedbackRecord {

@@ -7,12 +7,12 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use onetrip_api::ErrorEnvelope;
 use onetrip_api::application::Receipt;
 use onetrip_api::progress::{
     ApplicantAction, MaskedDatum, MatterProgress, MessageView, Progress, ProgressView,
     RatingRequest, RatingView, TimelineEntry,
 };
-use onetrip_api::{ErrorEnvelope, FieldError};
 use onetrip_domain::CivilDate;
 use onetrip_domain::application::ApplicationData;
 use onetrip_domain::lifecycle::{MatterStatus, Status, outcome};
@@ -587,16 +587,7 @@ pub async fn rate(
         request.comment.as_deref(),
     );
     if !problems.is_empty() {
-        return Err(ApiError::validation(
-            problems
-                .into_iter()
-                .map(|p| FieldError {
-                    field: p.field,
-                    code: p.code,
-                })
-                .collect(),
-        )
-        .with_message("评价有误，请按提示修改。"));
+        return Err(ApiError::problems(problems).with_message("评价有误，请按提示修改。"));
     }
     let now = state.clock.now();
     let followup_due = needs_followup(request.level).then(|| {

@@ -13,7 +13,7 @@ use onetrip_api::staff::{
     Followup, FollowupReply, FormLine, Named, QueueItem, QueuePage, SignIn, StaffAction,
     StaffApplication, StaffMe,
 };
-use onetrip_api::{ErrorCode, ErrorEnvelope, FieldError};
+use onetrip_api::{ErrorCode, ErrorEnvelope};
 use onetrip_domain::application::{ApplicationData, correction_problems, split_row_key};
 use onetrip_domain::catalog::checklist::ChecklistMaterial;
 use onetrip_domain::lifecycle::Status;
@@ -71,16 +71,7 @@ fn not_found() -> ApiError {
 }
 
 fn invalid(problems: Vec<FieldProblem>, message: &'static str) -> ApiError {
-    ApiError::validation(
-        problems
-            .into_iter()
-            .map(|p| FieldError {
-                field: p.field,
-                code: p.code,
-            })
-            .collect(),
-    )
-    .with_message(message)
+    ApiError::problems(problems).with_message(message)
 }
 
 async fn audit(state: &AppState, s: &Staff, action: &str, number: &str, detail: Option<String>) {

@@ -347,10 +347,7 @@ pub async fn hand_in(
         if missing.is_empty() {
             resolve.push(r);
         }
-        problems.extend(missing.into_iter().map(|p| FieldError {
-            field: p.field,
-            code: p.code,
-        }));
+        problems.extend(missing.into_iter().map(FieldError::from));
     }
     if !problems.is_empty() {
         return Err(
