@@ -283,17 +283,7 @@ fn ApplyApp() -> impl IntoView {
 
 /// Mount the application flow into `#app`.
 pub fn start() {
-    #[cfg(debug_assertions)]
-    console_error_panic_hook::set_once();
-    let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("app"))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    else {
-        return;
-    };
-    root.set_inner_html("");
-    leptos::mount::mount_to(root, ApplyApp).forget();
+    crate::mount(ApplyApp);
 }
 
 #[cfg(test)]

@@ -18,6 +18,12 @@ use wasm_bindgen::JsCast;
 
 /// Mount the app into `#app`, replacing the static shell that index.html shows while loading.
 pub fn start() {
+    mount(app::App);
+}
+
+/// Mount an app (the guidance app, the application flow, the progress app, the staff side)
+/// into `#app` of its page, replacing the static shell shown while the wasm loads.
+pub fn mount<N: leptos::prelude::IntoView + 'static>(app: impl FnOnce() -> N + 'static) {
     // Panic messages in the console help in development; release builds abort without them.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
@@ -29,5 +35,5 @@ pub fn start() {
         return;
     };
     root.set_inner_html("");
-    leptos::mount::mount_to(root, app::App).forget();
+    leptos::mount::mount_to(root, app).forget();
 }

@@ -410,17 +410,7 @@ fn StaffApp() -> impl IntoView {
 
 /// Mount the staff app into `#app`.
 pub fn start() {
-    #[cfg(debug_assertions)]
-    console_error_panic_hook::set_once();
-    let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("app"))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    else {
-        return;
-    };
-    root.set_inner_html("");
-    leptos::mount::mount_to(root, StaffApp).forget();
+    crate::mount(StaffApp);
 }
 
 #[cfg(test)]
