@@ -78,6 +78,7 @@ pub fn run() -> Result {
         // Thousands of searches from one address: far above the default read limit.
         .env("ONETRIP_RATE_READ", "1000000/60")
         .env("ONETRIP_RATE_WRITE", "100000/60")
+        .env("ONETRIP_RATE_GUESS", "100000/60")
         .stdout(Stdio::null())
         .spawn()
         .map_err(|e| e.to_string())?;

@@ -237,6 +237,7 @@ fn e2e(tally: &mut Tally) -> Result {
         .env("ONETRIP_TEST_CLOCK", "1")
         .env("ONETRIP_RATE_READ", "100000/60")
         .env("ONETRIP_RATE_WRITE", "100000/60")
+        .env("ONETRIP_RATE_GUESS", "100000/60")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()

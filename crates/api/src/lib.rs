@@ -5,6 +5,7 @@
 
 pub mod application;
 pub mod catalog;
+pub mod counter;
 pub mod error;
 pub mod progress;
 pub mod staff;

@@ -62,6 +62,9 @@ pub enum ApplicantAction {
     Pickup,
     /// 评价服务 (好差评).
     Rate,
+    /// 出示办件码 at the window: a matter still needs one trip (负面清单) and the window has
+    /// not yet accepted it.
+    Counter,
 }
 
 /// The applicant's rating, with the follow-up (整改) of a bad one.

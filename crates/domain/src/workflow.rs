@@ -209,6 +209,13 @@ pub const RATING_LEVELS: [(u8, &str); 5] = [
     (1, "非常不满意"),
 ];
 
+/// 办件码: the applicant shows a counter code at the window while one of the matters still
+/// needs its one trip (负面清单, `trips` per matter) and the window has not yet accepted the
+/// application; after that the window has no use for it.
+pub fn counter_code_open(status: Status, trips: &[u8]) -> bool {
+    matches!(status, Status::Submitted | Status::PreReview) && trips.iter().any(|t| *t > 0)
+}
+
 /// A rating of 不满意 or worse opens a follow-up (整改).
 pub fn needs_followup(level: u8) -> bool {
     level <= 2

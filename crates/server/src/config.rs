@@ -42,6 +42,13 @@ pub struct Config {
     /// State-changing requests per client address: `COUNT/SECONDS`.
     #[arg(long, env = "ONETRIP_RATE_WRITE", default_value = "30/60")]
     pub rate_write: RateSpec,
+    /// Lookups that find nothing (404: a guessed checklist id, resume token, counter code or
+    /// application number) per client address, `COUNT/SECONDS`; past it every lookup is 429.
+    #[arg(long, env = "ONETRIP_RATE_GUESS", default_value = "30/600")]
+    pub rate_guess: RateSpec,
+    /// Hours a counter code (办件码) stays valid after it is made.
+    #[arg(long, env = "ONETRIP_COUNTER_HOURS", default_value_t = 24)]
+    pub counter_hours: u32,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     #[arg(long, env = "ONETRIP_TRUST_PROXY", action = clap::ArgAction::Set,
           value_parser = clap::builder::BoolishValueParser::new(),
@@ -114,6 +121,11 @@ impl Config {
                 count: 10_000,
                 seconds: 60,
             },
+            rate_guess: RateSpec {
+                count: 10_000,
+                seconds: 60,
+            },
+            counter_hours: 24,
             trust_proxy: false,
             files_dir: std::env::temp_dir().join(format!("onetrip-files-{}", uuid::Uuid::new_v4())),
             upload_dir: PathBuf::from("data/uploads"),

@@ -59,6 +59,8 @@ pub struct AppState {
 pub struct Limits {
     pub read: RateLimiter,
     pub write: RateLimiter,
+    /// Lookups that found nothing (404), so that guessing tokens soon meets a 429.
+    pub guess: RateLimiter,
 }
 
 impl AppState {
@@ -102,6 +104,7 @@ impl AppState {
             limits: Arc::new(Limits {
                 read: RateLimiter::new(config.rate_read),
                 write: RateLimiter::new(config.rate_write),
+                guess: RateLimiter::new(config.rate_guess),
             }),
             config: Arc::new(config),
             storage,
@@ -207,6 +210,16 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::progress::withdraw))
         .routes(routes!(routes::drafts::restart))
         .routes(routes!(routes::progress::rate))
+        .routes(routes!(
+            routes::counter::current,
+            routes::counter::issue,
+            routes::counter::revoke
+        ))
+        .routes(routes!(routes::counter::qr))
+        .routes(routes!(
+            routes::counter::lookup,
+            routes::counter::staff_revoke
+        ))
         .routes(routes!(routes::staff::sign_in, routes::staff::sign_out))
         .routes(routes!(routes::staff::who_am_i))
         .routes(routes!(routes::staff::queue))
@@ -258,6 +271,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .nest("/api", api)
+        .route("/k/{code}", axum::routing::get(routes::counter::short_link))
         .merge(static_files::router(&state.config.dist))
         .layer(from_fn_with_state(
             state.clone(),

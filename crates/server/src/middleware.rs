@@ -169,12 +169,22 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
     } else {
         &state.limits.write
     };
-    match limiter.check(ip, Instant::now()) {
-        Ok(()) => next.run(request).await,
-        Err(wait) => ApiError::new(ErrorCode::RateLimited)
+    let now = Instant::now();
+    // A client that has run out of misses (404s) is refused before anything is looked up,
+    // so guessing checklist ids, resume tokens or counter codes gets nowhere.
+    if let Err(wait) = limiter
+        .check(ip, now)
+        .and_then(|()| state.limits.guess.peek(ip, now))
+    {
+        return ApiError::new(ErrorCode::RateLimited)
             .retry_after(wait.as_secs().max(1))
-            .into_response(),
+            .into_response();
     }
+    let response = next.run(request).await;
+    if response.status() == StatusCode::NOT_FOUND {
+        let _ = state.limits.guess.check(ip, Instant::now());
+    }
+    response
 }
 
 /// The catalogue's read-only resources: each answer is a function of the catalogue version and

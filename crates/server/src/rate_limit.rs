@@ -33,6 +33,16 @@ impl RateLimiter {
 
     /// Take one token for `client` at `now`; if there is none, how long until there is.
     pub fn check(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
+        self.take(client, now, 1.0)
+    }
+
+    /// Whether `client` has a token left at `now`, without taking it; if not, how long until
+    /// it has one.
+    pub fn peek(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
+        self.take(client, now, 0.0)
+    }
+
+    fn take(&self, client: IpAddr, now: Instant, cost: f64) -> Result<(), Duration> {
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         if buckets.len() >= MAX_TRACKED {
             let (capacity, rate) = (self.capacity, self.per_second);
@@ -45,7 +55,7 @@ impl RateLimiter {
         bucket.tokens = bucket.refilled(now, self.capacity, self.per_second);
         bucket.updated = now;
         if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
+            bucket.tokens -= cost;
             Ok(())
         } else {
             Err(Duration::from_secs_f64(
@@ -83,6 +93,21 @@ mod tests {
         assert!((19.0..=20.0).contains(&wait.as_secs_f64()), "{wait:?}");
         // Another client is not affected.
         assert_eq!(limiter.check(B, t0), Ok(()));
+    }
+
+    #[test]
+    fn peeking_takes_nothing() {
+        let limiter = RateLimiter::new(RateSpec {
+            count: 1,
+            seconds: 60,
+        });
+        let t0 = Instant::now();
+        for _ in 0..5 {
+            assert_eq!(limiter.peek(A, t0), Ok(()));
+        }
+        assert_eq!(limiter.check(A, t0), Ok(()));
+        assert!(limiter.peek(A, t0).is_err());
+        assert!(limiter.check(A, t0).is_err());
     }
 
     #[test]

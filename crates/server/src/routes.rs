@@ -4,6 +4,7 @@
 pub mod applications;
 pub mod catalog;
 pub mod checklists;
+pub mod counter;
 pub mod drafts;
 pub mod feedback;
 pub mod files;

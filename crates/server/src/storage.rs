@@ -290,6 +290,25 @@ pub struct AuditRow {
     pub detail: Option<String>,
 }
 
+/// A counter code (办件码) of an application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CounterCodeRow {
+    pub code: String,
+    pub application: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+    /// `applicant` or the staff username.
+    pub revoked_by: Option<String>,
+}
+
+impl CounterCodeRow {
+    /// Neither expired nor revoked at `now`.
+    pub fn live(&self, now: Timestamp) -> bool {
+        self.revoked_at.is_none() && now.0 < self.expires_at.0
+    }
+}
+
 /// Which applications a staff list shows, newest first, a page at a time.
 #[derive(Debug, Clone, Default)]
 pub struct QueueQuery {
@@ -594,6 +613,25 @@ pub trait Storage: Send + Sync {
 
     /// Ratings with a follow-up still unanswered, oldest deadline first.
     async fn open_followups(&self, limit: u32) -> Result<Vec<RatingRow>, StorageError>;
+
+    /// Keep a new counter code; false when the code is taken (draw another).
+    async fn insert_counter_code(&self, row: CounterCodeRow) -> Result<bool, StorageError>;
+
+    async fn counter_code(&self, code: &str) -> Result<Option<CounterCodeRow>, StorageError>;
+
+    /// An application's counter codes, newest first.
+    async fn counter_codes_of(
+        &self,
+        application: &str,
+    ) -> Result<Vec<CounterCodeRow>, StorageError>;
+
+    /// Revoke a code not yet revoked; false when there is none such.
+    async fn revoke_counter_code(
+        &self,
+        code: &str,
+        at: Timestamp,
+        by: &str,
+    ) -> Result<bool, StorageError>;
 
     /// Answer a follow-up (整改) once; false when there is none open for this application.
     async fn reply_followup(

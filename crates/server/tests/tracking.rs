@@ -124,10 +124,11 @@ async fn story(app: TestApp) {
     let (number, ak) = common::submitted_startup(&app).await;
     let pages = format!("/api/v1/applications/{number}/progress");
 
-    // Just submitted: pre-reviewed by the machine, waiting for the window, withdrawable.
+    // Just submitted: pre-reviewed by the machine, waiting for the window, withdrawable; 银行开户
+    // still needs one trip, so a counter code (办件码) is offered.
     let p = progress(&app, &number, &ak).await;
     assert_eq!(p["status"], "pre_review");
-    assert_eq!(actions(&p), ["withdraw"]);
+    assert_eq!(actions(&p), ["withdraw", "counter"]);
     assert_eq!(p["timeline"][0]["text"], "材料预审通过，等待窗口受理");
     assert_eq!(matter(&p, "seal-engraving")["label"], "待受理");
     let masked: Vec<String> = p["applicant"]

@@ -65,6 +65,18 @@ fn todo(l: Locale, p: &Progress) -> Option<N> {
                     "You may withdraw the application until the window accepts it.",
                 ),
             )),
+            ApplicantAction::Counter => items.push(
+                el("li")
+                    .child(tc(
+                        "p",
+                        "",
+                        l.pick(
+                            "有事项需要到窗口办理一次。到窗口时出示办件码，工作人员扫码即可调出您在网上填好的申请，不用重新填写。",
+                            "One matter needs a visit to the service window. Show your counter code there: staff scan it and open the application you prepared online.",
+                        ),
+                    ))
+                    .child(link("#counter", "ot-link", l.pick("出示办件码", "Show the counter code"))),
+            ),
             ApplicantAction::Restart => items.push(tc(
                 "li",
                 "",

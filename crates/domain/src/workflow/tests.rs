@@ -361,3 +361,13 @@ fn a_rating_is_checked_all_at_once_and_only_bad_ones_open_a_follow_up() {
         .collect();
     assert_eq!(bad, [2, 1]);
 }
+
+#[test]
+fn a_counter_code_is_open_only_before_acceptance_and_only_for_a_trip() {
+    for status in Status::ALL.iter().copied() {
+        let before = matches!(status, Status::Submitted | Status::PreReview);
+        assert_eq!(counter_code_open(status, &[0, 1]), before, "{status:?}");
+        assert!(!counter_code_open(status, &[0, 0]), "{status:?}");
+        assert!(!counter_code_open(status, &[]), "{status:?}");
+    }
+}

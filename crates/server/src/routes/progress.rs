@@ -313,6 +313,9 @@ async fn progress_of(state: &AppState, row: &ApplicationRow) -> Result<Progress,
     if matches!(f.status, Status::NotAccepted | Status::Withdrawn) {
         actions.push(ApplicantAction::Restart);
     }
+    if crate::routes::counter::open_for(state, row).await? {
+        actions.push(ApplicantAction::Counter);
+    }
     let decided: Vec<MatterStatus> = f.matters.iter().map(|m| m.status).collect();
     let messages = state
         .storage

@@ -75,11 +75,23 @@ fn invalid(problems: Vec<FieldProblem>, message: &'static str) -> ApiError {
 }
 
 async fn audit(state: &AppState, s: &Staff, action: &str, number: &str, detail: Option<String>) {
+    audit_entry(state, s, action, Some(number), detail).await;
+}
+
+/// Write an audit entry of what `s` did (about an application, or about none when a lookup
+/// found nothing); a failure to write it is logged, not shown.
+pub(crate) async fn audit_entry(
+    state: &AppState,
+    s: &Staff,
+    action: &str,
+    number: Option<&str>,
+    detail: Option<String>,
+) {
     let row = AuditRow {
         at: state.clock.now(),
         staff: Some(s.id.clone()),
         action: action.to_owned(),
-        application: Some(number.to_owned()),
+        application: number.map(str::to_owned),
         detail,
     };
     if let Err(e) = state.storage.audit(row).await {
@@ -89,7 +101,11 @@ async fn audit(state: &AppState, s: &Staff, action: &str, number: &str, detail: 
 
 /// The application, if this staff member may see it: the window and the supervisor see all;
 /// a department only those with a matter of its own (else 404, revealing nothing).
-async fn visible(state: &AppState, s: &Staff, number: &str) -> Result<ApplicationRow, ApiError> {
+pub(crate) async fn visible(
+    state: &AppState,
+    s: &Staff,
+    number: &str,
+) -> Result<ApplicationRow, ApiError> {
     let row = application(state, number).await.map_err(|_| not_found())?;
     match &s.role {
         Role::Window | Role::Supervisor => Ok(row),
@@ -358,7 +374,7 @@ fn abilities(s: &Staff, case: &flow::Case) -> Vec<String> {
     can
 }
 
-async fn detail(
+pub(crate) async fn detail(
     state: &AppState,
     s: &Staff,
     row: &ApplicationRow,

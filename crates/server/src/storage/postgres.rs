@@ -5,12 +5,13 @@ use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
+mod counter;
 mod workflow;
 
 use super::{
-    ApplicationRow, AuditRow, Backend, Change, ChecklistRow, DraftRow, EventRow, FeedbackRecord,
-    FileRow, Inserted, MaterialRequestRow, MatterRow, MessageRow, Migrations, NoticeRow,
-    QueueQuery, QueueRow, RatingRow, SessionRow, StaffRow, Storage, StorageError,
+    ApplicationRow, AuditRow, Backend, Change, ChecklistRow, CounterCodeRow, DraftRow, EventRow,
+    FeedbackRecord, FileRow, Inserted, MaterialRequestRow, MatterRow, MessageRow, Migrations,
+    NoticeRow, QueueQuery, QueueRow, RatingRow, SessionRow, StaffRow, Storage, StorageError,
 };
 use crate::clock::Timestamp;
 
@@ -44,6 +45,11 @@ const MIGRATIONS: Migrations = &[
         6,
         "workflow",
         include_str!("../../migrations/postgres/0006_workflow.sql"),
+    ),
+    (
+        7,
+        "counter_codes",
+        include_str!("../../migrations/postgres/0007_counter_codes.sql"),
     ),
 ];
 
@@ -997,6 +1003,30 @@ impl Storage for Postgres {
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StorageError> {
         workflow::delete_session(&self.client().await?, token_hash).await
+    }
+
+    async fn insert_counter_code(&self, row: CounterCodeRow) -> Result<bool, StorageError> {
+        counter::insert(&self.client().await?, &row).await
+    }
+
+    async fn counter_code(&self, code: &str) -> Result<Option<CounterCodeRow>, StorageError> {
+        counter::one(&self.client().await?, code).await
+    }
+
+    async fn counter_codes_of(
+        &self,
+        application: &str,
+    ) -> Result<Vec<CounterCodeRow>, StorageError> {
+        counter::of(&self.client().await?, application).await
+    }
+
+    async fn revoke_counter_code(
+        &self,
+        code: &str,
+        at: Timestamp,
+        by: &str,
+    ) -> Result<bool, StorageError> {
+        counter::revoke(&self.client().await?, code, at, by).await
     }
 
     async fn audit(&self, row: AuditRow) -> Result<(), StorageError> {

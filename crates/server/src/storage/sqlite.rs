@@ -9,12 +9,13 @@ use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::oneshot;
 
+mod counter;
 mod workflow;
 
 use super::{
-    ApplicationRow, AuditRow, Backend, Change, ChecklistRow, DraftRow, EventRow, FeedbackRecord,
-    FileRow, Inserted, MaterialRequestRow, MatterRow, MessageRow, Migrations, NoticeRow,
-    QueueQuery, QueueRow, RatingRow, SessionRow, StaffRow, Storage, StorageError,
+    ApplicationRow, AuditRow, Backend, Change, ChecklistRow, CounterCodeRow, DraftRow, EventRow,
+    FeedbackRecord, FileRow, Inserted, MaterialRequestRow, MatterRow, MessageRow, Migrations,
+    NoticeRow, QueueQuery, QueueRow, RatingRow, SessionRow, StaffRow, Storage, StorageError,
 };
 use crate::clock::Timestamp;
 
@@ -48,6 +49,11 @@ const MIGRATIONS: Migrations = &[
         6,
         "workflow",
         include_str!("../../migrations/sqlite/0006_workflow.sql"),
+    ),
+    (
+        7,
+        "counter_codes",
+        include_str!("../../migrations/sqlite/0007_counter_codes.sql"),
     ),
 ];
 
@@ -1131,6 +1137,34 @@ impl Storage for Sqlite {
     async fn delete_session(&self, token_hash: &str) -> Result<(), StorageError> {
         let token_hash = token_hash.to_owned();
         self.write(move |conn| workflow::delete_session(conn, &token_hash))
+            .await
+    }
+
+    async fn insert_counter_code(&self, row: CounterCodeRow) -> Result<bool, StorageError> {
+        self.write(move |conn| counter::insert(conn, &row)).await
+    }
+
+    async fn counter_code(&self, code: &str) -> Result<Option<CounterCodeRow>, StorageError> {
+        let code = code.to_owned();
+        self.read(move |conn| counter::one(conn, &code)).await
+    }
+
+    async fn counter_codes_of(
+        &self,
+        application: &str,
+    ) -> Result<Vec<CounterCodeRow>, StorageError> {
+        let application = application.to_owned();
+        self.read(move |conn| counter::of(conn, &application)).await
+    }
+
+    async fn revoke_counter_code(
+        &self,
+        code: &str,
+        at: Timestamp,
+        by: &str,
+    ) -> Result<bool, StorageError> {
+        let (code, by) = (code.to_owned(), by.to_owned());
+        self.write(move |conn| counter::revoke(conn, &code, at, &by))
             .await
     }
 
