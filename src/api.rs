@@ -166,14 +166,14 @@ pub async fn send<B: serde::Serialize>(
     }
 }
 
-/// A DELETE (signing out of the staff side). Apart from `send`, so that the citizens' apps,
-/// which never delete, do not carry it.
-pub async fn delete(path: &str) -> Result<String, ApiError> {
-    let response = Request::delete(path)
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
+/// A DELETE with extra headers (signing out of the staff side, revoking a counter code). Apart
+/// from `send`, so that the apps that never delete do not carry it.
+pub async fn delete(path: &str, headers: &[(&str, &str)]) -> Result<String, ApiError> {
+    let mut builder = Request::delete(path).header("Accept", "application/json");
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    let response = builder.send().await.map_err(|_| ApiError::Network)?;
     body(response).await
 }
 

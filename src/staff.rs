@@ -10,6 +10,7 @@
 
 mod actions;
 mod case;
+mod counter;
 mod followups;
 mod queue;
 mod signin;
@@ -36,6 +37,8 @@ pub enum View {
     Application(String),
     /// `/staff/followups`: 整改, for the supervisor.
     Followups,
+    /// `/staff/counter[/{code}]`: 窗口核验, an application opened by its counter code (办件码).
+    Counter(Option<String>),
     Unknown,
 }
 
@@ -71,6 +74,11 @@ impl View {
             }
             ["a", number] if is_number(number) => View::Application((*number).to_owned()),
             ["followups"] => View::Followups,
+            ["counter"] => View::Counter(None),
+            ["counter", code] => match onetrip_domain::token::counter_code(code) {
+                Some(code) => View::Counter(Some(code)),
+                None => View::Unknown,
+            },
             _ => View::Unknown,
         }
     }
@@ -293,7 +301,7 @@ fn Header() -> impl IntoView {
     let router = use_router();
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
-            let _ = api::delete("/api/v1/staff/session").await;
+            let _ = api::delete("/api/v1/staff/session", &[]).await;
             session.notice.set(Some("您已退出登录。"));
             session.me.set(None);
             navigate(router, "/staff/signin");
@@ -308,9 +316,11 @@ fn Header() -> impl IntoView {
                 _ => "管理员".to_owned(),
             };
             let supervisor = m.role == "supervisor";
+            let counter = m.role != "admin";
             view! {
                 <nav class="ot-staff-nav" aria-label="工作人员导航">
                     <a href=session.home()>"办件"</a>
+                    {counter.then(|| view! { <a href="/staff/counter">"窗口核验"</a> })}
                     {supervisor.then(|| view! { <a href="/staff/followups">"整改"</a> })}
                 </nav>
                 <p class="ot-staff-who">"当前登录：" {m.name} "（" {place} "）"</p>
@@ -390,6 +400,7 @@ fn StaffApp() -> impl IntoView {
             View::Queue(list) => view! { <queue::QueuePage list /> }.into_any(),
             View::Application(number) => view! { <case::CasePage number /> }.into_any(),
             View::Followups => view! { <followups::FollowupsPage /> }.into_any(),
+            View::Counter(code) => view! { <counter::CounterPage code /> }.into_any(),
             View::Unknown => {
                 set_title("页面不存在");
                 view! {
@@ -433,6 +444,13 @@ mod tests {
             ("/staff/a/7kq2m9xa3t", View::Unknown),
             ("/staff/a/<script>", View::Unknown),
             ("/staff/followups", View::Followups),
+            ("/staff/counter", View::Counter(None)),
+            ("/staff/counter/", View::Counter(None)),
+            (
+                "/staff/counter/7kq2m9xa",
+                View::Counter(Some("7KQ2M9XA".into())),
+            ),
+            ("/staff/counter/7KQ2M9X", View::Unknown),
             ("/staff/nothing", View::Unknown),
         ] {
             assert_eq!(View::parse(path), view, "{path}");

@@ -5,6 +5,8 @@
 //! instance answers, since everything comes from the database. Buttons (撤回, 评价) are the
 //! app's; what they may do is the server's answer (`actions`).
 
+mod counter;
+
 use leptos::prelude::*;
 use onetrip_api::ErrorEnvelope;
 use onetrip_api::progress::{ApplicantAction, ProgressView, RatingRequest};
@@ -384,9 +386,11 @@ fn OnePage(number: String) -> impl IntoView {
                     let withdraw = v.actions.contains(&ApplicantAction::Withdraw);
                     let rate = v.actions.contains(&ApplicantAction::Rate);
                     let restart = v.actions.contains(&ApplicantAction::Restart);
+                    let counter = v.actions.contains(&ApplicantAction::Counter);
                     let number = number_for_lookup.clone();
                     view! {
                         <div class="ot-doc" inner_html=v.html.clone()></div>
+                        {counter.then(|| view! { <counter::Counter number=number.clone() key=k.clone() /> })}
                         {rate.then(|| view! { <RateForm number=number.clone() key=k.clone() done=reload.clone() /> })}
                         {withdraw.then(|| view! { <Withdraw number=number.clone() key=k.clone() done=reload.clone() /> })}
                         {restart.then(|| view! { <Restart number=number.clone() key=k.clone() /> })}

@@ -58,6 +58,16 @@ export class StaffApp {
     await this.page.goto(`/staff/a/${number}`);
   }
 
+  /** 窗口核验: type (or let a USB scanner type) a counter code and look it up. */
+  async lookUpCounter(text: string) {
+    await this.page.getByRole('navigation', { name: '工作人员导航' }).getByRole('link', { name: '窗口核验' }).click();
+    await expect(this.heading).toHaveText('窗口核验');
+    const field = this.page.getByLabel('办件码', { exact: true });
+    await expect(field).toBeFocused();
+    await field.fill(text);
+    await field.press('Enter');
+  }
+
   /** One decision's form (受理, 不予受理, 寄出（EMS）…). */
   form(name: string): Locator {
     return this.page.getByRole('form', { name, exact: true });

@@ -43,6 +43,16 @@ export class TrackPage {
     await this.page.getByRole('button', { name: '提交评价' }).click();
   }
 
+  /** 窗口办件码: the counter code section (its QR image, short code, buttons). */
+  counter(): Locator {
+    return this.page.getByRole('region', { name: '窗口办件码' });
+  }
+
+  /** The counter code's QR image (an `<img>`, so WeChat's long-press works on it). */
+  counterQr(): Locator {
+    return this.counter().getByRole('img', { name: '办件码二维码，长按可识别或保存' });
+  }
+
   /** The lookup form of 我的办件 (or of a page this device cannot open yet). */
   async lookUp(factor: string, number?: string) {
     if (number) await this.page.getByLabel('申请编号').fill(number);

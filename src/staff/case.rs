@@ -18,7 +18,12 @@ enum Phase {
 }
 
 #[component]
-pub fn CasePage(number: String) -> impl IntoView {
+pub fn CasePage(
+    number: String,
+    /// Opened by its counter code (办件码) at the window: what to check in person first.
+    #[prop(optional)]
+    counter: Option<onetrip_api::counter::CounterView>,
+) -> impl IntoView {
     set_title(&format!("办件 {number}"));
     let number = StoredValue::new(number);
     let path = Signal::derive(move || format!("/api/v1/staff/applications/{}", number.get_value()));
@@ -57,6 +62,7 @@ pub fn CasePage(number: String) -> impl IntoView {
             <div class="ot-staff-status" role="status" tabindex="-1" id="case-status">
                 {move || status.get().map(|s| view! { <p class="ot-notice ot-notice--success">{s}</p> })}
             </div>
+            {counter.as_ref().map(super::counter::checks)}
             {move || app.get().map(summary)}
             <section class="ot-staff-section" aria-labelledby="h-actions">
                 <h2 class="ot-heading-l" id="h-actions">"办理"</h2>

@@ -66,11 +66,22 @@ pub fn SignInPage() -> impl IntoView {
             }
         });
     };
+    // Opened from a counter code's QR link (`/k/{code}` leads here before sign-in).
+    let counter_link = crate::router::use_router()
+        .path
+        .get_untracked()
+        .starts_with("/staff/counter/");
     let user_error = field_error(problems, "f-username");
     let pass_error = field_error(problems, "f-password");
     view! {
         <div class="ot-staff-signin">
             <h1 class="ot-heading-xl">"工作人员登录"</h1>
+            {counter_link.then(|| view! {
+                <div class="ot-notice"><p>
+                    "这是申请人在窗口出示的办件码。工作人员登录后即可查看这份申请。"
+                    "申请人无需操作：请把手机上的二维码出示给窗口工作人员。"
+                </p></div>
+            })}
             {notice.map(|n| view! {
                 <div class="ot-notice" role="status" tabindex="-1" id="signin-notice"><p>{n}</p></div>
             })}

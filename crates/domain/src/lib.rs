@@ -13,6 +13,7 @@ pub mod files;
 pub mod ident;
 pub mod lifecycle;
 pub mod mask;
+pub mod token;
 pub mod validation;
 pub mod workflow;
 

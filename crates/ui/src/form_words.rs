@@ -537,6 +537,23 @@ pub fn form_error_text(locale: Locale, code: &str) -> &'static str {
             "还有容缺或补正材料没有补齐，补齐后才能作出准予决定。",
             "Some deferred or corrected documents are still outstanding: they must be in before the result is granted.",
         ),
+        // 办件码 (counter codes).
+        "counter.unknown" => (
+            "没有这个办件码，请核对后重新输入，或重新扫码。",
+            "No such counter code: check it and type it again, or scan again.",
+        ),
+        "counter.expired" => (
+            "这个办件码已过期，请申请人在手机上重新出示办件码。",
+            "This counter code has expired: ask the applicant to show a new one.",
+        ),
+        "counter.revoked" => (
+            "这个办件码已作废，请申请人在手机上重新出示办件码。",
+            "This counter code was revoked: ask the applicant to show a new one.",
+        ),
+        "counter.not_needed" => (
+            "这份申请现在不需要到窗口出示办件码。",
+            "This application needs no counter code now.",
+        ),
         _ => return error_text(locale, code),
     };
     locale.pick(zh, en)

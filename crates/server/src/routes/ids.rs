@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
 
-pub const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+pub use onetrip_domain::token::ALPHABET;
 
 /// `len` characters, five random bits each, from the operating system's CSPRNG (each byte's
 /// low five bits are uniform).
@@ -23,18 +23,9 @@ pub fn random(len: usize) -> Result<String, ApiError> {
         .collect())
 }
 
-/// An identifier as typed or scanned: case-insensitive, with Crockford's look-alikes (I and L
-/// for 1, O for 0) read as what they look like. `None` when it cannot be one of `len`.
+/// An identifier as typed or scanned (see `onetrip_domain::token::parse`).
 pub fn parse(text: &str, len: usize) -> Option<String> {
-    let id: String = text
-        .chars()
-        .map(|c| match c.to_ascii_uppercase() {
-            'I' | 'L' => '1',
-            'O' => '0',
-            c => c,
-        })
-        .collect();
-    (id.len() == len && id.bytes().all(|b| ALPHABET.contains(&b))).then_some(id)
+    onetrip_domain::token::parse(text, len)
 }
 
 /// SHA-256 (hex) of secrets that are compared but never stored.
