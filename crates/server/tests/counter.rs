@@ -336,3 +336,74 @@ async fn guessing_tokens_is_refused_and_soon_rate_limited() {
     }
     assert_eq!((not_found, limited), (30, 970));
 }
+
+/// Every QR code we draw (a checklist, a draft's resume link, a receipt, a counter code), read
+/// back by another decoder: a link of `PUBLIC_BASE_URL` with a random token, never an ID
+/// number, a phone number or a name, though the draft and the application hold all three.
+#[tokio::test]
+async fn every_qr_code_is_a_short_link_without_personal_data() {
+    let app = spawn().await;
+    let base = "http://127.0.0.1:8080";
+    let png_of = |uri: String| {
+        let app = &app;
+        async move {
+            let res = app.get(&uri).await;
+            assert_eq!(res.status(), 200, "{uri}");
+            assert_eq!(res.headers()["content-type"], "image/png");
+            let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            decode_qr(&bytes)
+        }
+    };
+    // A checklist.
+    let res = app
+        .post_json(
+            "/api/v1/checklists",
+            Some(&common::key()),
+            &common::startup().to_string(),
+        )
+        .await;
+    let checklist = body_json(res).await;
+    let mut all = Vec::new();
+    let text = png_of(checklist["qr_url"].as_str().unwrap().to_owned()).await;
+    assert_eq!(
+        text,
+        format!("{base}/c/{}", checklist["id"].as_str().unwrap())
+    );
+    all.push(text);
+    // A draft with the shareholders' ID numbers and the phone number in it.
+    let (token, draft_key) = common::create_draft(&app, &common::startup_with_consent()).await;
+    let res = app
+        .request(
+            "PUT",
+            &format!("/api/v1/drafts/{token}"),
+            &[("x-draft-key", &draft_key)],
+            Some(json!({"data": common::startup_data()}).to_string()),
+        )
+        .await;
+    let saved = body_json(res).await;
+    let text = png_of(saved["qr_url"].as_str().unwrap().to_owned()).await;
+    assert_eq!(text, format!("{base}/apply/resume/{token}"));
+    assert_eq!(text, saved["resume_url"].as_str().unwrap());
+    all.push(text);
+    // An application and its counter code.
+    let (number, key) = submitted_startup(&app).await;
+    let receipt = png_of(format!("/api/v1/applications/{number}/qr.png")).await;
+    assert!(
+        receipt.starts_with(base) && receipt.ends_with(&number),
+        "{receipt}"
+    );
+    let (_, code) = counter(&app, "POST", &number, &key).await;
+    let text = png_of(code["qr_url"].as_str().unwrap().to_owned()).await;
+    assert_eq!(text, format!("{base}/k/{}", code["code"].as_str().unwrap()));
+    all.extend([text, receipt]);
+    for text in &all {
+        assert_no_personal_data(text);
+        assert!(!text.contains("张"), "{text}");
+        assert!(
+            text.len() <= 60,
+            "a short link keeps the QR code small: {text}"
+        );
+    }
+}
