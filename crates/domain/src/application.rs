@@ -158,9 +158,21 @@ pub struct ApplicationForm {
     /// asked for).
     #[serde(default)]
     pub materials: Vec<ChecklistMaterial>,
+    /// The banks and their branches, when the form asks for a bank (预约开户).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub banks: Vec<crate::bank::Bank>,
 }
 
 impl ApplicationForm {
+    /// The key of the form's field of this kind (the one bank field, the one branch field).
+    pub fn key_of(&self, kind: FieldKind) -> Option<&str> {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.fields)
+            .find(|f| f.kind == kind)
+            .map(|f| f.key.as_str())
+    }
+
     pub fn material(&self, key: &str) -> Option<&ChecklistMaterial> {
         self.materials.iter().find(|m| m.key == key)
     }
@@ -317,6 +329,7 @@ pub fn application_form(
         .filter(|d| list.matters.iter().any(|m| m.delivery.contains(d)))
         .collect();
     delivery.sort();
+    let asks_bank = fields.iter().any(|f| f.kind == FieldKind::Bank);
     Ok(ApplicationForm {
         subject: subject.clone(),
         name: list.name,
@@ -328,6 +341,11 @@ pub fn application_form(
         delivery,
         savings: list.savings,
         materials: list.materials,
+        banks: if asks_bank {
+            catalog.banks.clone()
+        } else {
+            Vec::new()
+        },
     })
 }
 
@@ -593,6 +611,8 @@ fn check_value(field: &MergedField, value: &str, today: CivilDate) -> Option<&'s
             (!field.options.iter().any(|o| o.value == v)).then_some(UNKNOWN_CHOICE)
         }
         FieldKind::YesNo => (!matches!(v, "yes" | "no")).then_some(UNKNOWN_CHOICE),
+        // Checked against the form's banks, together (`crate::bank::choice_problems`).
+        FieldKind::Bank | FieldKind::Branch => None,
     }
 }
 
@@ -650,6 +670,14 @@ pub fn validate(
         }
     }
     legal_rep_rules(form, data, today, &mut r);
+    if let Some(bank) = form.key_of(FieldKind::Bank) {
+        let branch = form.key_of(FieldKind::Branch).unwrap_or("");
+        r.0.extend(crate::bank::choice_problems(
+            &form.banks,
+            (bank, data.get(bank)),
+            (branch, data.get(branch)),
+        ));
+    }
     if !form.delivery.is_empty() {
         match data.delivery {
             None => r.add("delivery", DELIVERY_REQUIRED),
@@ -879,7 +907,8 @@ pub fn prefill(
             .get(&format!("{prefix}_{name}"))
             .filter(|v| f.options.iter().any(|o| &o.value == *v))
             .cloned();
-        let from = answered.or_else(|| match prefix {
+        let default = f.options.iter().find(|o| o.default).map(|o| o.value.clone());
+        let from = answered.or(default).or_else(|| match prefix {
             "applicant" | "tax_officer" => {
                 data.get(&format!("legal_rep.{name}")).map(str::to_owned)
             }

@@ -5,6 +5,7 @@
 //! other fact from the outside world is an argument.
 
 pub mod application;
+pub mod bank;
 pub mod calendar;
 pub mod catalog;
 pub mod date;
@@ -32,5 +33,6 @@ pub fn all_codes() -> Vec<&'static str> {
     codes.extend(files::CODES);
     codes.extend(files::SERVER_CODES);
     codes.extend(workflow::CODES);
+    codes.extend(bank::CODES);
     codes
 }

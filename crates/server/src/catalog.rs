@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use onetrip_domain::bank::Bank;
 use onetrip_domain::calendar::WorkCalendar;
 use onetrip_domain::catalog::{
     Bundle, Catalog, CatalogProblem, Department, FieldDef, MaterialDef, Matter, SectionDef,
@@ -54,6 +55,12 @@ struct MaterialsFile {
 struct SynonymsFile {
     #[serde(default)]
     synonyms: Vec<Synonyms>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BanksFile {
+    bank: Vec<Bank>,
 }
 
 #[derive(Deserialize)]
@@ -202,6 +209,12 @@ pub fn load(dir: &Path) -> Result<LoadedCatalog, CatalogError> {
     if let Some(problem) = calendar.problems().into_iter().next() {
         return Err(calendar_error(calendar_path, &text, problem));
     }
+    let (banks_path, text) = single("banks.toml")?;
+    let banks = parse::<BanksFile>(&banks_path, &text)?.bank;
+    for b in &banks {
+        sources.push((b.code.clone(), banks_path.clone()));
+        sources.extend(b.branches.iter().map(|x| (x.code.clone(), banks_path.clone())));
+    }
     let (sections_path, text) = single("sections.toml")?;
     let sections = parse::<SectionsFile>(&sections_path, &text)?.section;
     sources.extend(
@@ -244,6 +257,7 @@ pub fn load(dir: &Path) -> Result<LoadedCatalog, CatalogError> {
         matters,
         bundles,
         synonyms,
+        banks,
     };
     if let Some(problem) = catalog.problems().into_iter().next() {
         return Err(locate(dir, &sources, &problem));

@@ -172,6 +172,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::catalog::list_matters))
         .routes(routes!(routes::catalog::matter_guide))
         .routes(routes!(routes::catalog::list_bundles))
+        .routes(routes!(routes::catalog::list_banks))
         .routes(routes!(routes::catalog::bundle_detail))
         .routes(routes!(routes::catalog::bundle_questions))
         .routes(routes!(routes::catalog::matter_questions))

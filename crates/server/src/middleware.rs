@@ -193,6 +193,7 @@ const CATALOGUE_PATHS: &[&str] = &[
     "/api/v1/catalog",
     "/api/v1/matters",
     "/api/v1/bundles",
+    "/api/v1/banks",
     "/api/v1/search",
     "/api/v1/views",
 ];

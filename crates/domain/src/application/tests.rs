@@ -36,6 +36,7 @@ fn choice(key: &str, values: &[&str]) -> MergedField {
                 value: (*v).into(),
                 label: (*v).into(),
                 label_en: (*v).into(),
+                default: false,
             })
             .collect(),
         ..field(key, FieldKind::Choice, true)
@@ -150,6 +151,7 @@ fn form() -> ApplicationForm {
             material("bank-letter", Need::Optional, false, None),
             material("business-licence", Need::Shared, false, None),
         ],
+        banks: Vec::new(),
     }
 }
 

@@ -121,6 +121,10 @@ pub enum FieldKind {
     Integer,
     Choice,
     YesNo,
+    /// One of the banks of `banks.toml` (预约开户).
+    Bank,
+    /// A branch of the bank chosen in the form's `bank` field.
+    Branch,
 }
 
 /// One allowed value of a choice field.
@@ -131,6 +135,13 @@ pub struct ChoiceOption {
     pub value: String,
     pub label: String,
     pub label_en: String,
+    /// Offered before the applicant chooses (基本存款账户 for a new company's account).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub default: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A form field, defined once for the whole catalogue by its canonical key
@@ -389,6 +400,8 @@ pub struct Catalog {
     pub matters: Vec<Matter>,
     pub bundles: Vec<Bundle>,
     pub synonyms: Vec<Synonyms>,
+    /// Banks and branches for 预约开户 (`banks.toml`).
+    pub banks: Vec<crate::bank::Bank>,
 }
 
 impl Catalog {

@@ -66,6 +66,8 @@ pub enum Problem {
     /// Two members' rules for one field leave no possible value (empty intersection of
     /// options, or a minimum above a maximum) once merged.
     FieldConflict(String),
+    /// A bank or branch of `banks.toml` breaks a rule (said in words).
+    Bank(String),
 }
 
 impl fmt::Display for CatalogProblem {
@@ -153,6 +155,7 @@ impl fmt::Display for CatalogProblem {
                 f,
                 "matter `{m}` is not for the bundle's kind of applicant (for_whom)"
             ),
+            Problem::Bank(p) => write!(f, "{p}"),
             Problem::FieldConflict(k) => write!(
                 f,
                 "field `{k}`: the members' rules leave no possible value once merged (no common option, or min above max)"
@@ -229,6 +232,13 @@ impl Catalog {
         }
         self.check_bundles(&mut r);
         self.check_questions_agree(&mut r);
+        for (subject, problem) in crate::bank::catalogue_problems(&self.banks) {
+            r.push(&subject, Problem::Bank(problem));
+        }
+        let uses = |kind: FieldKind| self.fields.iter().any(|f| f.kind == kind);
+        if (uses(FieldKind::Bank) || uses(FieldKind::Branch)) && self.banks.is_empty() {
+            r.push("banks", Problem::Bank("a bank field needs banks.toml".to_owned()));
+        }
         r.0
     }
 

@@ -217,6 +217,7 @@ fn good() -> Catalog {
         matters: f.matter,
         bundles: f.bundle,
         synonyms: f.synonyms,
+        banks: Vec::new(),
     }
 }
 
@@ -698,6 +699,7 @@ fn the_strictest_rule_wins_rule_by_rule() {
         value: "partnership".into(),
         label: "合伙企业".into(),
         label_en: "Partnership".into(),
+        default: false,
     });
     c.matters[0].fields[2].options = Some(vec!["partnership".into(), "limited".into()]);
     c.matters[1].fields.push(FieldUse {

@@ -231,6 +231,30 @@ pub async fn list_matters(
     }))
 }
 
+/// `GET /api/v1/banks`: the banks of 网上预约银行开户 and their branches (illustrative data).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, ToSchema)]
+pub struct BankList {
+    pub banks: Vec<onetrip_domain::bank::Bank>,
+}
+
+/// The banks taking part in 预约开户, each with its branches by district (address, working-day
+/// hours, place), in catalogue order.
+#[utoipa::path(get, path = "/banks", tag = "catalog",
+    params(IfNoneMatch),
+    responses(
+        (status = 200, description = "开户银行及网点（示例数据）", body = BankList, headers(
+            ("ETag" = String, description = "由目录版本和请求地址得出"),
+            ("Cache-Control" = String, description = "no-cache"))),
+        (status = 304, description = "未改变，没有内容"),
+        (status = 429, description = "请求太频繁", body = ErrorEnvelope,
+         headers(("Retry-After" = u64, description = "几秒后可以再试"))),
+    ))]
+pub async fn list_banks(State(state): State<AppState>) -> Json<BankList> {
+    Json(BankList {
+        banks: state.catalog.catalog.banks.clone(),
+    })
+}
+
 /// Bundles (一件事), searched or in catalogue order, for a kind of applicant.
 #[utoipa::path(get, path = "/bundles", tag = "catalog",
     params(BundleListQuery, IfNoneMatch),
