@@ -7,6 +7,7 @@
 //! key (`onetrip.draft`), never personal data, so that a reload (WeChat reloads the page after
 //! the camera picker) loses nothing.
 
+mod branch;
 mod fields;
 mod materials;
 mod pages;

@@ -121,6 +121,15 @@ export class ApplyFlow {
   /** Every section after the shareholders, with good answers, up to the review page; `audit`
    * (axe) runs on each page when given. The documents are a good set unless `materials` gives
    * them otherwise. */
+  /** 银行开户: the bank (a select), the district, then the branch (a radio named by bank and
+   * branch); the account type keeps its default (基本存款账户). */
+  async chooseBank(bank: string, district: string, branch: string) {
+    await this.field('开户银行').selectOption({ label: bank });
+    await this.page.getByLabel('网点所在区县').selectOption({ label: district });
+    await this.page.getByRole('radio', { name: new RegExp(`^${bank} ${branch}`) }).check();
+    await expect(this.page.getByRole('radio', { name: /^基本存款账户/ })).toBeChecked();
+  }
+
   async restOfForm(audit?: (label: string) => Promise<void>, materials?: (m: MaterialsPage) => Promise<void>) {
     const check = async (title: string) => {
       await this.expectSection(title);
@@ -137,8 +146,7 @@ export class ApplyFlow {
     await this.choose('申领发票种类', '数电发票（全面数字化的电子发票）');
     await this.next();
     await check('银行开户');
-    await this.field('开户银行').selectOption({ label: '中国工商银行' });
-    await this.fill('开户网点', '解放路支行');
+    await this.chooseBank('中国工商银行', '上城区', '上城支行');
     await this.next();
     await check('员工参保');
     await this.fill('首次参保（缴存）月份', '2026-12-01');

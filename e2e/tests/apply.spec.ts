@@ -135,7 +135,7 @@ test('every rule of the form is explained where it applies, and fixing it lets t
       await flow.expectError('申领发票种类：请选择一项。');
       await flow.choose('申领发票种类', '数电发票（全面数字化的电子发票）');
     }],
-    ['银行开户', async () => { await flow.field('开户银行').selectOption({ label: '中国工商银行' }); await flow.fill('开户网点', '解放路支行'); }],
+    ['银行开户', async () => { await flow.chooseBank('中国工商银行', '上城区', '上城支行'); }],
     ['员工参保', async () => flow.fill('首次参保（缴存）月份', '2026-12-01')],
   ] as const) {
     await flow.expectSection(title);

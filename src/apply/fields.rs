@@ -77,7 +77,10 @@ pub fn problem_text(form: &ApplicationForm, field: &str, code: &str, l: Locale) 
     };
     let choice = form
         .field(&def_key)
-        .is_some_and(|f| matches!(f.kind, FieldKind::Choice | FieldKind::YesNo));
+        .is_some_and(|f| matches!(
+            f.kind,
+            FieldKind::Choice | FieldKind::YesNo | FieldKind::Bank | FieldKind::Branch
+        ));
     if choice && code == onetrip_domain::application::REQUIRED {
         ftext(l, F::ChooseOne)
     } else {
@@ -102,12 +105,25 @@ pub fn display(field: &MergedField, value: &str, l: Locale) -> String {
             || value.to_owned(),
             |b| format!("{}%", format_basis_points(b)),
         ),
+        FieldKind::Bank | FieldKind::Branch => use_apply()
+            .draft
+            .with_untracked(|d| {
+                let banks = &d.as_ref()?.form.banks;
+                banks.iter().find_map(|b| {
+                    if b.code == value {
+                        return Some(l.pick(&b.name, &b.name_en).to_owned());
+                    }
+                    let x = b.branch(value)?;
+                    Some(format!("{} {}（{}）", b.name, x.name, x.address))
+                })
+            })
+            .unwrap_or_else(|| value.to_owned()),
         _ => value.to_owned(),
     }
 }
 
 /// Read and write one data key (`company.name`, `shareholders[1].name`).
-fn get(key: &str) -> String {
+pub fn get(key: &str) -> String {
     let apply = use_apply();
     apply
         .data
@@ -254,7 +270,7 @@ pub fn Field(
     let described = Signal::derive(described);
     let input = control(&field, key.clone(), id.clone(), described, error);
     // Radios sit in a fieldset named by its legend; a select has its own label.
-    let is_group_choice = field.kind == FieldKind::YesNo
+    let is_group_choice = matches!(field.kind, FieldKind::YesNo | FieldKind::Branch)
         || (field.kind == FieldKind::Choice && field.options.len() <= RADIO_MAX);
     view! {
         <div class="ot-field" class:ot-field--error=move || error.get().is_some()>
@@ -308,6 +324,16 @@ fn control(
             .iter()
             .map(|o| (o.value.clone(), o.label.clone(), o.label_en.clone()))
             .collect(),
+        FieldKind::Bank => use_apply().draft.with_untracked(|d| {
+            d.as_ref().map_or_else(Vec::new, |d| {
+                d.form
+                    .banks
+                    .iter()
+                    .map(|b| (b.code.clone(), b.name.clone(), b.name_en.clone()))
+                    .collect()
+            })
+        }),
+        FieldKind::Branch => return super::branch::branch_picker(key, id),
         _ => Vec::new(),
     };
     if !options.is_empty() && options.len() <= RADIO_MAX {

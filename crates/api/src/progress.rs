@@ -44,6 +44,28 @@ pub struct TimelineEntry {
     pub note: Option<String>,
 }
 
+/// 预约开户: the bank and branch chosen, and how far the bank has got.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BankAppointmentView {
+    pub bank: String,
+    pub bank_name: String,
+    pub branch: String,
+    pub branch_name: String,
+    pub address: String,
+    /// 工作日 09:00–17:00.
+    pub hours: String,
+    /// 基本存款账户…
+    pub account_type: String,
+    /// `requested`, `confirmed` or `opened`.
+    pub status: String,
+    /// 等待银行确定面签时间, 面签时间已确定, 已开户.
+    pub label: String,
+    /// `YYYY-MM-DD HH:MM`, China time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_at: Option<String>,
+}
+
 /// What the applicant should do now, as a clear action.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -146,6 +168,9 @@ pub struct Progress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<RatingView>,
     pub messages: Vec<MessageView>,
+    /// 预约开户, when the application chose a bank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank: Option<BankAppointmentView>,
     /// Who applied, masked.
     pub applicant: Vec<MaskedDatum>,
     /// When the window accepted it (China time, RFC 3339).

@@ -95,6 +95,9 @@ pub struct StaffApplication {
     pub tracking: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<RatingView>,
+    /// 预约开户, when the application chose a bank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank: Option<crate::progress::BankAppointmentView>,
     /// What this staff member may do now.
     pub can: Vec<String>,
 }
@@ -151,6 +154,11 @@ pub enum StaffAction {
     ReadyForPickup,
     /// 已送达 / 已领取.
     Deliver,
+    /// The bank confirms the face-to-face signing (面签): a working day and a time within the
+    /// branch's hours (`HH:MM`, China time).
+    ConfirmSigning { date: String, time: String },
+    /// The bank has opened the account: grants the bank's matter (准予, 已开户).
+    OpenAccount,
 }
 
 /// `POST /api/v1/staff/followups/{number}`: the supervisor's answer to a bad rating (整改).

@@ -171,6 +171,7 @@ async fn set_active(db: &dyn storage::Storage, username: &str, active: bool) -> 
 /// The demo accounts: `window`, `supervisor`, and each department's code.
 pub fn demo_accounts(
     departments: &[(String, String)],
+    banks: &[(String, String)],
 ) -> Vec<(String, String, String, Option<String>)> {
     let mut out = vec![
         (
@@ -192,6 +193,15 @@ pub fn demo_accounts(
             format!("{name}（演示）"),
             "department".to_owned(),
             Some(code.clone()),
+        ));
+    }
+    // One per bank of 预约开户 (`hzbank`), seeing only the applications that chose it.
+    for (code, name) in banks {
+        out.push((
+            code.clone(),
+            format!("{name}（演示）"),
+            "department".to_owned(),
+            Some(format!("{}{code}", crate::routes::bank::STAFF_PREFIX)),
         ));
     }
     out
@@ -224,7 +234,13 @@ async fn seed(
         ),
     };
     let mut created = Vec::new();
-    for (username, name, role, department) in demo_accounts(&departments) {
+    let banks: Vec<(String, String)> = loaded
+        .catalog
+        .banks
+        .iter()
+        .map(|b| (b.code.clone(), b.name.clone()))
+        .collect();
+    for (username, name, role, department) in demo_accounts(&departments, &banks) {
         if db.staff_by_username(&username).await?.is_some() {
             continue;
         }

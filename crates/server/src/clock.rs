@@ -21,6 +21,12 @@ impl Timestamp {
         CivilDate::from_days((self.0 + CHINA_OFFSET_MS).div_euclid(DAY_MS))
     }
 
+    /// The calendar date in China and the minute of that day (0..1440).
+    pub fn china_date_and_minute(self) -> (CivilDate, u16) {
+        let minute = (self.0 + CHINA_OFFSET_MS).rem_euclid(DAY_MS) / 60_000;
+        (self.china_date(), minute as u16)
+    }
+
     /// RFC 3339 in China time, e.g. `2026-11-23T13:52:00+08:00`.
     pub fn to_china_rfc3339(self) -> String {
         let local = self.0 + CHINA_OFFSET_MS;

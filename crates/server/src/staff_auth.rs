@@ -61,6 +61,9 @@ pub enum Role {
     Window,
     /// One department (its code in the catalogue).
     Department(String),
+    /// One bank (its code in `banks.toml`): the catalogue's department `bank`, narrowed to the
+    /// applications that chose this bank. Stored as department `bank:{code}`.
+    Bank(String),
     /// Answers follow-ups (整改) of bad ratings.
     Supervisor,
     /// Manages accounts.
@@ -71,7 +74,11 @@ impl Role {
     pub fn from_row(role: &str, department: Option<&str>) -> Option<Role> {
         match (role, department) {
             ("window", None) => Some(Role::Window),
-            ("department", Some(d)) => Some(Role::Department(d.to_owned())),
+            ("department", Some(d)) => match d.strip_prefix(crate::routes::bank::STAFF_PREFIX) {
+                Some(b) if !b.is_empty() => Some(Role::Bank(b.to_owned())),
+                Some(_) => None,
+                None => Some(Role::Department(d.to_owned())),
+            },
             ("supervisor", None) => Some(Role::Supervisor),
             ("admin", None) => Some(Role::Admin),
             _ => None,
@@ -83,6 +90,9 @@ impl Role {
         match self {
             Role::Window => Some(Actor::Window),
             Role::Department(d) => Some(Actor::Department(d.clone())),
+            Role::Bank(_) => Some(Actor::Department(
+                crate::routes::bank::BANK_DEPARTMENT.to_owned(),
+            )),
             Role::Supervisor | Role::Admin => None,
         }
     }
@@ -265,6 +275,11 @@ mod tests {
             Some(Role::Department("amr".into()))
         );
         assert_eq!(Role::from_row("department", None), None);
+        assert_eq!(
+            Role::from_row("department", Some("bank:hzbank")),
+            Some(Role::Bank("hzbank".into()))
+        );
+        assert_eq!(Role::from_row("department", Some("bank:")), None);
         assert_eq!(Role::from_row("window", Some("amr")), None);
         assert_eq!(Role::from_row("root", None), None);
     }

@@ -209,6 +209,32 @@ pub struct Change {
     pub rating: Option<RatingRow>,
     /// The audit entry of the action.
     pub audit: Option<AuditRow>,
+    /// The bank appointment's new status (面签 confirmed, account opened).
+    pub bank: Option<BankUpdate>,
+}
+
+/// The bank and branch an application chose (预约开户), and how far the bank has got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankAppointmentRow {
+    pub application: String,
+    pub bank: String,
+    pub branch: String,
+    pub account_type: String,
+    /// `requested`, `confirmed` (面签 time set) or `opened`.
+    pub status: String,
+    /// `YYYY-MM-DD HH:MM`, China time.
+    pub signing_at: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A change of a bank appointment, written with an action's events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankUpdate {
+    pub status: String,
+    /// Kept as it was when `None`.
+    pub signing_at: Option<String>,
+    pub at: Timestamp,
 }
 
 /// A notification waiting in the outbox (or being sent).
@@ -318,6 +344,8 @@ pub struct QueueQuery {
     /// when empty).
     pub department: Option<String>,
     pub matter_statuses: Vec<String>,
+    /// Only applications whose bank appointment is with this bank (bank code).
+    pub bank: Option<String>,
     /// Only those past their deadline on this day (`YYYY-MM-DD`): `accept_by` before acceptance,
     /// `due_on` after.
     pub overdue_on: Option<String>,
@@ -615,6 +643,15 @@ pub trait Storage: Send + Sync {
     async fn open_followups(&self, limit: u32) -> Result<Vec<RatingRow>, StorageError>;
 
     /// Keep a new counter code; false when the code is taken (draw another).
+    /// The bank appointment of a new application; nothing when it has one already (a retried
+    /// submission). Returns whether it was written now.
+    async fn insert_bank_appointment(&self, row: BankAppointmentRow) -> Result<bool, StorageError>;
+
+    async fn bank_appointment(
+        &self,
+        application: &str,
+    ) -> Result<Option<BankAppointmentRow>, StorageError>;
+
     async fn insert_counter_code(&self, row: CounterCodeRow) -> Result<bool, StorageError>;
 
     async fn counter_code(&self, code: &str) -> Result<Option<CounterCodeRow>, StorageError>;

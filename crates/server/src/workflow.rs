@@ -218,6 +218,8 @@ pub struct Extras {
     pub requests: Vec<MaterialRequestRow>,
     pub rating: Option<RatingRow>,
     pub audit: Option<String>,
+    /// The bank appointment's new status, written with the events.
+    pub bank: Option<crate::storage::BankUpdate>,
 }
 
 /// Decide `command` for `who` on the application and append the result; retried on a
@@ -253,6 +255,7 @@ pub async fn act(
                 application: Some(number.to_owned()),
                 detail: extras.note.clone(),
             }),
+            bank: extras.bank.clone(),
         };
         match state.storage.append(change).await {
             Ok(_) => {

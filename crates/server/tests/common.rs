@@ -72,7 +72,8 @@ pub fn startup_data() -> Value {
             "seal.engraver": "杭州市上城区诚信刻章店",
             "invoice.type": "digital",
             "bank.name": "icbc",
-            "bank.branch": "解放路支行",
+            "bank.branch": "icbc-shangcheng",
+            "bank.account_type": "basic",
             "payroll.start_date": "2026-12-01",
             "housing_fund.rate": "12",
             "mailing.address": "杭州市上城区解放路 1 号 301 室"
@@ -487,7 +488,17 @@ pub async fn seed_staff(app: &TestApp) {
         .iter()
         .map(|d| (d.code.clone(), d.name.clone()))
         .collect();
-    for (username, name, role, department) in onetrip_server::admin::demo_accounts(&departments) {
+    let banks: Vec<(String, String)> = app
+        .state
+        .catalog
+        .catalog
+        .banks
+        .iter()
+        .map(|b| (b.code.clone(), b.name.clone()))
+        .collect();
+    for (username, name, role, department) in
+        onetrip_server::admin::demo_accounts(&departments, &banks)
+    {
         let row = onetrip_server::staff_auth::new_account(
             &username,
             &name,
@@ -530,16 +541,21 @@ pub async fn staff_act(app: &TestApp, cookie: &str, number: &str, action: Value)
 /// 企业开办 submitted with every document (the staff roster deferred by the window later, if at
 /// all): (number, application key).
 pub async fn submitted_startup(app: &TestApp) -> (String, String) {
+    submitted_startup_with(app, startup_data()).await
+}
+
+/// 企业开办 submitted with `data` (a variant of `startup_data()`).
+pub async fn submitted_startup_with(app: &TestApp, data: Value) -> (String, String) {
     let (token, draft_key) = create_draft(app, &startup_with_consent()).await;
     let dk = [("x-draft-key", draft_key.as_str())];
-    let body = json!({"data": startup_data()}).to_string();
+    let body = json!({"data": data}).to_string();
     let res = app
         .request("PUT", &format!("/api/v1/drafts/{token}"), &dk, Some(body))
         .await;
     assert_eq!(res.status(), 200);
     supply_materials(app, &token, &draft_key, &[]).await;
     let mut body = startup_with_consent();
-    body["data"] = startup_data();
+    body["data"] = data;
     body["draft"] = json!(token);
     let idem = key();
     let res = app

@@ -78,6 +78,12 @@ pub enum F {
     Limits,
     Checking,
     UploadingPct,
+    District,
+    AllDistricts,
+    NearestFirst,
+    Locating,
+    NoLocation,
+    BranchLine,
     Uploaded,
     RetryIn,
     UploadFailed,
@@ -259,6 +265,21 @@ pub fn ftext(locale: Locale, key: F) -> &'static str {
         ),
         Checking => ("正在检查…", "Checking…"),
         UploadingPct => ("正在上传 {p}%", "Uploading {p}%"),
+        District => ("网点所在区县", "District of the branch"),
+        AllDistricts => ("全部区县", "All districts"),
+        NearestFirst => (
+            "按距离排序（使用我的位置）",
+            "Nearest first (use my location)",
+        ),
+        Locating => ("正在获取位置…", "Finding your location…"),
+        NoLocation => (
+            "没有获得您的位置，请按区县选择网点。位置只在本机用于排序，不会上传。",
+            "Your location is not available: choose the branch by district. A location is only used on this device to sort, never sent.",
+        ),
+        BranchLine => (
+            "{address}；营业时间：工作日 {opens}–{closes}",
+            "{address}; open on working days {opens}–{closes}",
+        ),
         Uploaded => ("已上传", "Uploaded"),
         RetryIn => (
             "网络中断，稍后自动重试（第 {n} 次）",
@@ -536,6 +557,35 @@ pub fn form_error_text(locale: Locale, code: &str) -> &'static str {
         "workflow.outstanding" => (
             "还有容缺或补正材料没有补齐，补齐后才能作出准予决定。",
             "Some deferred or corrected documents are still outstanding: they must be in before the result is granted.",
+        ),
+        // 预约开户 (crates/domain bank).
+        "bank.unknown" => (
+            "请从列表中选择开户银行。",
+            "Choose the bank from the list.",
+        ),
+        "branch.unknown" => (
+            "请选择所选银行的一个网点。",
+            "Choose a branch of the chosen bank.",
+        ),
+        "signing.time_format" => (
+            "请按“时:分”填写面签时间，例如 10:00。",
+            "Write the signing time as hours:minutes, for example 10:00.",
+        ),
+        "signing.past" => (
+            "面签时间不能早于现在。",
+            "The signing time cannot be in the past.",
+        ),
+        "signing.not_working_day" => (
+            "面签日期须是工作日（节假日和周末不办理，调休上班日除外）。",
+            "The signing must be on a working day (not a weekend or public holiday, unless it is a working day in lieu).",
+        ),
+        "signing.outside_hours" => (
+            "面签时间须在网点营业时间内，且离下班至少半小时。",
+            "The signing must be within the branch's hours, at least half an hour before it closes.",
+        ),
+        "signing.too_late" => (
+            "面签日期最多可约在 60 天内。",
+            "The signing can be set at most 60 days ahead.",
         ),
         // 办件码 (counter codes).
         "counter.unknown" => (

@@ -256,6 +256,30 @@ pub fn progress(l: Locale, p: &Progress) -> Page {
         ));
         out.push(matter_rows(l, p));
     }
+    if let Some(b) = &p.bank {
+        out.push(h(
+            2,
+            "ot-heading-l",
+            l.pick("预约开户", "Bank account appointment"),
+        ));
+        let mut rows = vec![
+            row(
+                l.pick("开户银行和网点", "Bank and branch"),
+                txt(format!("{} {}", b.bank_name, b.branch_name)),
+            ),
+            row(l.pick("网点地址", "Address"), txt(b.address.clone())),
+            row(l.pick("营业时间", "Opening hours"), txt(b.hours.clone())),
+            row(l.pick("账户类型", "Type of account"), txt(b.account_type.clone())),
+            row(l.pick("进度", "Progress"), txt(b.label.clone())),
+        ];
+        if let Some(at) = &b.signing_at {
+            rows.push(row(
+                l.pick("面签时间", "Signing at the bank"),
+                txt(at.clone()),
+            ));
+        }
+        out.push(summary_list(rows));
+    }
     if let Some(r) = &p.rating {
         let mut section = el("section")
             .attr("aria-labelledby", "rating-heading")

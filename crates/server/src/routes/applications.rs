@@ -261,6 +261,13 @@ pub async fn create(
         Inserted::Existing(r) if r.fingerprint == fingerprint => (StatusCode::OK, r),
         Inserted::Existing(_) => return Err(idempotency::reused()),
     };
+    // 预约开户: the bank's copy of the choice, written right after the application (a retry of
+    // the same submission writes it if it is missing; an existing one is kept).
+    if let Some(appointment) =
+        crate::routes::bank::appointment_of(&state, &stored.number, &request.data, now)
+    {
+        state.storage.insert_bank_appointment(appointment).await?;
+    }
     answer(&state, status, &stored).await
 }
 

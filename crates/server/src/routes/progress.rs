@@ -44,6 +44,7 @@ pub(crate) struct Facts {
     pub rating: Option<RatingView>,
     pub accepted_at: Option<String>,
     pub refused_at: Option<String>,
+    pub bank: Option<onetrip_api::progress::BankAppointmentView>,
 }
 
 fn date(text: Option<&str>) -> Option<CivilDate> {
@@ -90,8 +91,27 @@ pub(crate) fn is_overdue(
 }
 
 /// One event in the applicant's words.
-fn line(state: &AppState, receipt: Option<&Receipt>, e: &EventRow) -> TimelineEntry {
+fn line(
+    state: &AppState,
+    receipt: Option<&Receipt>,
+    bank_who: Option<&str>,
+    e: &EventRow,
+) -> TimelineEntry {
+    let by_bank = e.department.as_deref() == Some(crate::routes::bank::BANK_DEPARTMENT);
+    // A step of the bank's matter that leaves its status as it was says what the bank did
+    // (面签时间已确定) in its note.
+    if e.matter.is_some() && e.from_status == e.to_status {
+        return TimelineEntry {
+            at: e.at.to_china_rfc3339(),
+            who: bank_who
+                .filter(|_| by_bank)
+                .map_or_else(|| department_name(state, e.department.as_deref().unwrap_or("")), str::to_owned),
+            text: e.note.clone().unwrap_or_default(),
+            note: None,
+        };
+    }
     let who = match e.actor_kind.as_str() {
+        "department" if by_bank && bank_who.is_some() => bank_who.unwrap_or_default().to_owned(),
         "applicant" => "您".to_owned(),
         "window" => "综合窗口".to_owned(),
         "department" => e
@@ -108,6 +128,7 @@ fn line(state: &AppState, receipt: Option<&Receipt>, e: &EventRow) -> TimelineEn
                 ("waiting", "refused") => "前置事项未获准予，无法办理",
                 ("correction_requested", "processing") => "补正材料已收到，继续办理",
                 (_, "correction_requested") => "需要补正材料",
+                (_, "approved") if by_bank => "已开户",
                 (_, "approved") => "准予",
                 (_, "refused") => "不予",
                 (_, other) => MatterStatus::from_code(other).map_or("状态变化", |s| s.label()),
@@ -202,6 +223,8 @@ pub(crate) async fn facts(state: &AppState, row: &ApplicationRow) -> Result<Fact
     let today = state.clock.now().china_date();
     let matters = state.storage.matters(&row.number).await?;
     let events = state.storage.events(&row.number).await?;
+    let bank = state.storage.bank_appointment(&row.number).await?;
+    let bank_who = bank.as_ref().map(|b| crate::routes::bank::who(state, b));
     let mut timeline: Vec<TimelineEntry> = events
         .iter()
         // The start of processing by itself says nothing the matters' own lines do not.
@@ -210,7 +233,7 @@ pub(crate) async fn facts(state: &AppState, row: &ApplicationRow) -> Result<Fact
                 && e.to_status == "processing"
                 && e.from_status != "correction_requested")
         })
-        .map(|e| line(state, receipt.as_ref(), e))
+        .map(|e| line(state, receipt.as_ref(), bank_who.as_deref(), e))
         .collect();
     timeline.insert(
         0,
@@ -253,6 +276,7 @@ pub(crate) async fn facts(state: &AppState, row: &ApplicationRow) -> Result<Fact
             .map(rating_view),
         accepted_at,
         refused_at,
+        bank: bank.as_ref().map(|b| crate::routes::bank::view(state, b)),
     })
 }
 
@@ -365,6 +389,7 @@ async fn progress_of(state: &AppState, row: &ApplicationRow) -> Result<Progress,
         tracking: f.tracking,
         refusal: f.refusal,
         rating: f.rating,
+        bank: f.bank,
         messages,
         applicant: applicant(row),
     })

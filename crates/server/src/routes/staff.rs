@@ -24,6 +24,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery};
 use crate::routes::applications::{REQUEST_ID_LEN, application};
+use crate::routes::bank;
 use crate::routes::drafts::no_store;
 use crate::routes::files::{asked_of, record, serve};
 use crate::routes::ids;
@@ -36,6 +37,12 @@ use crate::workflow::{self, Extras, Who};
 fn me(state: &AppState, s: &Staff) -> StaffMe {
     let department = match &s.role {
         Role::Department(d) => Some(d.clone()),
+        Role::Bank(b) => Some(format!("{}{b}", bank::STAFF_PREFIX)),
+        _ => None,
+    };
+    let bank_name = match &s.role {
+        Role::Bank(b) => onetrip_domain::bank::bank(&state.catalog.catalog.banks, b)
+            .map(|x| x.name.clone()),
         _ => None,
     };
     StaffMe {
@@ -44,11 +51,12 @@ fn me(state: &AppState, s: &Staff) -> StaffMe {
         role: match s.role {
             Role::Window => "window",
             Role::Department(_) => "department",
+            Role::Bank(_) => "bank",
             Role::Supervisor => "supervisor",
             Role::Admin => "admin",
         }
         .to_owned(),
-        department_name: department.as_deref().map(|d| {
+        department_name: bank_name.or_else(|| department.as_deref().map(|d| {
             state
                 .catalog
                 .catalog
@@ -56,7 +64,7 @@ fn me(state: &AppState, s: &Staff) -> StaffMe {
                 .iter()
                 .find(|x| x.code == d)
                 .map_or_else(|| d.to_owned(), |x| x.name.clone())
-        }),
+        })),
         department,
         idle_minutes: IDLE_MINUTES,
     }
@@ -117,6 +125,10 @@ pub(crate) async fn visible(
                 Err(not_found())
             }
         }
+        Role::Bank(b) => match state.storage.bank_appointment(&row.number).await? {
+            Some(a) if &a.bank == b => Ok(row),
+            _ => Err(not_found()),
+        },
         Role::Admin => Err(forbidden()),
     }
 }
@@ -232,9 +244,10 @@ pub async fn queue(
         }
     };
     let today = state.clock.now().china_date();
-    let department = match &s.role {
-        Role::Department(d) => Some(d.clone()),
-        Role::Window | Role::Supervisor => None,
+    let (department, bank) = match &s.role {
+        Role::Department(d) => (Some(d.clone()), None),
+        Role::Bank(b) => (None, Some(b.clone())),
+        Role::Window | Role::Supervisor => (None, None),
         Role::Admin => return Err(forbidden()),
     };
     let rows = state
@@ -242,6 +255,7 @@ pub async fn queue(
         .queue(QueueQuery {
             statuses: wanted.iter().map(|s| (*s).to_owned()).collect(),
             department,
+            bank,
             matter_statuses: Vec::new(),
             overdue_on: params.overdue.unwrap_or(false).then(|| today.to_string()),
             after,
@@ -337,11 +351,29 @@ fn form_lines(state: &AppState, data: &ApplicationData) -> Vec<FormLine> {
 }
 
 /// What this staff member may do to the application now (the domain decides).
-fn abilities(s: &Staff, case: &flow::Case) -> Vec<String> {
+fn abilities(
+    s: &Staff,
+    case: &flow::Case,
+    appointment: Option<&crate::storage::BankAppointmentRow>,
+) -> Vec<String> {
     let Some(actor) = s.role.actor() else {
         return Vec::new();
     };
     let mut can = Vec::new();
+    if let (Role::Bank(_), Some(a)) = (&s.role, appointment) {
+        if signing_open(case, a) {
+            can.push("confirm_signing".to_owned());
+        }
+        if a.status == "confirmed" {
+            let open = flow::Command::Approve {
+                matter: bank_matter(case).unwrap_or_default(),
+            };
+            if flow::decide(case, &actor, &open).is_ok() {
+                can.push("open_account".to_owned());
+            }
+        }
+        return can;
+    }
     let mut try_it = |name: String, command: Command| {
         if flow::decide(case, &actor, &command).is_ok() {
             can.push(name);
@@ -381,6 +413,7 @@ pub(crate) async fn detail(
 ) -> Result<StaffApplication, ApiError> {
     let f = facts(state, row).await?;
     let (case, _) = workflow::load_case(state, row).await?;
+    let appointment = state.storage.bank_appointment(&row.number).await?;
     let data: ApplicationData = serde_json::from_str(&row.data).unwrap_or_default();
     let asked =
         asked_of(state, &row.subject_kind, &row.subject_code, &row.answers).unwrap_or_default();
@@ -427,7 +460,8 @@ pub(crate) async fn detail(
         materials: asked.iter().map(named).collect(),
         tracking: f.tracking,
         rating: f.rating,
-        can: abilities(s, &case),
+        bank: appointment.as_ref().map(|a| bank::view(state, a)),
+        can: abilities(s, &case, appointment.as_ref()),
     })
 }
 
@@ -492,7 +526,52 @@ pub async fn act(
     let today = now.china_date();
     let calendar = &state.catalog.calendar;
     let asked = || asked_of(&state, &row.subject_kind, &row.subject_code, &row.answers);
+    let is_bank = matches!(s.role, Role::Bank(_));
+    if let StaffAction::ConfirmSigning { date, time } = &action {
+        if !is_bank {
+            return Err(forbidden());
+        }
+        let row = confirm_signing(&state, &s, &row, date, time).await?;
+        return Ok(no_store(
+            Json(detail(&state, &s, &row).await?).into_response(),
+        ));
+    }
+    if is_bank && matches!(action, StaffAction::Approve { .. }) {
+        // A bank grants its matter by opening the account, which its appointment records.
+        return Err(forbidden());
+    }
     let (command, extras, name) = match action {
+        StaffAction::ConfirmSigning { .. } => return Err(forbidden()),
+        StaffAction::OpenAccount => {
+            if !is_bank {
+                return Err(forbidden());
+            }
+            let confirmed = state
+                .storage
+                .bank_appointment(&row.number)
+                .await?
+                .is_some_and(|a| a.status == "confirmed");
+            if !confirmed {
+                return Err(workflow::refused(flow::Refusal::NotNow)
+                    .with_message("请先确定面签时间，面签后再标记已开户。"));
+            }
+            let (case, _) = workflow::load_case(&state, &row).await?;
+            (
+                Command::Approve {
+                    matter: bank_matter(&case).unwrap_or_default(),
+                },
+                Extras {
+                    note: Some("已开户".to_owned()),
+                    bank: Some(crate::storage::BankUpdate {
+                        status: "opened".to_owned(),
+                        signing_at: None,
+                        at: now,
+                    }),
+                    ..Extras::default()
+                },
+                "open_account",
+            )
+        }
         StaffAction::Accept { defer } => {
             let asked = asked()?;
             let mut problems = Vec::new();
@@ -678,6 +757,96 @@ pub async fn act(
     Ok(no_store(
         Json(detail(&state, &s, &row).await?).into_response(),
     ))
+}
+
+/// 面签: the bank sets the signing time (again, if need be). Not a change of status: an entry
+/// of the bank's matter in the log (its status unchanged) with the time as its note, the
+/// appointment's time, the applicant's notification and the audit entry, in one transaction.
+async fn confirm_signing(
+    state: &AppState,
+    s: &Staff,
+    row: &ApplicationRow,
+    date: &str,
+    time: &str,
+) -> Result<ApplicationRow, ApiError> {
+    let now = state.clock.now();
+    let (today, minute) = now.china_date_and_minute();
+    for _ in 0..5 {
+        let row = application(state, &row.number).await.map_err(|_| not_found())?;
+        let (case, _) = workflow::load_case(state, &row).await?;
+        let appointment = state
+            .storage
+            .bank_appointment(&row.number)
+            .await?
+            .ok_or_else(not_found)?;
+        if !signing_open(&case, &appointment) {
+            return Err(workflow::refused(flow::Refusal::NotNow));
+        }
+        let (_, branch) = bank::place(state, &appointment).ok_or_else(not_found)?;
+        let problems = onetrip_domain::bank::signing_problems(
+            branch,
+            &state.catalog.calendar,
+            date,
+            time,
+            today,
+            minute,
+        );
+        if !problems.is_empty() {
+            return Err(invalid(problems, "面签时间有误，请按提示修改。"));
+        }
+        let hm = onetrip_domain::bank::minutes(time).unwrap_or(0);
+        let at = format!("{} {:02}:{:02}", date.trim(), hm / 60, hm % 60);
+        let matter = case
+            .matters
+            .iter()
+            .find(|m| m.department == bank::BANK_DEPARTMENT)
+            .ok_or_else(not_found)?;
+        let who = Who {
+            actor: flow::Actor::Department(bank::BANK_DEPARTMENT.to_owned()),
+            staff: Some(s.id.clone()),
+        };
+        let note = format!("{}：{}", bank::who(state, &appointment), bank::signing_note(&at));
+        let step = flow::Step::Matter {
+            code: matter.code.clone(),
+            from: matter.status,
+            to: matter.status,
+        };
+        let change = crate::storage::Change {
+            application: row.number.clone(),
+            expected_version: row.version,
+            events: workflow::to_events(&row.number, &[step], &who, Some(&note), now),
+            notices: vec![crate::storage::NoticeRow {
+                id: 0,
+                application: row.number.clone(),
+                kind: "bank_signing".to_owned(),
+                text: format!("办件 {}：{note}。", row.number),
+                created_at: now,
+                attempts: 0,
+            }],
+            audit: Some(AuditRow {
+                at: now,
+                staff: Some(s.id.clone()),
+                action: "confirm_signing".to_owned(),
+                application: Some(row.number.clone()),
+                detail: Some(at.clone()),
+            }),
+            bank: Some(crate::storage::BankUpdate {
+                status: "confirmed".to_owned(),
+                signing_at: Some(at),
+                at: now,
+            }),
+            ..Default::default()
+        };
+        match state.storage.append(change).await {
+            Ok(_) => {
+                tracing::info!(number = %row.number, action = "confirm_signing", staff = %s.id, "staff action");
+                return application(state, &row.number).await.map_err(|_| not_found());
+            }
+            Err(crate::storage::StorageError::Conflict) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::new(ErrorCode::Conflict).with_message("办件刚刚被其他人更新，请刷新后再试。"))
 }
 
 /// A document of an application, for the staff who may see it: an attachment, nosniff,

@@ -5,11 +5,12 @@ use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
+mod bank;
 mod counter;
 mod workflow;
 
 use super::{
-    ApplicationRow, AuditRow, Backend, Change, ChecklistRow, CounterCodeRow, DraftRow, EventRow,
+    ApplicationRow, AuditRow, Backend, Change, ChecklistRow, BankAppointmentRow, CounterCodeRow, DraftRow, EventRow,
     FeedbackRecord, FileRow, Inserted, MaterialRequestRow, MatterRow, MessageRow, Migrations,
     NoticeRow, QueueQuery, QueueRow, RatingRow, SessionRow, StaffRow, Storage, StorageError,
 };
@@ -50,6 +51,11 @@ const MIGRATIONS: Migrations = &[
         7,
         "counter_codes",
         include_str!("../../migrations/postgres/0007_counter_codes.sql"),
+    ),
+    (
+        8,
+        "bank",
+        include_str!("../../migrations/postgres/0008_bank.sql"),
     ),
 ];
 
@@ -1003,6 +1009,17 @@ impl Storage for Postgres {
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StorageError> {
         workflow::delete_session(&self.client().await?, token_hash).await
+    }
+
+    async fn insert_bank_appointment(&self, row: BankAppointmentRow) -> Result<bool, StorageError> {
+        bank::insert(&self.client().await?, &row).await
+    }
+
+    async fn bank_appointment(
+        &self,
+        application: &str,
+    ) -> Result<Option<BankAppointmentRow>, StorageError> {
+        bank::one(&self.client().await?, application).await
     }
 
     async fn insert_counter_code(&self, row: CounterCodeRow) -> Result<bool, StorageError> {

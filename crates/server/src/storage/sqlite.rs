@@ -9,11 +9,12 @@ use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::oneshot;
 
+mod bank;
 mod counter;
 mod workflow;
 
 use super::{
-    ApplicationRow, AuditRow, Backend, Change, ChecklistRow, CounterCodeRow, DraftRow, EventRow,
+    ApplicationRow, AuditRow, Backend, Change, ChecklistRow, BankAppointmentRow, CounterCodeRow, DraftRow, EventRow,
     FeedbackRecord, FileRow, Inserted, MaterialRequestRow, MatterRow, MessageRow, Migrations,
     NoticeRow, QueueQuery, QueueRow, RatingRow, SessionRow, StaffRow, Storage, StorageError,
 };
@@ -54,6 +55,11 @@ const MIGRATIONS: Migrations = &[
         7,
         "counter_codes",
         include_str!("../../migrations/sqlite/0007_counter_codes.sql"),
+    ),
+    (
+        8,
+        "bank",
+        include_str!("../../migrations/sqlite/0008_bank.sql"),
     ),
 ];
 
@@ -1138,6 +1144,18 @@ impl Storage for Sqlite {
         let token_hash = token_hash.to_owned();
         self.write(move |conn| workflow::delete_session(conn, &token_hash))
             .await
+    }
+
+    async fn insert_bank_appointment(&self, row: BankAppointmentRow) -> Result<bool, StorageError> {
+        self.write(move |conn| bank::insert(conn, &row)).await
+    }
+
+    async fn bank_appointment(
+        &self,
+        application: &str,
+    ) -> Result<Option<BankAppointmentRow>, StorageError> {
+        let application = application.to_owned();
+        self.read(move |conn| bank::one(conn, &application)).await
     }
 
     async fn insert_counter_code(&self, row: CounterCodeRow) -> Result<bool, StorageError> {

@@ -149,6 +149,9 @@ pub(super) async fn append(
     if let Some(a) = &c.audit {
         audit(tx, a).await?;
     }
+    if let Some(b) = &c.bank {
+        super::bank::update(tx, &c.application, b).await?;
+    }
     Ok(c.expected_version + added as u64)
 }
 
@@ -237,6 +240,12 @@ pub(super) async fn queue(
             inner += &format!(" AND m.status = ANY({list})");
         }
         sql += &format!(" AND EXISTS ({inner})");
+    }
+    if let Some(b) = &q.bank {
+        let b = arg(Box::new(b.clone()));
+        sql += &format!(
+            " AND EXISTS (SELECT 1 FROM bank_appointments b WHERE b.application = a.number AND b.bank = {b})"
+        );
     }
     if let Some(day) = &q.overdue_on {
         let day = arg(Box::new(day.clone()));

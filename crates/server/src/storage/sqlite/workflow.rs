@@ -121,6 +121,9 @@ pub(super) fn append(conn: &Connection, c: &Change) -> Result<u64, StorageError>
     if let Some(a) = &c.audit {
         audit(conn, a)?;
     }
+    if let Some(b) = &c.bank {
+        super::bank::update(conn, &c.application, b)?;
+    }
     Ok(c.expected_version + added)
 }
 
@@ -211,6 +214,12 @@ pub(super) fn queue(conn: &Connection, q: &QueueQuery) -> Result<Vec<QueueRow>, 
             inner += &format!(" AND m.status IN ({})", list.join(", "));
         }
         sql += &format!(" AND EXISTS ({inner})");
+    }
+    if let Some(b) = &q.bank {
+        let b = arg(b.clone().into());
+        sql += &format!(
+            " AND EXISTS (SELECT 1 FROM bank_appointments b WHERE b.application = a.number AND b.bank = {b})"
+        );
     }
     if let Some(day) = &q.overdue_on {
         let day = arg(day.clone().into());
