@@ -15,7 +15,9 @@ use crate::prefs::use_prefs;
 /// Ask the browser once for where it is; `done` gets the place, or `None` when refused or
 /// unavailable.
 fn locate(done: impl FnOnce(Option<Geo>) + 'static) {
-    let done = std::rc::Rc::new(std::cell::Cell::new(Some(Box::new(done) as Box<dyn FnOnce(_)>)));
+    let done = std::rc::Rc::new(std::cell::Cell::new(Some(
+        Box::new(done) as Box<dyn FnOnce(_)>
+    )));
     let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
         if let Some(f) = done.take() {
             f(None);
@@ -38,7 +40,8 @@ fn locate(done: impl FnOnce(Option<Geo>) + 'static) {
             f(None);
         }
     });
-    let _ = geo.get_current_position_with_error_callback(ok.unchecked_ref(), Some(fail.unchecked_ref()));
+    let _ = geo
+        .get_current_position_with_error_callback(ok.unchecked_ref(), Some(fail.unchecked_ref()));
 }
 
 /// The branch radios for data key `key` (`bank.branch`), the bank read from the form's bank
@@ -50,7 +53,10 @@ pub fn branch_picker(key: String, id: String) -> AnyView {
         d.as_ref().map_or_else(Default::default, |d| {
             (
                 d.form.banks.clone(),
-                d.form.key_of(FieldKind::Bank).unwrap_or_default().to_owned(),
+                d.form
+                    .key_of(FieldKind::Bank)
+                    .unwrap_or_default()
+                    .to_owned(),
             )
         })
     });
@@ -65,7 +71,12 @@ pub fn branch_picker(key: String, id: String) -> AnyView {
         if let Some(b) = bank_of() {
             let current = get(&branch_key);
             let d = b.branch(&current).map_or_else(
-                || b.districts().first().map(|d| (*d).to_owned()).unwrap_or_default(),
+                || {
+                    b.districts()
+                        .first()
+                        .map(|d| (*d).to_owned())
+                        .unwrap_or_default()
+                },
                 |x| x.district.clone(),
             );
             if here.get_untracked().is_none() {
@@ -130,7 +141,16 @@ pub fn branch_picker(key: String, id: String) -> AnyView {
                 .collect_view(),
         )
     };
-    let districts = move || bank_of().map(|b| b.districts().into_iter().map(str::to_owned).collect::<Vec<_>>()).unwrap_or_default();
+    let districts = move || {
+        bank_of()
+            .map(|b| {
+                b.districts()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
     view! {
         <div class="ot-branch">
             <label class="ot-field__label" for=select_id.clone()>{move || t(F::District)}</label>

@@ -75,12 +75,12 @@ pub fn problem_text(form: &ApplicationForm, field: &str, code: &str, l: Locale) 
         Some((g, _, f)) => format!("{g}[].{f}"),
         None => field.to_owned(),
     };
-    let choice = form
-        .field(&def_key)
-        .is_some_and(|f| matches!(
+    let choice = form.field(&def_key).is_some_and(|f| {
+        matches!(
             f.kind,
             FieldKind::Choice | FieldKind::YesNo | FieldKind::Bank | FieldKind::Branch
-        ));
+        )
+    });
     if choice && code == onetrip_domain::application::REQUIRED {
         ftext(l, F::ChooseOne)
     } else {

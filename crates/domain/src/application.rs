@@ -907,7 +907,11 @@ pub fn prefill(
             .get(&format!("{prefix}_{name}"))
             .filter(|v| f.options.iter().any(|o| &o.value == *v))
             .cloned();
-        let default = f.options.iter().find(|o| o.default).map(|o| o.value.clone());
+        let default = f
+            .options
+            .iter()
+            .find(|o| o.default)
+            .map(|o| o.value.clone());
         let from = answered.or(default).or_else(|| match prefix {
             "applicant" | "tax_officer" => {
                 data.get(&format!("legal_rep.{name}")).map(str::to_owned)

@@ -227,7 +227,10 @@ pub fn catalogue_problems(banks: &[Bank]) -> Vec<(String, String)> {
     for b in banks {
         let mut say = |subject: &str, p: &str| out.push((subject.to_owned(), p.to_owned()));
         if !crate::catalog::is_code(&b.code) {
-            say(&b.code, "bank codes are lowercase letters, digits and dashes");
+            say(
+                &b.code,
+                "bank codes are lowercase letters, digits and dashes",
+            );
         }
         if seen.contains(&b.code.as_str()) {
             say(&b.code, "the code is used twice");

@@ -213,7 +213,11 @@ pub fn load(dir: &Path) -> Result<LoadedCatalog, CatalogError> {
     let banks = parse::<BanksFile>(&banks_path, &text)?.bank;
     for b in &banks {
         sources.push((b.code.clone(), banks_path.clone()));
-        sources.extend(b.branches.iter().map(|x| (x.code.clone(), banks_path.clone())));
+        sources.extend(
+            b.branches
+                .iter()
+                .map(|x| (x.code.clone(), banks_path.clone())),
+        );
     }
     let (sections_path, text) = single("sections.toml")?;
     let sections = parse::<SectionsFile>(&sections_path, &text)?.section;

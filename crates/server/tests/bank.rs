@@ -27,7 +27,13 @@ fn texts(p: &Value) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| format!("{} {}", e["who"].as_str().unwrap(), e["text"].as_str().unwrap()))
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["who"].as_str().unwrap(),
+                e["text"].as_str().unwrap()
+            )
+        })
         .collect()
 }
 
@@ -90,7 +96,10 @@ async fn story(app: TestApp) {
     let p = progress(&app, &number, &key).await;
     assert_eq!(p["bank"]["bank_name"], "杭州银行");
     assert_eq!(p["bank"]["branch_name"], "滨江支行");
-    assert_eq!(p["bank"]["account_type"], "基本存款账户（新开企业的主账户）");
+    assert_eq!(
+        p["bank"]["account_type"],
+        "基本存款账户（新开企业的主账户）"
+    );
     assert_eq!(p["bank"]["status"], "requested");
 
     let hz = staff_cookie(&app, "hzbank").await;
@@ -140,13 +149,23 @@ async fn story(app: TestApp) {
             vec![(field.to_owned(), code.to_owned())],
             "{err}"
         );
-        assert!(err["error"]["message"].as_str().unwrap().contains("面签时间"));
+        assert!(
+            err["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("面签时间")
+        );
     }
     let res = staff_act(&app, &hz, &number, signing("2026-11-26", "10:00")).await;
     assert_eq!(res.status(), 200);
     let case = body_json(res).await;
     assert_eq!(case["bank"]["signing_at"], "2026-11-26 10:00");
-    assert!(case["can"].as_array().unwrap().contains(&json!("confirm_signing")));
+    assert!(
+        case["can"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("confirm_signing"))
+    );
 
     let p = progress(&app, &number, &key).await;
     assert_eq!(p["bank"]["signing_at"], "2026-11-26 10:00");
@@ -158,15 +177,32 @@ async fn story(app: TestApp) {
     let res = staff_act(&app, &hz, &number, json!({"action": "open_account"})).await;
     assert_eq!(res.status(), 409);
     // A bank grants its matter only by opening the account.
-    let res = staff_act(&app, &hz, &number, json!({"action": "approve", "matter": "bank-account"})).await;
+    let res = staff_act(
+        &app,
+        &hz,
+        &number,
+        json!({"action": "approve", "matter": "bank-account"}),
+    )
+    .await;
     assert_eq!(res.status(), 403);
-    let res = staff_act(&app, &amr, &number, json!({"action": "approve", "matter": "company-registration"})).await;
+    let res = staff_act(
+        &app,
+        &amr,
+        &number,
+        json!({"action": "approve", "matter": "company-registration"}),
+    )
+    .await;
     assert_eq!(res.status(), 200);
     let res = staff_act(&app, &hz, &number, json!({"action": "open_account"})).await;
     assert_eq!(res.status(), 200);
     let case = body_json(res).await;
     assert_eq!(case["bank"]["status"], "opened");
-    assert!(!case["can"].as_array().unwrap().contains(&json!("confirm_signing")));
+    assert!(
+        !case["can"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("confirm_signing"))
+    );
 
     let p = progress(&app, &number, &key).await;
     assert_eq!(p["bank"]["label"], "已开户");
@@ -178,7 +214,9 @@ async fn story(app: TestApp) {
         .unwrap();
     assert_eq!(bank["status"], "approved");
     assert!(
-        texts(&p).iter().any(|t| t == "杭州银行 滨江支行 银行开户：已开户"),
+        texts(&p)
+            .iter()
+            .any(|t| t == "杭州银行 滨江支行 银行开户：已开户"),
         "{:?}",
         texts(&p)
     );

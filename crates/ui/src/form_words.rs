@@ -559,10 +559,7 @@ pub fn form_error_text(locale: Locale, code: &str) -> &'static str {
             "Some deferred or corrected documents are still outstanding: they must be in before the result is granted.",
         ),
         // 预约开户 (crates/domain bank).
-        "bank.unknown" => (
-            "请从列表中选择开户银行。",
-            "Choose the bank from the list.",
-        ),
+        "bank.unknown" => ("请从列表中选择开户银行。", "Choose the bank from the list."),
         "branch.unknown" => (
             "请选择所选银行的一个网点。",
             "Choose a branch of the chosen bank.",

@@ -269,7 +269,10 @@ pub fn progress(l: Locale, p: &Progress) -> Page {
             ),
             row(l.pick("网点地址", "Address"), txt(b.address.clone())),
             row(l.pick("营业时间", "Opening hours"), txt(b.hours.clone())),
-            row(l.pick("账户类型", "Type of account"), txt(b.account_type.clone())),
+            row(
+                l.pick("账户类型", "Type of account"),
+                txt(b.account_type.clone()),
+            ),
             row(l.pick("进度", "Progress"), txt(b.label.clone())),
         ];
         if let Some(at) = &b.signing_at {

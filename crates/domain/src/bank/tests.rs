@@ -62,7 +62,10 @@ fn a_branch_must_belong_to_the_chosen_bank() {
         check(Some("bank-of-nowhere"), Some("hzbank-binjiang")),
         ["bank.name bank.unknown", "bank.branch branch.unknown"]
     );
-    assert_eq!(check(None, Some("icbc-xihu")), ["bank.branch branch.unknown"]);
+    assert_eq!(
+        check(None, Some("icbc-xihu")),
+        ["bank.branch branch.unknown"]
+    );
 }
 
 #[test]
@@ -139,8 +142,14 @@ fn a_signing_time_is_a_working_day_within_the_hours_and_not_past() {
     assert!(check("2026-10-09", "10:00").is_empty());
     // The adjusted working Saturday counts; a Sunday and a holiday do not.
     assert!(check("2026-10-10", "09:00").is_empty());
-    assert_eq!(check("2026-10-11", "10:00"), ["date signing.not_working_day"]);
-    assert_eq!(check("2026-10-01", "10:00"), ["date signing.not_working_day"]);
+    assert_eq!(
+        check("2026-10-11", "10:00"),
+        ["date signing.not_working_day"]
+    );
+    assert_eq!(
+        check("2026-10-01", "10:00"),
+        ["date signing.not_working_day"]
+    );
     // Today, later than now, is fine; earlier is past; yesterday is past.
     assert!(check("2026-09-30", "15:00").is_empty());
     assert_eq!(check("2026-09-30", "13:00"), ["time signing.past"]);
@@ -164,12 +173,14 @@ fn the_catalogue_rules_for_banks() {
     b[0].branches[0].closes = "09:10".into();
     b[0].branches[2].lat = 95.0;
     b[1].source = " ".into();
-    let found: Vec<String> = catalogue_problems(&b)
-        .into_iter()
-        .map(|(s, _)| s)
-        .collect();
+    let found: Vec<String> = catalogue_problems(&b).into_iter().map(|(s, _)| s).collect();
     assert_eq!(
         found,
-        ["hzbank-fuyang", "hzbank-shangcheng", "icbc", "hzbank-binjiang"]
+        [
+            "hzbank-fuyang",
+            "hzbank-shangcheng",
+            "icbc",
+            "hzbank-binjiang"
+        ]
     );
 }

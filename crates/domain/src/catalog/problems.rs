@@ -237,7 +237,10 @@ impl Catalog {
         }
         let uses = |kind: FieldKind| self.fields.iter().any(|f| f.kind == kind);
         if (uses(FieldKind::Bank) || uses(FieldKind::Branch)) && self.banks.is_empty() {
-            r.push("banks", Problem::Bank("a bank field needs banks.toml".to_owned()));
+            r.push(
+                "banks",
+                Problem::Bank("a bank field needs banks.toml".to_owned()),
+            );
         }
         r.0
     }

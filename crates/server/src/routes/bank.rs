@@ -84,7 +84,12 @@ pub fn view(state: &AppState, row: &BankAppointmentRow) -> BankAppointmentView {
             x.address.clone(),
             format!("工作日 {}–{}", x.opens, x.closes),
         ),
-        None => (row.bank.clone(), row.branch.clone(), String::new(), String::new()),
+        None => (
+            row.bank.clone(),
+            row.branch.clone(),
+            String::new(),
+            String::new(),
+        ),
     };
     let account_type = state
         .catalog

@@ -103,9 +103,10 @@ fn line(
     if e.matter.is_some() && e.from_status == e.to_status {
         return TimelineEntry {
             at: e.at.to_china_rfc3339(),
-            who: bank_who
-                .filter(|_| by_bank)
-                .map_or_else(|| department_name(state, e.department.as_deref().unwrap_or("")), str::to_owned),
+            who: bank_who.filter(|_| by_bank).map_or_else(
+                || department_name(state, e.department.as_deref().unwrap_or("")),
+                str::to_owned,
+            ),
             text: e.note.clone().unwrap_or_default(),
             note: None,
         };

@@ -41,8 +41,9 @@ fn me(state: &AppState, s: &Staff) -> StaffMe {
         _ => None,
     };
     let bank_name = match &s.role {
-        Role::Bank(b) => onetrip_domain::bank::bank(&state.catalog.catalog.banks, b)
-            .map(|x| x.name.clone()),
+        Role::Bank(b) => {
+            onetrip_domain::bank::bank(&state.catalog.catalog.banks, b).map(|x| x.name.clone())
+        }
         _ => None,
     };
     StaffMe {
@@ -56,15 +57,17 @@ fn me(state: &AppState, s: &Staff) -> StaffMe {
             Role::Admin => "admin",
         }
         .to_owned(),
-        department_name: bank_name.or_else(|| department.as_deref().map(|d| {
-            state
-                .catalog
-                .catalog
-                .departments
-                .iter()
-                .find(|x| x.code == d)
-                .map_or_else(|| d.to_owned(), |x| x.name.clone())
-        })),
+        department_name: bank_name.or_else(|| {
+            department.as_deref().map(|d| {
+                state
+                    .catalog
+                    .catalog
+                    .departments
+                    .iter()
+                    .find(|x| x.code == d)
+                    .map_or_else(|| d.to_owned(), |x| x.name.clone())
+            })
+        }),
         department,
         idle_minutes: IDLE_MINUTES,
     }
@@ -348,6 +351,31 @@ fn form_lines(state: &AppState, data: &ApplicationData) -> Vec<FormLine> {
     };
     lines.sort_by_key(|l| (position(&l.key), l.key.clone()));
     lines
+}
+
+/// The bank's matter of the case (of the department `bank`).
+fn bank_matter(case: &flow::Case) -> Option<String> {
+    case.matters
+        .iter()
+        .find(|m| m.department == bank::BANK_DEPARTMENT)
+        .map(|m| m.code.clone())
+}
+
+/// A signing time may be set (or set again) once the window has accepted the application and
+/// until the account is opened or the bank's matter decided.
+fn signing_open(case: &flow::Case, a: &crate::storage::BankAppointmentRow) -> bool {
+    let accepted = matches!(
+        case.status,
+        Status::Accepted
+            | Status::AcceptedDeferred
+            | Status::Processing
+            | Status::CorrectionRequested
+    );
+    let undecided = case
+        .matters
+        .iter()
+        .any(|m| m.department == bank::BANK_DEPARTMENT && !m.status.is_decided());
+    accepted && undecided && a.status != "opened"
 }
 
 /// What this staff member may do to the application now (the domain decides).
@@ -772,7 +800,9 @@ async fn confirm_signing(
     let now = state.clock.now();
     let (today, minute) = now.china_date_and_minute();
     for _ in 0..5 {
-        let row = application(state, &row.number).await.map_err(|_| not_found())?;
+        let row = application(state, &row.number)
+            .await
+            .map_err(|_| not_found())?;
         let (case, _) = workflow::load_case(state, &row).await?;
         let appointment = state
             .storage
@@ -805,7 +835,11 @@ async fn confirm_signing(
             actor: flow::Actor::Department(bank::BANK_DEPARTMENT.to_owned()),
             staff: Some(s.id.clone()),
         };
-        let note = format!("{}：{}", bank::who(state, &appointment), bank::signing_note(&at));
+        let note = format!(
+            "{}：{}",
+            bank::who(state, &appointment),
+            bank::signing_note(&at)
+        );
         let step = flow::Step::Matter {
             code: matter.code.clone(),
             from: matter.status,
@@ -840,7 +874,9 @@ async fn confirm_signing(
         match state.storage.append(change).await {
             Ok(_) => {
                 tracing::info!(number = %row.number, action = "confirm_signing", staff = %s.id, "staff action");
-                return application(state, &row.number).await.map_err(|_| not_found());
+                return application(state, &row.number)
+                    .await
+                    .map_err(|_| not_found());
             }
             Err(crate::storage::StorageError::Conflict) => continue,
             Err(e) => return Err(e.into()),

@@ -10,9 +10,10 @@ mod counter;
 mod workflow;
 
 use super::{
-    ApplicationRow, AuditRow, Backend, Change, ChecklistRow, BankAppointmentRow, CounterCodeRow, DraftRow, EventRow,
-    FeedbackRecord, FileRow, Inserted, MaterialRequestRow, MatterRow, MessageRow, Migrations,
-    NoticeRow, QueueQuery, QueueRow, RatingRow, SessionRow, StaffRow, Storage, StorageError,
+    ApplicationRow, AuditRow, Backend, BankAppointmentRow, Change, ChecklistRow, CounterCodeRow,
+    DraftRow, EventRow, FeedbackRecord, FileRow, Inserted, MaterialRequestRow, MatterRow,
+    MessageRow, Migrations, NoticeRow, QueueQuery, QueueRow, RatingRow, SessionRow, StaffRow,
+    Storage, StorageError,
 };
 use crate::clock::Timestamp;
 

@@ -58,7 +58,11 @@ pub(super) fn one(
 }
 
 /// Part of an action's transaction (`append`).
-pub(super) fn update(conn: &Connection, application: &str, u: &BankUpdate) -> Result<(), StorageError> {
+pub(super) fn update(
+    conn: &Connection,
+    application: &str,
+    u: &BankUpdate,
+) -> Result<(), StorageError> {
     conn.execute(
         "UPDATE bank_appointments SET status = ?2, signing_at = COALESCE(?3, signing_at),
              updated_at = ?4 WHERE application = ?1",
