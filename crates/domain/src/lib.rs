@@ -5,6 +5,7 @@
 //! other fact from the outside world is an argument.
 
 pub mod application;
+pub mod booking;
 pub mod calendar;
 pub mod catalog;
 pub mod date;
