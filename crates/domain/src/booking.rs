@@ -154,9 +154,9 @@ impl Hall {
             p.push(at("no windows".into()));
         }
         for w in &self.windows {
-            if w.capacity == 0 || w.capacity < self.priority_seats {
+            if w.capacity == 0 || w.capacity <= self.priority_seats {
                 p.push(at(format!(
-                    "window {}: capacity must be at least 1 and at least priority_seats",
+                    "window {}: capacity must be more than priority_seats (and at least 1)",
                     w.code
                 )));
             }

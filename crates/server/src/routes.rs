@@ -2,6 +2,7 @@
 //! `api_router`, so an endpoint cannot exist undocumented.
 
 pub mod applications;
+pub mod bookings;
 pub mod catalog;
 pub mod checklists;
 pub mod counter;
