@@ -71,17 +71,19 @@ impl AppState {
         test_clock: Option<TestClock>,
     ) -> Self {
         let read = |p: &str| std::fs::read_to_string(config.dist.join(p)).unwrap_or_default();
-        let (index, apply, track, staff) = (
+        let (index, apply, track, staff, book) = (
             read("index.html"),
             read("apply/index.html"),
             read("track/index.html"),
             read("staff/index.html"),
+            read("book/index.html"),
         );
         let csp = static_files::content_security_policy(&[
             &index,
             &apply,
             &track,
             &staff,
+            &book,
             static_files::maintenance_page(),
         ]);
         let clock: Arc<dyn Clock> = match &test_clock {

@@ -302,6 +302,17 @@ fn matter_nodes(l: Locale, g: &MatterGuide) -> Vec<N> {
             m.office.as_deref(),
         ));
     }
+    if g.bookable {
+        out.push(
+            el("p").child(
+                el("a")
+                    .class("ot-button ot-button--secondary")
+                    .attr("href", format!("/book/{}", m.code))
+                    .attr("data-full-load", "")
+                    .child(txt(l.pick("网上预约到窗口办理", "Book the visit online"))),
+            ),
+        );
+    }
     let fee_value = el("span").text(fee(l, m.fee_fen)).maybe(
         m.fee_note
             .as_ref()
