@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { WECHAT_UA } from './devices';
 
 // Runs against any deployment: BASE_URL=https://yici.example.cn npx playwright test
 // (`cargo xtask test` starts the real server on a throwaway database and sets it).
@@ -17,12 +18,6 @@ const launchOptions = {
     '--no-first-run',
   ],
 };
-
-const WECHAT_UA =
-  'Mozilla/5.0 (Linux; Android 13; Pixel 7 Build/TQ3A.230805.001; wv) AppleWebKit/537.36 ' +
-  '(KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 ' +
-  'MMWEBSDK/20231202 MMWEBID/2585 MicroMessenger/8.0.47.2560(0x28002F35) WeChat/arm64 ' +
-  'Weixin NetType/WIFI Language/zh_CN ABI/arm64';
 
 const common = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai', launchOptions };
 
