@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { WECHAT_UA } from './pages/profiles';
+import { WECHAT_UA } from './devices';
 
 // Runs against any deployment: BASE_URL=https://yici.example.cn npx playwright test
 // (`cargo xtask test` starts the real server on a throwaway database and sets it).

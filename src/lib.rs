@@ -5,6 +5,7 @@
 pub mod api;
 pub mod app;
 pub mod apply;
+pub mod book;
 pub mod components;
 pub mod messages;
 pub mod mine;

@@ -139,7 +139,7 @@ fn link_target(event: &web_sys::MouseEvent, owns: fn(&str) -> bool) -> Option<St
 /// under `/apply/`, the progress app under `/track/` and the staff side under `/staff/`), each
 /// loaded by a full page load.
 pub fn guidance_path(path: &str) -> bool {
-    !["/api/", "/apply/", "/track", "/staff"]
+    !["/api/", "/apply/", "/track", "/staff", "/book/"]
         .iter()
         .any(|p| path.starts_with(p))
 }

@@ -1,4 +1,4 @@
-import { expect, Locator, Page } from '@playwright/test';
+import { APIRequestContext, expect, Locator, Page } from '@playwright/test';
 import { Layout } from './layout';
 
 /** One situational question (情形引导) per page: a radio group and a continue button. */
@@ -34,4 +34,37 @@ export class QuestionPage {
     await expect(this.question).toBeVisible();
     await expect(this.layout.heading).toHaveText(text);
   }
+}
+
+export type Option = { value: string; label: string; label_en: string };
+export type Gated = { question: { key: string; text: string; text_en: string; option: Option[] } };
+
+/** A subject's questions as the API gives them (`bundles/newborn`, `matters/bank-account`). */
+export async function questionnaire(request: APIRequestContext, path: string): Promise<Gated[]> {
+  const q = await (await request.get(`/api/v1/${path}/questions`)).json();
+  return q.questions;
+}
+
+/** Answer every question the app asks with `pick`, returning the answers given by key. */
+export async function answerAll(
+  page: Page,
+  questions: Gated[],
+  pick: (q: Gated['question'], n: number) => Option,
+  audit?: (label: string) => Promise<void>,
+  english = false,
+): Promise<Record<string, string>> {
+  const answers: Record<string, string> = {};
+  const form = new QuestionPage(page);
+  for (let n = 0; n < questions.length; n++) {
+    await expect(page).toHaveURL(/\/questions\/[a-z0-9_]+$|\/c\/[0-9A-Z]{10}$/);
+    if (/\/c\//.test(page.url())) break;
+    const key = form.key();
+    const q = questions.find((g) => g.question.key === key)!.question;
+    await form.expectOnQuestion(english ? q.text_en : q.text);
+    if (n === 0 && audit) await audit('first question');
+    const option = pick(q, n);
+    answers[key] = option.value;
+    await form.choose(option.label);
+  }
+  return answers;
 }

@@ -1,6 +1,7 @@
 import { test, expect } from '../fixtures';
 import { ADULT, ADULT_2, ApplyFlow, CHILD, LI, ZHANG, seedChecklist } from '../pages/apply';
 import { MaterialsPage } from '../pages/materials';
+import { readQr } from '../pages/qr';
 
 // 一表登记 for 企业开办: one form for six departments, on the phone and in WeChat's browser.
 // Each journey fills a dozen pages: they get more time than a page visit.
@@ -55,10 +56,16 @@ test('starting a company with two shareholders: one form, checked, submitted, a 
   await flow.submitButton().click();
   await expect(page).toHaveURL(/\/r\/[0-9A-Z]{10}$/);
   await expect(page.getByRole('heading', { level: 1, name: '企业开办' })).toBeVisible();
-  await expect(page.getByText('申请编号', { exact: true })).toBeVisible();
+  await expect(page.getByRole('status').getByText('申请编号', { exact: true })).toBeVisible();
   await expect(page.getByText('承诺办结日期')).toBeVisible();
   await expect(page.getByText('免费邮寄（EMS）到您填写的地址')).toBeVisible();
-  await expect(page.getByRole('img', { name: /申请回执二维码/ })).toBeVisible();
+  // The receipt's QR code: its address only, how to read it, and the number beside it.
+  const number = new URL(page.url()).pathname.slice(3);
+  const qr = await readQr(page.getByRole('img', { name: /申请回执二维码/ }));
+  expect(qr).toBe(`${new URL(page.url()).origin}/r/${number}`);
+  const figure = page.getByRole('figure');
+  await expect(figure.getByText('长按识别或保存', { exact: true })).toBeVisible();
+  await expect(figure.getByText(number.replace(/(.{4})(.{4})(.{2})/, '$1 $2 $3'), { exact: true })).toBeVisible();
   // No personal data on the receipt, and none kept in the browser.
   const body = await page.locator('main').innerText();
   for (const secret of [ADULT, ADULT_2, '13812345678', '解放路']) expect(body).not.toContain(secret);

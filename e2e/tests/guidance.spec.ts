@@ -1,19 +1,10 @@
 import { test, expect } from '../fixtures';
-import { APIRequestContext, Page } from '@playwright/test';
 import { HomePage } from '../pages/home';
 import { GuidePage } from '../pages/guide';
-import { QuestionPage } from '../pages/questions';
+import { QuestionPage, answerAll, questionnaire } from '../pages/questions';
 import { ChecklistPage } from '../pages/checklist';
 
 // 告知一口清: from what people type to the one-time checklist for their situation.
-
-type Option = { value: string; label: string; label_en: string };
-type Gated = { question: { key: string; text: string; text_en: string; option: Option[] } };
-
-async function questionnaire(request: APIRequestContext, path: string): Promise<Gated[]> {
-  const q = await (await request.get(`/api/v1/${path}/questions`)).json();
-  return q.questions;
-}
 
 const GROUPS = {
   critical: '必须提交',
@@ -21,30 +12,6 @@ const GROUPS = {
   optional: '选择提交',
   shared: '无需提交：政府部门已有',
 };
-
-/** Answer every question the app asks with `pick`, returning the answers given by key. */
-async function answerAll(
-  page: Page,
-  questions: Gated[],
-  pick: (q: Gated['question'], n: number) => Option,
-  audit?: (label: string) => Promise<void>,
-  english = false,
-): Promise<Record<string, string>> {
-  const answers: Record<string, string> = {};
-  const form = new QuestionPage(page);
-  for (let n = 0; n < questions.length; n++) {
-    await expect(page).toHaveURL(/\/questions\/[a-z0-9_]+$|\/c\/[0-9A-Z]{10}$/);
-    if (/\/c\//.test(page.url())) break;
-    const key = form.key();
-    const q = questions.find((g) => g.question.key === key)!.question;
-    await form.expectOnQuestion(english ? q.text_en : q.text);
-    if (n === 0 && audit) await audit('first question');
-    const option = pick(q, n);
-    answers[key] = option.value;
-    await form.choose(option.label);
-  }
-  return answers;
-}
 
 test('开公司 finds 企业开办; the questions lead to its checklist @journey', async ({ page, audit, request }) => {
   const home = new HomePage(page);

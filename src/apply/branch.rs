@@ -64,7 +64,8 @@ pub fn branch_picker(key: String, id: String) -> AnyView {
     let here = RwSignal::new(None::<Geo>);
     let status = RwSignal::new(None::<F>);
     let chosen = Memo::new(move |_| get(&bank_key));
-    let bank_of = move || bank(&banks, &chosen.get()).cloned();
+    let banks = StoredValue::new(banks);
+    let bank_of = move || banks.with_value(|bs| bank(bs, &chosen.get()).cloned());
     // The district of the branch already chosen, else the bank's first.
     let branch_key = key.clone();
     Effect::new(move |_| {
@@ -157,8 +158,8 @@ pub fn branch_picker(key: String, id: String) -> AnyView {
             <select class="ot-select" id=select_id on:change=move |ev| district.set(event_target_value(&ev))>
                 <option value="" prop:selected=move || district.get().is_empty()>{move || t(F::AllDistricts)}</option>
                 {move || districts().into_iter().map(|d| {
-                    let same = d.clone();
-                    view! { <option value=d.clone() prop:selected=move || district.get() == same>{d}</option> }
+                    let (same, label) = (d.clone(), d.clone());
+                    view! { <option value=d prop:selected=move || district.get() == same>{label}</option> }
                 }).collect_view()}
             </select>
             <p><button type="button" class="ot-button ot-button--secondary" on:click=find>{move || t(F::NearestFirst)}</button></p>

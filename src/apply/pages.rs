@@ -16,6 +16,7 @@ use onetrip_domain::catalog::questions::Answers;
 use onetrip_domain::validation::FieldProblem;
 use onetrip_ui::form_words::{F, form_error_text, ftext};
 use onetrip_ui::messages::{Key, Locale, text};
+use onetrip_ui::pages::spaced;
 
 use super::fields::{Field, display, field_id, label_of, problem_text};
 use super::materials::{Supplement, check_materials, materials_step};
@@ -1013,9 +1014,17 @@ fn Save(draft: Draft) -> impl IntoView {
                     };
                     view! {
                         <p>{ftext(l, F::SaveLinkHelp)}</p>
+                        // The markup of `onetrip_ui::blocks::qr_figure`: the image, how to
+                        // read it, and the token (the short form of the link) to type.
                         <figure class="ot-qr">
-                            <img class="ot-qr__image" src=d.qr_url.clone() width="240" height="240" alt=ftext(l, F::DraftQrAlt) />
+                            <div class="ot-qr__scan">
+                                <img class="ot-qr__image" src=d.qr_url.clone() width="240" height="240" alt=ftext(l, F::DraftQrAlt) />
+                                <p class="ot-qr__hint">{text(l, Key::QrHint)}</p>
+                            </div>
                             <figcaption class="ot-qr__caption">
+                                <span>{ftext(l, F::DraftCode)}</span>
+                                <strong class="ot-qr__code">{spaced(&d.token)}</strong>
+                                <span>{ftext(l, F::DraftLink)}</span>
                                 <a class="ot-qr__link" href=d.resume_url.clone()>{d.resume_url.clone()}</a>
                             </figcaption>
                         </figure>

@@ -55,14 +55,21 @@ pub fn CounterPage(code: Option<String>) -> impl IntoView {
             }
             .into_any()
         }
-        (true, Some(Ok(v))) => {
-            let number = v.application.number.clone();
-            view! {
+        (true, Some(Ok(v))) => match (v.application.clone(), v.booking.clone()) {
+            (Some(a), _) => view! {
                 <p class="ot-staff-back"><a href="/staff/counter">"扫下一个办件码"</a></p>
-                <CasePage number counter=v />
+                <CasePage number=a.number counter=v />
             }
-            .into_any()
-        }
+            .into_any(),
+            (None, Some(b)) => view! {
+                <p class="ot-staff-back"><a href="/staff/counter">"扫下一个办件码"</a></p>
+                <Arrival code=v.code.clone() booking=b />
+            }
+            .into_any(),
+            (None, None) => {
+                view! { <h1 class="ot-heading-xl">"窗口核验"</h1><Lookup /> }.into_any()
+            }
+        },
     }
 }
 
@@ -291,5 +298,57 @@ fn material(m: &CounterMaterial) -> impl IntoView + use<> {
             <th scope="row">{m.name.clone()}</th>
             <td><strong class="ot-tag">{tag}</strong> " " {m.label.clone()}</td>
         </tr>
+    }
+}
+
+/// 预约签到: a booking's check-in code scanned; the window sees the identity card and marks the
+/// arrival (which also makes the identity count as verified).
+#[component]
+fn Arrival(code: String, booking: onetrip_api::booking::StaffBooking) -> impl IntoView {
+    set_title("预约签到");
+    let done = RwSignal::new(booking.status != "active");
+    let problem = RwSignal::new(None::<String>);
+    let can = booking.status == "active";
+    let label = booking.status_label.clone();
+    let arrive = move |_| {
+        let path = format!("/api/v1/staff/bookings/{code}/arrival");
+        leptos::task::spawn_local(async move {
+            match api::send::<()>("POST", &path, &[], None).await {
+                Ok(_) => {
+                    done.set(true);
+                    focus_later("arrival-status".into());
+                }
+                Err(e) => problem.set(Some(error_words(&e))),
+            }
+        });
+    };
+    let bring = booking
+        .bring
+        .iter()
+        .map(|b| view! { <li>{b.clone()}</li> })
+        .collect_view();
+    view! {
+        <h1 class="ot-heading-xl">"预约签到"</h1>
+        <dl class="ot-summary-list">
+            <div class="ot-summary-list__row"><dt>"事项"</dt><dd>{booking.matter_name.clone()}</dd></div>
+            <div class="ot-summary-list__row"><dt>"时间"</dt><dd>{format!("{} {}–{}", booking.date, booking.start, booking.end)}</dd></div>
+            <div class="ot-summary-list__row"><dt>"地点"</dt><dd>{format!("{} {}", booking.hall_name, booking.window_name)}</dd></div>
+            <div class="ot-summary-list__row"><dt>"预约人"</dt><dd>{booking.name.clone()}</dd></div>
+            <div class="ot-summary-list__row"><dt>"状态"</dt><dd>{move || if done.get() && can { "已到场".to_owned() } else { label.clone() }}</dd></div>
+            {booking.green_channel.then(|| view! {
+                <div class="ot-summary-list__row"><dt>"绿色通道"</dt><dd>"是（70 周岁以上、残疾人或孕妇，请优先办理）"</dd></div>
+            })}
+        </dl>
+        <section class="ot-staff-section" aria-labelledby="h-bring">
+            <h2 class="ot-heading-l" id="h-bring">"需现场核验"</h2>
+            <ul class="ot-staff-list">{bring}</ul>
+        </section>
+        <div class="ot-staff-status" role="status" tabindex="-1" id="arrival-status">
+            {move || (done.get() && can).then(|| view! { <p class="ot-notice ot-notice--success">"已确认到场。"</p> })}
+        </div>
+        {move || problem.get().map(|p| view! { <p class="ot-field__error" role="alert">{p}</p> })}
+        {move || (can && !done.get()).then(|| view! {
+            <button type="button" class="ot-button" on:click=arrive.clone()>"确认到场（已核验身份证原件）"</button>
+        })}
     }
 }

@@ -17,8 +17,13 @@ pub const APPLY_LOAD_BUDGET_BROTLI: u64 = 260 * 1024;
 /// or the receipt opens.
 pub const TRACK_LOAD_BUDGET_BROTLI: u64 = 140 * 1024;
 
-/// The budget for the first load of the staff side (`/staff/`).
-pub const STAFF_LOAD_BUDGET_BROTLI: u64 = 200 * 1024;
+/// The budget for the first load of the staff side (`/staff/`): office desktops on the
+/// government network, loaded once a day. 200 KB until the window's counter view (camera
+/// scanning, 预约签到) added about 22 KB; raised to 210 KB in the same change.
+pub const STAFF_LOAD_BUDGET_BROTLI: u64 = 210 * 1024;
+/// The budget for the first load of the booking app (`/book/`, 窗口预约): opened from a guide on
+/// a phone, often on a bad network.
+pub const BOOK_LOAD_BUDGET_BROTLI: u64 = 140 * 1024;
 
 /// The four apps: the guidance app into `dist/`, then the application flow (`apply.html`,
 /// the `apply` binary) into `dist/apply/`, the progress app (`track.html`) into `dist/track/`
@@ -68,6 +73,8 @@ pub fn app() -> Result<PathBuf> {
         "/staff/",
     ])?;
     minify_js(&dist.join("staff"))?;
+    trunk(&["book.html", "--dist", "dist/book", "--public-url", "/book/"])?;
+    minify_js(&dist.join("book"))?;
     precompress(&dist)?;
     Ok(dist)
 }
@@ -234,8 +241,9 @@ pub fn check_budget(dist: &Path) -> Result<String> {
     let apply = budget_of(&dist.join("apply"), APPLY_LOAD_BUDGET_BROTLI)?;
     let track = budget_of(&dist.join("track"), TRACK_LOAD_BUDGET_BROTLI)?;
     let staff = budget_of(&dist.join("staff"), STAFF_LOAD_BUDGET_BROTLI)?;
+    let book = budget_of(&dist.join("book"), BOOK_LOAD_BUDGET_BROTLI)?;
     Ok(format!(
-        "{}\napplication flow (/apply/):\n{apply}\nprogress (/track/):\n{track}\nstaff side (/staff/):\n{staff}",
+        "{}\napplication flow (/apply/):\n{apply}\nprogress (/track/):\n{track}\nstaff side (/staff/):\n{staff}\nbooking (/book/):\n{book}",
         budget_of(dist, INITIAL_LOAD_BUDGET_BROTLI)?
     ))
 }

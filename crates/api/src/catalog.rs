@@ -94,6 +94,9 @@ pub struct MatterGuide {
     pub questions: Vec<GatedQuestion>,
     /// Bundles (一件事) it is part of.
     pub bundles: Vec<BundleRef>,
+    /// Its one trip can be booked at a hall's window (窗口预约, `/book/{code}`).
+    #[serde(default)]
+    pub bookable: bool,
 }
 
 /// A bundle named from elsewhere.

@@ -45,6 +45,11 @@ pub struct CounterView {
     /// Why this matter needs the trip, and what to check in person (现场核验).
     pub in_person: Vec<String>,
     pub materials: Vec<CounterMaterial>,
-    /// The whole application, as `GET /staff/applications/{number}` shows it.
-    pub application: StaffApplication,
+    /// The whole application, as `GET /staff/applications/{number}` shows it (a code of an
+    /// application).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application: Option<StaffApplication>,
+    /// The booking to check in (a booking's check-in code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking: Option<crate::booking::StaffBooking>,
 }

@@ -4,6 +4,7 @@
 //! The `openapi` feature adds schema derives for the server only, so the wasm build stays small.
 
 pub mod application;
+pub mod booking;
 pub mod catalog;
 pub mod counter;
 pub mod error;

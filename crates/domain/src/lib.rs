@@ -6,6 +6,7 @@
 
 pub mod application;
 pub mod bank;
+pub mod booking;
 pub mod calendar;
 pub mod catalog;
 pub mod date;

@@ -18,6 +18,8 @@ pub struct LoadedCatalog {
     pub catalog: Catalog,
     /// The working-day calendar (`calendar.toml`) that promised dates are counted on.
     pub calendar: WorkCalendar,
+    /// The service halls, their windows and booking rules (`halls.toml`).
+    pub halls: onetrip_domain::booking::Halls,
     /// First 16 hex characters of a SHA-256 over every file's name and bytes, in order.
     pub version: String,
 }
@@ -219,6 +221,8 @@ pub fn load(dir: &Path) -> Result<LoadedCatalog, CatalogError> {
                 .map(|x| (x.code.clone(), banks_path.clone())),
         );
     }
+    let (halls_path, halls_text) = single("halls.toml")?;
+    let halls = parse::<onetrip_domain::booking::Halls>(&halls_path, &halls_text)?;
     let (sections_path, text) = single("sections.toml")?;
     let sections = parse::<SectionsFile>(&sections_path, &text)?.section;
     sources.extend(
@@ -266,11 +270,26 @@ pub fn load(dir: &Path) -> Result<LoadedCatalog, CatalogError> {
     if let Some(problem) = catalog.problems().into_iter().next() {
         return Err(locate(dir, &sources, &problem));
     }
+    // A hall books only the one trip of matters on the negative list.
+    let trip_matter = |code: &str| catalog.matter(code).is_some_and(|m| m.trips > 0);
+    if let Some(problem) = halls
+        .halls
+        .iter()
+        .flat_map(|h| h.problems(trip_matter))
+        .next()
+    {
+        return Err(CatalogError {
+            file: halls_path,
+            line: None,
+            message: problem,
+        });
+    }
     let digest = hasher.finalize();
     let version = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
     Ok(LoadedCatalog {
         catalog,
         calendar,
+        halls,
         version,
     })
 }

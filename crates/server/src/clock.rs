@@ -27,6 +27,16 @@ impl Timestamp {
         (self.china_date(), minute as u16)
     }
 
+    /// Minutes since midnight in China at this instant.
+    pub fn china_minutes(self) -> u32 {
+        u32::try_from((self.0 + CHINA_OFFSET_MS).rem_euclid(DAY_MS) / 60_000).unwrap_or(0)
+    }
+
+    /// The instant of `minutes` after midnight of `date` in China.
+    pub fn at_china(date: CivilDate, minutes: u32) -> Timestamp {
+        Timestamp(date.to_days() * DAY_MS + i64::from(minutes) * 60_000 - CHINA_OFFSET_MS)
+    }
+
     /// RFC 3339 in China time, e.g. `2026-11-23T13:52:00+08:00`.
     pub fn to_china_rfc3339(self) -> String {
         let local = self.0 + CHINA_OFFSET_MS;
@@ -89,6 +99,16 @@ mod tests {
         let after = Timestamp(before.0 + 1000);
         assert_eq!(after.china_date(), CivilDate::new(2026, 11, 23).unwrap());
         assert_eq!(after.to_china_rfc3339(), "2026-11-23T00:00:00+08:00");
+    }
+
+    #[test]
+    fn china_minutes_and_back() {
+        let t = Timestamp(1_795_363_199_000); // 2026-11-22T23:59:59+08:00
+        assert_eq!(t.china_minutes(), 23 * 60 + 59);
+        let d = CivilDate::new(2026, 11, 24).unwrap();
+        let at = Timestamp::at_china(d, 9 * 60 + 30);
+        assert_eq!(at.to_china_rfc3339(), "2026-11-24T09:30:00+08:00");
+        assert_eq!((at.china_date(), at.china_minutes()), (d, 570));
     }
 
     #[test]

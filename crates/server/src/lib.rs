@@ -71,17 +71,19 @@ impl AppState {
         test_clock: Option<TestClock>,
     ) -> Self {
         let read = |p: &str| std::fs::read_to_string(config.dist.join(p)).unwrap_or_default();
-        let (index, apply, track, staff) = (
+        let (index, apply, track, staff, book) = (
             read("index.html"),
             read("apply/index.html"),
             read("track/index.html"),
             read("staff/index.html"),
+            read("book/index.html"),
         );
         let csp = static_files::content_security_policy(&[
             &index,
             &apply,
             &track,
             &staff,
+            &book,
             static_files::maintenance_page(),
         ]);
         let clock: Arc<dyn Clock> = match &test_clock {
@@ -154,6 +156,7 @@ pub fn files_store(config: &Config) -> anyhow::Result<Arc<dyn object_store::Obje
         (name = "checklists", description = "一次性告知单：保存、分享链接和二维码"),
         (name = "applications", description = "一表登记：草稿、续填、提交、回执，容缺与补正的补交材料"),
         (name = "staff", description = "工作人员：登录、窗口受理、部门审批、督办整改（会话 Cookie）"),
+        (name = "bookings", description = "窗口预约：负面清单事项的可预约时段、预约、确认页和签到二维码、取消"),
         (name = "feedback", description = "页面反馈"),
         (name = "views", description = "服务器生成的只读页面（HTML），与 JSON 资源内容相同"),
     ),
@@ -221,6 +224,10 @@ fn api_router() -> OpenApiRouter<AppState> {
             routes::counter::lookup,
             routes::counter::staff_revoke
         ))
+        .routes(routes!(routes::bookings::slots))
+        .routes(routes!(routes::bookings::book))
+        .routes(routes!(routes::bookings::get, routes::bookings::cancel))
+        .routes(routes!(routes::bookings::arrive))
         .routes(routes!(routes::staff::sign_in, routes::staff::sign_out))
         .routes(routes!(routes::staff::who_am_i))
         .routes(routes!(routes::staff::queue))

@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod bank;
+pub mod bookings;
 pub mod catalog;
 pub mod checklists;
 pub mod counter;

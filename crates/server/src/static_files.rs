@@ -54,9 +54,10 @@ pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
                 .precompressed_gzip(),
         );
     let mut router = Router::new();
-    // The application flow (/apply/), the progress app (/track/) and the staff side
-    // (/staff/) are apps of their own, each with its own index.html for the paths under it.
-    for app in ["apply", "track", "staff"] {
+    // The application flow (/apply/), the progress app (/track/), the staff side (/staff/)
+    // and the booking app (/book/) are apps of their own, each with its own index.html for
+    // the paths under it.
+    for app in ["apply", "track", "staff", "book"] {
         let folder = dist.join(app);
         if folder.join("index.html").is_file() {
             let serve_app = ServeDir::new(&folder)

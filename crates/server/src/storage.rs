@@ -335,6 +335,53 @@ impl CounterCodeRow {
     }
 }
 
+/// A booked slot (窗口预约).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingRow {
+    pub id: String,
+    /// The confirmation page's address (22 random characters).
+    pub token: String,
+    /// The 办件码 of the check-in QR code (8 random characters).
+    pub checkin_code: String,
+    pub idempotency_key: String,
+    pub fingerprint: String,
+    pub hall: String,
+    pub window: String,
+    pub matter: String,
+    /// `YYYY-MM-DD`, China time.
+    pub day: String,
+    pub start_min: u32,
+    pub end_min: u32,
+    pub start_at: Timestamp,
+    pub end_at: Timestamp,
+    /// 绿色通道.
+    pub priority: bool,
+    pub id_hash: String,
+    pub phone_hash: String,
+    pub name_masked: String,
+    /// `active`, `cancelled` or `arrived`.
+    pub status: String,
+    pub created_at: Timestamp,
+    pub cancelled_at: Option<Timestamp>,
+    pub arrived_at: Option<Timestamp>,
+    pub arrived_by: Option<String>,
+}
+
+/// The answer of [`Storage::book`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BookOutcome {
+    Booked(BookingRow),
+    /// The same Idempotency-Key was used before: that booking.
+    Existing(BookingRow),
+    Refused(onetrip_domain::booking::Refusal),
+}
+
+/// Decides a booking from the counts read in its transaction (`booking::admit`).
+pub type Admit = Box<
+    dyn FnOnce(onetrip_domain::booking::Counts) -> Result<(), onetrip_domain::booking::Refusal>
+        + Send,
+>;
+
 /// Which applications a staff list shows, newest first, a page at a time.
 #[derive(Debug, Clone, Default)]
 pub struct QueueQuery {
@@ -669,6 +716,37 @@ pub trait Storage: Send + Sync {
         at: Timestamp,
         by: &str,
     ) -> Result<bool, StorageError>;
+
+    /// Book a slot: in one transaction that holds the slot (and the person) against other
+    /// bookings, count the slot's seats and the person's bookings as of `now` (no-shows since
+    /// `no_shows_since`), ask `admit`, and write the booking if it says yes.
+    async fn book(
+        &self,
+        row: BookingRow,
+        now: Timestamp,
+        no_shows_since: Timestamp,
+        admit: Admit,
+    ) -> Result<BookOutcome, StorageError>;
+
+    async fn booking_by_token(&self, token: &str) -> Result<Option<BookingRow>, StorageError>;
+
+    async fn booking_by_code(&self, code: &str) -> Result<Option<BookingRow>, StorageError>;
+
+    /// Seats taken per slot start of a window on a day: (start_min, taken, taken_priority).
+    async fn slot_counts(
+        &self,
+        hall: &str,
+        window: &str,
+        day: &str,
+    ) -> Result<Vec<(u32, u32, u32)>, StorageError>;
+
+    /// Cancel an active booking; false when it is not active.
+    async fn cancel_booking(&self, id: &str, at: Timestamp) -> Result<bool, StorageError>;
+
+    /// Mark an active booking arrived and its identity verified, together; false when it is
+    /// not active.
+    async fn arrive_booking(&self, id: &str, at: Timestamp, by: &str)
+    -> Result<bool, StorageError>;
 
     /// Answer a follow-up (整改) once; false when there is none open for this application.
     async fn reply_followup(

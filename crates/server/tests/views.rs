@@ -198,6 +198,18 @@ async fn a_stored_checklist_page_shows_its_qr_code_and_link() {
     assert!(html.contains(&format!("src=\"/api/v1/checklists/{id}/qr.png\"")));
     assert!(html.contains(&format!("http://127.0.0.1:8080/c/{id}")));
     assert!(html.contains("需要跑一次的事项"));
+    // How to read the code, and the short code to type, beside it.
+    assert!(html.contains("<p class=\"ot-qr__hint\">长按识别或保存</p>"));
+    let spaced = format!("{} {} {}", &id[..4], &id[4..8], &id[8..]);
+    assert!(html.contains(&format!("<strong class=\"ot-qr__code\">{spaced}</strong>")));
+    // Each matter's time limits: the promise and the law's.
+    let matter = &record["checklist"]["matters"][0];
+    assert!(html.contains(&format!(
+        "承诺时限：{} 个工作日（法定时限：{} 个工作日）",
+        matter["promised_days"], matter["legal_days"]
+    )));
+    // Controls are not printed: answering again, applying online.
+    assert!(html.contains("<section class=\"ot-apply ot-no-print\">"));
 }
 
 #[tokio::test]

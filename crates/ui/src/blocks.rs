@@ -255,6 +255,46 @@ fn material(l: Locale, m: &ChecklistMaterial, departments: &[Department], level:
     item
 }
 
+/// What a QR code figure shows, besides the image: its alternative text, the short code to
+/// type instead (with its label) and the link it holds.
+pub struct Qr<'a> {
+    pub src: &'a str,
+    pub alt: &'a str,
+    pub code_label: &'a str,
+    pub code: String,
+    pub link_label: Option<&'a str>,
+    pub url: &'a str,
+}
+
+/// A QR code as a phone reads it: an `<img>` of the server's PNG (WeChat recognises an image on
+/// a long press, not a canvas), "长按识别或保存" under it, and beside it the short code and the
+/// link for those who type. One per screen; the same markup in the application flow.
+pub fn qr_figure(l: Locale, qr: Qr) -> N {
+    let mut caption = el("figcaption")
+        .class("ot-qr__caption")
+        .child(tc("span", "", qr.code_label))
+        .child(tc("strong", "ot-qr__code", qr.code));
+    if let Some(label) = qr.link_label {
+        caption = caption.child(tc("span", "", label));
+    }
+    el("figure")
+        .class("ot-qr")
+        .child(
+            el("div")
+                .class("ot-qr__scan")
+                .child(
+                    el("img")
+                        .class("ot-qr__image")
+                        .attr("src", qr.src)
+                        .attr("width", "240")
+                        .attr("height", "240")
+                        .attr("alt", qr.alt),
+                )
+                .child(tc("p", "ot-qr__hint", t(l, Key::QrHint))),
+        )
+        .child(caption.child(link(qr.url, "ot-qr__link", qr.url)))
+}
+
 /// One-by-one against together, as a table a screen reader can read by row and column.
 pub fn savings_table(l: Locale, s: &Savings, for_situation: bool) -> N {
     let rows = [

@@ -62,6 +62,8 @@ pub enum F {
     ResumeHelp,
     ResumeOpen,
     DraftQrAlt,
+    DraftCode,
+    DraftLink,
     Starting,
     MaterialsTitle,
     MaterialsHelp,
@@ -349,6 +351,8 @@ pub fn ftext(locale: Locale, key: F) -> &'static str {
         ),
         ResumeOpen => ("打开草稿", "Open the draft"),
         DraftQrAlt => ("续填链接二维码", "QR code of the resume link"),
+        DraftCode => ("续填码", "Resume code"),
+        DraftLink => ("续填链接", "Resume link"),
         Starting => ("正在准备表格…", "Preparing the form…"),
     };
     locale.pick(zh, en)

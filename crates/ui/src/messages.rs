@@ -87,6 +87,7 @@ pub enum Key {
     ChooseOne,
     Creating,
     Print,
+    QrHint,
     Yuan,
 }
 
@@ -155,6 +156,9 @@ pub fn text(locale: Locale, key: Key) -> &'static str {
         ChooseOne => ("请选择一项。", "Choose one option."),
         Creating => ("正在生成告知单…", "Preparing your checklist…"),
         Print => ("打印告知单", "Print the checklist"),
+        // Beside every QR code (checklist, receipt, draft), for people who do not know that a
+        // long press in WeChat reads it.
+        QrHint => ("长按识别或保存", "Press and hold to scan or save"),
         Yuan => ("元", "yuan"),
     };
     locale.pick(zh, en)

@@ -9,8 +9,8 @@ use onetrip_domain::catalog::checklist::Subject;
 use onetrip_domain::catalog::{ApplicantKind, Delivery};
 
 use crate::blocks::{
-    bundle_cards, fee, h, illustrative, material_groups, matter_list, row, savings_table,
-    summary_list, t, tag, trips,
+    Qr, bundle_cards, fee, h, illustrative, material_groups, matter_list, qr_figure, row,
+    savings_table, summary_list, t, tag, trips,
 };
 use crate::doc::{N, el, link, tc, txt};
 use crate::messages::{Key, Locale, working_days};
@@ -302,6 +302,17 @@ fn matter_nodes(l: Locale, g: &MatterGuide) -> Vec<N> {
             m.office.as_deref(),
         ));
     }
+    if g.bookable {
+        out.push(
+            el("p").child(
+                el("a")
+                    .class("ot-button ot-button--secondary")
+                    .attr("href", format!("/book/{}", m.code))
+                    .attr("data-full-load", "")
+                    .child(txt(l.pick("网上预约到窗口办理", "Book the visit online"))),
+            ),
+        );
+    }
     let fee_value = el("span").text(fee(l, m.fee_fen)).maybe(
         m.fee_note
             .as_ref()
@@ -379,6 +390,57 @@ fn matter_nodes(l: Locale, g: &MatterGuide) -> Vec<N> {
     out
 }
 
+/// 分享: the ways to pass the checklist's link on. All three are here and the page's small script
+/// (index.html) shows the one this browser has: the system's share sheet, 复制链接 (the
+/// clipboard, else the link on the page selected for the person to copy), or in WeChat's
+/// browser, whose own menu shares pages, the way to it. The status line says what happened.
+/// None of it is printed. Rendered here rather than in the app: a few bytes of script instead of
+/// kilobytes of wasm (see ARCHITECTURE.md).
+fn share(l: Locale, url: &str) -> N {
+    let button = |class: &str, word: W| {
+        el("button")
+            .attr("type", "button")
+            .class(&format!("ot-button ot-button--secondary {class}"))
+            .attr("data-share", url)
+            .text(t(l, word))
+    };
+    el("div")
+        .class("ot-share ot-no-print")
+        .child(button("ot-share__system", W::Share))
+        .child(button("ot-share__copy", W::ShareCopy))
+        .child(
+            el("p")
+                .class("ot-share__wechat")
+                .child(tc("strong", "", t(l, W::Share)))
+                .text(" ")
+                .text(t(l, W::ShareWeChat)),
+        )
+        .child(
+            el("p")
+                .class("ot-share__status")
+                .attr("role", "status")
+                .attr("data-copied", t(l, W::ShareCopied))
+                .attr("data-selected", t(l, W::ShareSelected)),
+        )
+}
+
+/// "承诺时限：3 个工作日（法定时限：20 个工作日）": the promise and what the law allows.
+fn time_limits(l: Locale, promised: u32, legal: u32) -> String {
+    let colon = l.pick("：", ": ");
+    let (open, close) = if l == Locale::Zh {
+        ("（", "）")
+    } else {
+        (" (", ")")
+    };
+    format!(
+        "{}{colon}{}{open}{}{colon}{}{close}",
+        t(l, Key::PromisedDays),
+        working_days(l, promised),
+        t(l, W::LegalDays),
+        working_days(l, legal)
+    )
+}
+
 /// `7KQ2M9XA3T` as `7KQ2 M9XA 3T`, easy to read out at a counter.
 pub fn spaced(id: &str) -> String {
     id.as_bytes()
@@ -427,27 +489,19 @@ fn checklist_nodes(l: Locale, r: &ChecklistRecord) -> Vec<N> {
     if c.illustrative {
         out.push(illustrative(l));
     }
-    out.push(
-        el("figure")
-            .class("ot-qr")
-            .child(
-                el("img")
-                    .class("ot-qr__image")
-                    .attr("src", r.qr_url.clone())
-                    .attr("width", "240")
-                    .attr("height", "240")
-                    .attr("alt", t(l, W::QrAlt)),
-            )
-            .child(
-                el("figcaption")
-                    .class("ot-qr__caption")
-                    .child(tc("span", "", t(l, W::ChecklistCode)))
-                    .child(tc("strong", "ot-qr__code", spaced(&r.id)))
-                    .child(tc("span", "", t(l, W::ChecklistLink)))
-                    .child(link(r.url.clone(), "ot-qr__link", r.url.clone())),
-            ),
-    );
+    out.push(qr_figure(
+        l,
+        Qr {
+            src: &r.qr_url,
+            alt: t(l, W::QrAlt),
+            code_label: t(l, W::ChecklistCode),
+            code: spaced(&r.id),
+            link_label: Some(t(l, W::ChecklistLink)),
+            url: &r.url,
+        },
+    ));
     out.push(tc("p", "", t(l, W::ChecklistKeep)));
+    out.push(share(l, &r.url));
     out.push(summary_list([
         row(t(l, W::Trips), tag(trips(l, c.trips))),
         row(
@@ -464,12 +518,19 @@ fn checklist_nodes(l: Locale, r: &ChecklistRecord) -> Vec<N> {
                 txt(l.pick(&a.answer, &a.answer_en)),
             )
         })));
-        out.push(el("p").child(link(again, "", t(l, W::Regenerate))));
+        out.push(
+            el("p")
+                .class("ot-no-print")
+                .child(link(again, "", t(l, W::Regenerate))),
+        );
     }
     out.push(h(2, "ot-heading-l", t(l, W::MaterialsHeading)));
     out.extend(material_groups(l, &c.materials, &c.departments, 3));
     let trip_matters: Vec<_> = c.matters.iter().filter(|m| m.trips > 0).collect();
-    if !trip_matters.is_empty() {
+    if trip_matters.is_empty() {
+        out.push(h(2, "ot-heading-l", t(l, W::Office)));
+        out.push(tc("p", "", t(l, W::NoTripNote)));
+    } else {
         out.push(h(2, "ot-heading-l", t(l, W::WhereToGo)));
         for m in trip_matters {
             out.push(trip_box(
@@ -504,7 +565,7 @@ fn checklist_nodes(l: Locale, r: &ChecklistRecord) -> Vec<N> {
                         "ot-link-list__meta",
                         format!(
                             "{dept} · {} · {} · {}",
-                            working_days(l, m.promised_days),
+                            time_limits(l, m.promised_days, m.legal_days),
                             trips(l, m.trips),
                             fee(l, m.fee_fen)
                         ),
@@ -516,7 +577,7 @@ fn checklist_nodes(l: Locale, r: &ChecklistRecord) -> Vec<N> {
     }
     out.push(
         el("section")
-            .class("ot-apply")
+            .class("ot-apply ot-no-print")
             .child(h(2, "ot-heading-l", t(l, W::ApplyOnline)))
             .child(tc("p", "", t(l, W::ApplyOnlineNote)))
             .child(
@@ -650,23 +711,17 @@ fn receipt_nodes(l: Locale, r: &Receipt) -> Vec<N> {
     if let Some(s) = &r.savings {
         out.push(savings_table(l, s, true));
     }
-    out.push(
-        el("figure")
-            .class("ot-qr")
-            .child(
-                el("img")
-                    .class("ot-qr__image")
-                    .attr("src", r.qr_url.clone())
-                    .attr("width", "240")
-                    .attr("height", "240")
-                    .attr("alt", t(l, W::ReceiptQrAlt)),
-            )
-            .child(
-                el("figcaption")
-                    .class("ot-qr__caption")
-                    .child(tc("span", "", t(l, W::ReceiptKeep)))
-                    .child(link(r.url.clone(), "ot-qr__link", r.url.clone())),
-            ),
-    );
+    out.push(tc("p", "", t(l, W::ReceiptKeep)));
+    out.push(qr_figure(
+        l,
+        Qr {
+            src: &r.qr_url,
+            alt: t(l, W::ReceiptQrAlt),
+            code_label: t(l, W::ReceiptNumber),
+            code: spaced(&r.number),
+            link_label: None,
+            url: &r.url,
+        },
+    ));
     out
 }

@@ -404,6 +404,7 @@ pub fn matter_guide_of(state: &AppState, code: &str) -> Result<MatterGuide, ApiE
             .filter_map(|f| c.field(&f.key).cloned())
             .collect(),
         questions: questionnaire_of_matter(m),
+        bookable: state.catalog.halls.for_matter(&m.code).next().is_some(),
         bundles: c
             .bundles
             .iter()

@@ -199,16 +199,20 @@ pub async fn qr(
     ApiPath(code): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let code = parse_code(&code).ok_or_else(unknown)?;
-    let row = state
-        .storage
-        .counter_code(&code)
-        .await?
-        .filter(|c| c.live(state.clock.now()))
-        .ok_or_else(unknown)?;
-    let url = state
-        .config
-        .public_base_url()
-        .link(&format!("/k/{}", row.code));
+    let now = state.clock.now();
+    let live = match state.storage.counter_code(&code).await? {
+        Some(row) => row.live(now),
+        // A booking's check-in code, until its slot ends.
+        None => state
+            .storage
+            .booking_by_code(&code)
+            .await?
+            .is_some_and(|b| b.status == "active" && now.0 < b.end_at.0),
+    };
+    if !live {
+        return Err(unknown());
+    }
+    let url = state.config.public_base_url().link(&format!("/k/{code}"));
     png_response(&url, "private, no-cache")
 }
 
@@ -327,6 +331,32 @@ pub async fn lookup(
         Some(row) if !row.live(now) => "expired",
         Some(_) => "found",
     };
+    // A booking's check-in code: the booking to check in, what to bring.
+    if found.is_none()
+        && let Some(b) = match parse_code(&code) {
+            Some(c) => state.storage.booking_by_code(&c).await?,
+            None => None,
+        }
+    {
+        audit_entry(
+            &state,
+            &s,
+            "counter_lookup",
+            None,
+            Some(format!("booking {typed}")),
+        )
+        .await;
+        let booking = crate::routes::bookings::staff_view(&state, &b);
+        let view = CounterView {
+            code: b.checkin_code.clone(),
+            expires_at: b.end_at.to_china_rfc3339(),
+            in_person: booking.bring.clone(),
+            materials: Vec::new(),
+            application: None,
+            booking: Some(booking),
+        };
+        return Ok(no_store(Json(view).into_response()));
+    }
     let number = found.as_ref().map(|r| r.application.clone());
     audit_entry(
         &state,
@@ -350,7 +380,8 @@ pub async fn lookup(
         expires_at: row.expires_at.to_china_rfc3339(),
         in_person: in_person(&state, &application, &list),
         materials: list,
-        application,
+        application: Some(application),
+        booking: None,
     };
     Ok(no_store(Json(view).into_response()))
 }

@@ -6,14 +6,15 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
 mod bank;
+mod booking;
 mod counter;
 mod workflow;
 
 use super::{
-    ApplicationRow, AuditRow, Backend, BankAppointmentRow, Change, ChecklistRow, CounterCodeRow,
-    DraftRow, EventRow, FeedbackRecord, FileRow, Inserted, MaterialRequestRow, MatterRow,
-    MessageRow, Migrations, NoticeRow, QueueQuery, QueueRow, RatingRow, SessionRow, StaffRow,
-    Storage, StorageError,
+    Admit, ApplicationRow, AuditRow, Backend, BankAppointmentRow, BookOutcome, BookingRow, Change,
+    ChecklistRow, CounterCodeRow, DraftRow, EventRow, FeedbackRecord, FileRow, Inserted,
+    MaterialRequestRow, MatterRow, MessageRow, Migrations, NoticeRow, QueueQuery, QueueRow,
+    RatingRow, SessionRow, StaffRow, Storage, StorageError,
 };
 use crate::clock::Timestamp;
 
@@ -57,6 +58,11 @@ const MIGRATIONS: Migrations = &[
         8,
         "bank",
         include_str!("../../migrations/postgres/0008_bank.sql"),
+    ),
+    (
+        9,
+        "bookings",
+        include_str!("../../migrations/postgres/0009_bookings.sql"),
     ),
 ];
 
@@ -1045,6 +1051,54 @@ impl Storage for Postgres {
         by: &str,
     ) -> Result<bool, StorageError> {
         counter::revoke(&self.client().await?, code, at, by).await
+    }
+
+    async fn book(
+        &self,
+        row: BookingRow,
+        now: Timestamp,
+        no_shows_since: Timestamp,
+        admit: Admit,
+    ) -> Result<BookOutcome, StorageError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(query_err)?;
+        let outcome = booking::book(&tx, &row, now, no_shows_since, admit).await?;
+        tx.commit().await.map_err(query_err)?;
+        Ok(outcome)
+    }
+
+    async fn booking_by_token(&self, token: &str) -> Result<Option<BookingRow>, StorageError> {
+        booking::by_token(&self.client().await?, token).await
+    }
+
+    async fn booking_by_code(&self, code: &str) -> Result<Option<BookingRow>, StorageError> {
+        booking::by_code(&self.client().await?, code).await
+    }
+
+    async fn slot_counts(
+        &self,
+        hall: &str,
+        window: &str,
+        day: &str,
+    ) -> Result<Vec<(u32, u32, u32)>, StorageError> {
+        booking::slot_counts(&self.client().await?, hall, window, day).await
+    }
+
+    async fn cancel_booking(&self, id: &str, at: Timestamp) -> Result<bool, StorageError> {
+        booking::cancel(&self.client().await?, id, at).await
+    }
+
+    async fn arrive_booking(
+        &self,
+        id: &str,
+        at: Timestamp,
+        by: &str,
+    ) -> Result<bool, StorageError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(query_err)?;
+        let done = booking::arrive(&tx, id, at, by).await?;
+        tx.commit().await.map_err(query_err)?;
+        Ok(done)
     }
 
     async fn audit(&self, row: AuditRow) -> Result<(), StorageError> {

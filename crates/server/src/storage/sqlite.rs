@@ -10,14 +10,15 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::oneshot;
 
 mod bank;
+mod booking;
 mod counter;
 mod workflow;
 
 use super::{
-    ApplicationRow, AuditRow, Backend, BankAppointmentRow, Change, ChecklistRow, CounterCodeRow,
-    DraftRow, EventRow, FeedbackRecord, FileRow, Inserted, MaterialRequestRow, MatterRow,
-    MessageRow, Migrations, NoticeRow, QueueQuery, QueueRow, RatingRow, SessionRow, StaffRow,
-    Storage, StorageError,
+    Admit, ApplicationRow, AuditRow, Backend, BankAppointmentRow, BookOutcome, BookingRow, Change,
+    ChecklistRow, CounterCodeRow, DraftRow, EventRow, FeedbackRecord, FileRow, Inserted,
+    MaterialRequestRow, MatterRow, MessageRow, Migrations, NoticeRow, QueueQuery, QueueRow,
+    RatingRow, SessionRow, StaffRow, Storage, StorageError,
 };
 use crate::clock::Timestamp;
 
@@ -61,6 +62,11 @@ const MIGRATIONS: Migrations = &[
         8,
         "bank",
         include_str!("../../migrations/sqlite/0008_bank.sql"),
+    ),
+    (
+        9,
+        "bookings",
+        include_str!("../../migrations/sqlite/0009_bookings.sql"),
     ),
 ];
 
@@ -1184,6 +1190,54 @@ impl Storage for Sqlite {
     ) -> Result<bool, StorageError> {
         let (code, by) = (code.to_owned(), by.to_owned());
         self.write(move |conn| counter::revoke(conn, &code, at, &by))
+            .await
+    }
+
+    async fn book(
+        &self,
+        row: BookingRow,
+        now: Timestamp,
+        no_shows_since: Timestamp,
+        admit: Admit,
+    ) -> Result<BookOutcome, StorageError> {
+        self.write(move |conn| booking::book(conn, &row, now, no_shows_since, admit))
+            .await
+    }
+
+    async fn booking_by_token(&self, token: &str) -> Result<Option<BookingRow>, StorageError> {
+        let token = token.to_owned();
+        self.read(move |conn| booking::by_token(conn, &token)).await
+    }
+
+    async fn booking_by_code(&self, code: &str) -> Result<Option<BookingRow>, StorageError> {
+        let code = code.to_owned();
+        self.read(move |conn| booking::by_code(conn, &code)).await
+    }
+
+    async fn slot_counts(
+        &self,
+        hall: &str,
+        window: &str,
+        day: &str,
+    ) -> Result<Vec<(u32, u32, u32)>, StorageError> {
+        let (hall, window, day) = (hall.to_owned(), window.to_owned(), day.to_owned());
+        self.read(move |conn| booking::slot_counts(conn, &hall, &window, &day))
+            .await
+    }
+
+    async fn cancel_booking(&self, id: &str, at: Timestamp) -> Result<bool, StorageError> {
+        let id = id.to_owned();
+        self.write(move |conn| booking::cancel(conn, &id, at)).await
+    }
+
+    async fn arrive_booking(
+        &self,
+        id: &str,
+        at: Timestamp,
+        by: &str,
+    ) -> Result<bool, StorageError> {
+        let (id, by) = (id.to_owned(), by.to_owned());
+        self.write(move |conn| booking::arrive(conn, &id, at, &by))
             .await
     }
 
