@@ -3,6 +3,7 @@
 //! server decides, and its refusals (409, 403, 422) are shown the same way.
 
 use leptos::prelude::*;
+use onetrip_api::progress::BankAppointmentView;
 use onetrip_api::staff::{CorrectionItem, Named, StaffAction, StaffApplication};
 use onetrip_domain::application::{MAX_CORRECTION_DAYS, MAX_CORRECTION_REASON};
 use onetrip_domain::workflow::{MAX_REASON_CHARS, reasons_problems, tracking_number};
@@ -21,6 +22,8 @@ struct Offer {
     materials: Vec<Named>,
     /// (code, name, department's name) of each matter this member may decide.
     matters: Vec<(String, String, String)>,
+    /// 预约开户: the chosen bank, branch and signing time, when there is one.
+    bank: Option<BankAppointmentView>,
 }
 
 /// Everything one form needs to send its decision.
@@ -229,6 +232,7 @@ pub fn Actions(
                     .filter(|m| a.can.iter().any(|c| c.ends_with(&format!(":{}", m.code))))
                     .map(|m| (m.code.clone(), m.name.clone(), m.department_name.clone()))
                     .collect(),
+                bank: a.bank.clone(),
             })
         })
     });
@@ -244,6 +248,8 @@ pub fn Actions(
                 {o.matters.iter().map(|(code, name, dept)| {
                     matter(ctx, &o, code.clone(), name.clone(), dept.clone())
                 }).collect_view()}
+                {has("confirm_signing").then(|| signing(ctx, o.bank.clone()))}
+                {has("open_account").then(|| simple(ctx, "f-open-account", "已开户", "面签已完成，银行账户已开立。", StaffAction::OpenAccount, "已登记开户。"))}
                 {has("dispatch").then(|| dispatch(ctx))}
                 {has("ready_for_pickup").then(|| simple(ctx, "f-pickup", "通知申请人领取", "证照已到综合窗口，通知申请人前来领取。", StaffAction::ReadyForPickup, "已通知申请人领取。"))}
                 {has("deliver").then(|| simple(ctx, "f-deliver", "确认已送达", "申请人已收到或已领取证照。", StaffAction::Deliver, "已确认送达。"))}
@@ -629,6 +635,85 @@ fn dispatch(ctx: Ctx) -> impl IntoView {
                     prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
             </div>
             {button("寄出", form, false)}
+        </form>
+    }
+}
+
+/// 确认面签时间: a date and a time at the chosen branch. The server checks them against the
+/// branch's hours and the working calendar (domain `bank::signing_problems`); the browser only
+/// says when one is missing.
+fn signing(ctx: Ctx, bank: Option<BankAppointmentView>) -> impl IntoView {
+    let form = FormState::new("f-signing");
+    let (date0, time0) = bank
+        .as_ref()
+        .and_then(|b| b.signing_at.as_deref())
+        .and_then(|at| at.split_once(' '))
+        .map(|(d, t)| (d.to_owned(), t.to_owned()))
+        .unwrap_or_default();
+    let date = RwSignal::new(date0);
+    let time = RwSignal::new(time0);
+    let date_error = field_error(form.problems, "f-signing-date");
+    let time_error = field_error(form.problems, "f-signing-time");
+    let place = bank.map(|b| {
+        format!(
+            "{}{}，{}（{}）。",
+            b.bank_name, b.branch_name, b.address, b.hours
+        )
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (d, t) = (date.get_untracked(), time.get_untracked());
+        let mut problems = Vec::new();
+        if d.trim().is_empty() {
+            problems.push(("f-signing-date".to_owned(), "请选择面签日期。".to_owned()));
+        }
+        if t.trim().is_empty() {
+            problems.push(("f-signing-time".to_owned(), "请填写面签时间。".to_owned()));
+        }
+        if !problems.is_empty() {
+            form.show(problems);
+            return;
+        }
+        let done = format!("已确认面签时间：{} {}。", d.trim(), t.trim());
+        send(
+            ctx,
+            form,
+            StaffAction::ConfirmSigning { date: d, time: t },
+            done,
+            |f| match f {
+                "time" => "f-signing-time".into(),
+                _ => "f-signing-date".into(),
+            },
+        );
+    };
+    view! {
+        <form class="ot-staff-action" aria-labelledby="h-signing" on:submit=submit novalidate>
+            <h3 class="ot-heading-m" id="h-signing">"确认面签时间"</h3>
+            {form.summary()}
+            {place.map(|p| view! { <p>"面签网点："{p}</p> })}
+            <div class="ot-field" class:ot-field--error=move || date_error.get().is_some()>
+                <label class="ot-field__label" for="f-signing-date">"面签日期"</label>
+                <p class="ot-field__hint" id="f-signing-date-hint">"工作日，60 天以内。"</p>
+                {move || date_error.get().map(|e| view! {
+                    <p class="ot-field__error" id="f-signing-date-error"><span class="ot-visually-hidden">"错误："</span>{e}</p>
+                })}
+                <input class="ot-input" type="date" id="f-signing-date"
+                    aria-describedby=move || if date_error.get().is_some() { "f-signing-date-hint f-signing-date-error" } else { "f-signing-date-hint" }
+                    aria-invalid=move || date_error.get().map(|_| "true")
+                    prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) />
+            </div>
+            <div class="ot-field" class:ot-field--error=move || time_error.get().is_some()>
+                <label class="ot-field__label" for="f-signing-time">"面签时间"</label>
+                <p class="ot-field__hint" id="f-signing-time-hint">"网点营业时间内，例如 10:00。"</p>
+                {move || time_error.get().map(|e| view! {
+                    <p class="ot-field__error" id="f-signing-time-error"><span class="ot-visually-hidden">"错误："</span>{e}</p>
+                })}
+                <input class="ot-input" type="time" id="f-signing-time" step="60"
+                    aria-describedby=move || if time_error.get().is_some() { "f-signing-time-hint f-signing-time-error" } else { "f-signing-time-hint" }
+                    aria-invalid=move || time_error.get().map(|_| "true")
+                    prop:value=move || time.get() on:input=move |ev| time.set(event_target_value(&ev)) />
+            </div>
+            {button("确认面签时间", form, false)}
         </form>
     }
 }
