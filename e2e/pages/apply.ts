@@ -130,7 +130,11 @@ export class ApplyFlow {
     await expect(this.page.getByRole('radio', { name: /^基本存款账户/ })).toBeChecked();
   }
 
-  async restOfForm(audit?: (label: string) => Promise<void>, materials?: (m: MaterialsPage) => Promise<void>) {
+  async restOfForm(
+    audit?: (label: string) => Promise<void>,
+    materials?: (m: MaterialsPage) => Promise<void>,
+    bank: [string, string, string] = ['中国工商银行', '上城区', '上城支行'],
+  ) {
     const check = async (title: string) => {
       await this.expectSection(title);
       if (audit) await audit(title);
@@ -146,7 +150,7 @@ export class ApplyFlow {
     await this.choose('申领发票种类', '数电发票（全面数字化的电子发票）');
     await this.next();
     await check('银行开户');
-    await this.chooseBank('中国工商银行', '上城区', '上城支行');
+    await this.chooseBank(...bank);
     await this.next();
     await check('员工参保');
     await this.fill('首次参保（缴存）月份', '2026-12-01');
