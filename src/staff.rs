@@ -220,7 +220,15 @@ pub fn live(path: Signal<String>) -> Live {
     });
     if let Ok(handle) = set_interval_with_handle(
         move || {
+            // Nothing to follow behind a 404: asking again would only count misses against
+            // this address (ONETRIP_RATE_GUESS) and end in 429s for the whole office.
+            let gone = state
+                .try_with_untracked(|s| {
+                    matches!(s, Some(Err(ApiError::Server { status: 404, .. })))
+                })
+                .unwrap_or(true);
             if tab_visible()
+                && !gone
                 && let Some(p) = path.try_get_untracked()
             {
                 fetch(p);
