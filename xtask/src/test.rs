@@ -186,7 +186,7 @@ pub fn run() -> ExitCode {
         }
     };
     tally.check(
-        "app release builds (guidance, application flow, progress, staff side)",
+        "app release builds (guidance, application flow, progress, staff side, booking)",
         Ok(()),
     );
     tally.check(
