@@ -154,11 +154,7 @@ pub fn focus_later(id: String) {
     );
 }
 
-/// "2026-05-01T10:23:45+08:00" as "2026-05-01 10:23" (China time, as the server sends it).
-pub fn when(rfc3339: &str) -> String {
-    let s = rfc3339.replacen('T', " ", 1);
-    s.chars().take(16).collect()
-}
+pub use onetrip_ui::progress_page::when;
 
 /// The words for an error: the field's code when there is one, else the server's sentence.
 pub fn error_words(err: &ApiError) -> String {

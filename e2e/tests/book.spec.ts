@@ -2,6 +2,7 @@ import { test, expect } from '../fixtures';
 import { BookPage } from '../pages/book';
 import { wechat } from '../pages/profiles';
 import { readQr } from '../pages/qr';
+import { STAFF_PASSWORD } from '../pages/staff';
 import { StaffApp } from '../pages/staffApp';
 
 // 窗口预约: 往来港澳通行证首次申领 is on the negative list (one trip, to have the photo and
@@ -86,7 +87,7 @@ test('book the one trip of a negative-list matter, cancel it and book again @jou
 });
 
 test('the window checks a booking in from its QR code, having seen the identity card @journey', async ({ page, browser, request, audit, auditPage }, info) => {
-  test.skip(!process.env.STAFF_PASSWORD, 'needs the demo staff accounts (STAFF_PASSWORD)');
+  test.skip(!STAFF_PASSWORD, 'needs the demo staff accounts (STAFF_PASSWORD)');
   const seq = (Date.now() + 250 + info.parallelIndex * 11 + (info.project.name === 'wechat' ? 500 : 0)) % 1000;
   // Booked through the API, the third day's first free slot at the second window.
   const slots = await (await request.get('/api/v1/matters/exit-entry-permit/slots')).json();
