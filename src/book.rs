@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 use onetrip_api::booking::{BookingRequest, BookingView, Slots, WindowSlots};
-use onetrip_domain::ident::{MobileNumber, ResidentId};
+use onetrip_domain::booking::person_problems;
 use onetrip_ui::form_words::form_error_text;
 
 use crate::api::{self, ApiError, decode};
@@ -139,14 +139,14 @@ fn ChoosePage(matter: String) -> impl IntoView {
             ));
         }
         let n = name.get_untracked().trim().to_owned();
-        if n.chars().count() < 2 || n.chars().any(|c| c.is_ascii_digit()) {
-            found.push(("f-name", form_error_text(l, "person_name.chars").to_owned()));
-        }
-        if let Err(e) = ResidentId::parse(&id_number.get_untracked(), today()) {
-            found.push(("f-id", form_error_text(l, e.code()).to_owned()));
-        }
-        if let Err(e) = MobileNumber::parse(&mobile.get_untracked()) {
-            found.push(("f-mobile", form_error_text(l, e.code()).to_owned()));
+        let (id, phone) = (id_number.get_untracked(), mobile.get_untracked());
+        for (field, code) in person_problems(&n, &id, &phone, today()) {
+            let input = match field {
+                "name" => "f-name",
+                "id_number" => "f-id",
+                _ => "f-mobile",
+            };
+            found.push((input, form_error_text(l, code).to_owned()));
         }
         let has_problems = !found.is_empty();
         problems.set(found);
@@ -408,7 +408,7 @@ fn BookedPage(token: String) -> impl IntoView {
                 {b.cancel_until.clone().map(|until| view! {
                     <section class="ot-no-print" aria-labelledby="cancel-heading">
                         <h2 class="ot-heading-m" id="cancel-heading">{t("取消预约", "Cancel")}</h2>
-                        <p>{format!("{}{}", t("可以取消到 ", "You can cancel until "), until.get(..16).unwrap_or("").replace('T', " "))}</p>
+                        <p>{format!("{}{}", t("可以取消到 ", "You can cancel until "), onetrip_ui::progress_page::when(&until))}</p>
                         {move || if asking.get() {
                             view! {
                                 <div class="ot-notice" role="alertdialog" aria-labelledby="cancel-confirm">

@@ -154,11 +154,7 @@ pub fn focus_later(id: String) {
     );
 }
 
-/// "2026-05-01T10:23:45+08:00" as "2026-05-01 10:23" (China time, as the server sends it).
-pub fn when(rfc3339: &str) -> String {
-    let s = rfc3339.replacen('T', " ", 1);
-    s.chars().take(16).collect()
-}
+pub use onetrip_ui::progress_page::when;
 
 /// The words for an error: the field's code when there is one, else the server's sentence.
 pub fn error_words(err: &ApiError) -> String {
@@ -220,7 +216,15 @@ pub fn live(path: Signal<String>) -> Live {
     });
     if let Ok(handle) = set_interval_with_handle(
         move || {
+            // Nothing to follow behind a 404: asking again would only count misses against
+            // this address (ONETRIP_RATE_GUESS) and end in 429s for the whole office.
+            let gone = state
+                .try_with_untracked(|s| {
+                    matches!(s, Some(Err(ApiError::Server { status: 404, .. })))
+                })
+                .unwrap_or(true);
             if tab_visible()
+                && !gone
                 && let Some(p) = path.try_get_untracked()
             {
                 fetch(p);

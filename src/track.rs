@@ -336,7 +336,11 @@ fn OnePage(number: String) -> impl IntoView {
                 if !alive.get_value() {
                     break;
                 }
-                if visible() {
+                // No such application: polling would only count misses (ONETRIP_RATE_GUESS).
+                let gone = page.with_untracked(|p| {
+                    matches!(p, Some(Err(ApiError::Server { status: 404, .. })))
+                });
+                if visible() && !gone {
                     load();
                 }
             }

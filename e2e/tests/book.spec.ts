@@ -1,6 +1,9 @@
 import { test, expect } from '../fixtures';
 import { BookPage } from '../pages/book';
+import { wechat } from '../pages/profiles';
 import { readQr } from '../pages/qr';
+import { STAFF_PASSWORD } from '../pages/staff';
+import { StaffApp } from '../pages/staffApp';
 
 // 窗口预约: 往来港澳通行证首次申领 is on the negative list (one trip, to have the photo and
 // fingerprints taken). From its guide the applicant books a slot at a hall's window, sees the
@@ -81,4 +84,48 @@ test('book the one trip of a negative-list matter, cancel it and book again @jou
   await book.submit();
   await expect(book.heading()).toHaveText('预约成功');
   await expect(book.fact('时间')).toContainText(timeLabel);
+});
+
+test('the window checks a booking in from its QR code, having seen the identity card @journey', async ({ page, browser, request, audit, auditPage }, info) => {
+  test.skip(!STAFF_PASSWORD, 'needs the demo staff accounts (STAFF_PASSWORD)');
+  const seq = (Date.now() + 250 + info.parallelIndex * 11 + (info.project.name === 'wechat' ? 500 : 0)) % 1000;
+  // Booked through the API, the third day's first free slot at the second window.
+  const slots = await (await request.get('/api/v1/matters/exit-entry-permit/slots')).json();
+  const window = slots.windows[1];
+  const day = window.days[2];
+  const slot = day.slots.find((s: { left: number }) => s.left > 0);
+  const res = await request.post('/api/v1/bookings', {
+    headers: { 'Idempotency-Key': crypto.randomUUID() },
+    data: {
+      matter: 'exit-entry-permit', hall: window.hall, window: window.window, date: day.date, start: slot.start,
+      name: '李四', id_number: idNumber(seq), mobile: `138${String(10_000_000 + seq * 13).slice(-8)}`,
+    },
+  });
+  expect(res.status()).toBe(201);
+  const booking = await res.json();
+  await page.goto(`/book/b/${booking.token}`);
+  const book = new BookPage(page);
+  await expect(book.heading()).toHaveText('预约成功');
+  const url = await readQr(book.checkinQr());
+
+  // At the hall: a phone in WeChat scans it, the window signs in and sees the booking.
+  const hall = await browser.newContext(wechat());
+  const staffPage = await hall.newPage();
+  await staffPage.goto(url);
+  const staff = new StaffApp(staffPage);
+  await staff.signIn('window');
+  await expect(staff.heading).toHaveText('预约签到');
+  await expect(staffPage.getByRole('main')).toContainText(`${slot.start}–${slot.end}`);
+  await expect(staffPage.getByRole('main')).toContainText('李*');
+  await expect(staffPage.getByRole('region', { name: '需现场核验' })).toContainText('本人居民身份证原件');
+  await auditPage(staffPage, 'booking check-in');
+  await staffPage.getByRole('button', { name: '确认到场（已核验身份证原件）' }).click();
+  await expect(staffPage.getByRole('status').filter({ hasText: '已确认到场' })).toBeFocused();
+  await hall.close();
+
+  // The applicant's page says so.
+  await page.reload();
+  await expect(book.fact('状态')).toHaveText('已到场');
+  await expect(page.getByRole('button', { name: '取消预约' })).toHaveCount(0);
+  await audit('booking, arrived');
 });

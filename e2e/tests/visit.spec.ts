@@ -16,6 +16,8 @@ const pages = [
   { path: '/departments/amr', heading: '市场监督管理局' },
   { path: '/matters/rental-filing', heading: '房屋租赁登记备案' },
   { path: '/matters/commercial-performance-permit', heading: '营业性演出许可' },
+  { path: '/matters/exit-entry-permit', heading: '往来港澳通行证首次申领' },
+  { path: '/book/exit-entry-permit', heading: '预约到窗口办理：往来港澳通行证首次申领' },
   { path: '/no/such/page', heading: '找不到这个页面' },
 ];
 

@@ -9,6 +9,7 @@ use onetrip_api::counter::CounterCode;
 use super::zh;
 use crate::api::{self, decode};
 use crate::prefs::use_prefs;
+use onetrip_ui::progress_page::when;
 
 #[component]
 pub fn Counter(number: String, key: String) -> impl IntoView {
@@ -68,7 +69,7 @@ pub fn Counter(number: String, key: String) -> impl IntoView {
                         <figcaption class="ot-qr__caption">
                             <span>{t("长按识别或保存", "Press and hold to scan or save")}</span>
                             <span>{t("办件码", "Code")}</span>
-                            <strong class="ot-qr__code">{spaced(&c.code)}</strong>
+                            <strong class="ot-qr__code">{onetrip_ui::pages::spaced(&c.code)}</strong>
                             <span>{t("有效至 ", "Valid until ")}{when(&c.expires_at)}</span>
                         </figcaption>
                     </figure>
@@ -82,14 +83,4 @@ pub fn Counter(number: String, key: String) -> impl IntoView {
             })}
         </section>
     }
-}
-
-/// `7KQ2M9XA` as `7KQ2 M9XA`, easy to read out at the window.
-fn spaced(code: &str) -> String {
-    onetrip_ui::pages::spaced(code)
-}
-
-/// "2026-11-24T10:00:00+08:00" as "2026-11-24 10:00".
-fn when(rfc3339: &str) -> String {
-    rfc3339.replacen('T', " ", 1).chars().take(16).collect()
 }

@@ -557,6 +557,19 @@ fn is_name_char(c: char) -> bool {
     c.is_alphabetic() || matches!(c, '·' | '•' | ' ' | '.' | '-')
 }
 
+/// A person's name (trimmed): 2 to 50 letters, with the separators names use (·, space, dot,
+/// hyphen); the problem's code, or `None` when fine.
+pub fn person_name_problem(v: &str) -> Option<&'static str> {
+    let chars = v.chars().count();
+    if chars > 50 {
+        Some(TOO_LONG)
+    } else if chars < 2 || !v.chars().all(is_name_char) {
+        Some(NAME_CHARS)
+    } else {
+        None
+    }
+}
+
 /// A value checked against its field's kind and rules; `None` when fine or empty.
 fn check_value(field: &MergedField, value: &str, today: CivilDate) -> Option<&'static str> {
     let v = value.trim();
@@ -585,15 +598,7 @@ fn check_value(field: &MergedField, value: &str, today: CivilDate) -> Option<&'s
                 None
             }
         }
-        FieldKind::PersonName => {
-            if chars > 50 {
-                Some(TOO_LONG)
-            } else if chars < 2 || !v.chars().all(is_name_char) {
-                Some(NAME_CHARS)
-            } else {
-                None
-            }
-        }
+        FieldKind::PersonName => person_name_problem(v),
         FieldKind::IdNumber => ResidentId::parse(v, today).err().map(|e| e.code()),
         FieldKind::CreditCode => CreditCode::parse(v).err().map(|e| e.code()),
         FieldKind::Mobile => MobileNumber::parse(v).err().map(|e| e.code()),

@@ -298,6 +298,49 @@ pub fn admit(
     Ok(())
 }
 
+/// The seats of a slot with `taken` bookings (`taken_priority` of them the green channel's):
+/// (seats anyone may book now, seats left only for the green channel).
+pub fn seats(
+    hall: &Hall,
+    window: &Window,
+    now: Moment,
+    slot: Moment,
+    taken: u32,
+    taken_priority: u32,
+) -> (u32, u32) {
+    let counts = |taken| Counts {
+        taken,
+        taken_priority,
+        ..Counts::default()
+    };
+    let anyone = (0..window.capacity)
+        .take_while(|n| admit(hall, window, now, slot, false, counts(taken + n)).is_ok())
+        .count() as u32;
+    let all = window.capacity.saturating_sub(taken);
+    (anyone, all.saturating_sub(anyone))
+}
+
+/// Every problem with who books, at once, as (field, code): `name`, `id_number`, `mobile`.
+/// The app checks with this before sending; the server checks again.
+pub fn person_problems(
+    name: &str,
+    id_number: &str,
+    mobile: &str,
+    today: CivilDate,
+) -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    if let Some(code) = crate::application::person_name_problem(name.trim()) {
+        out.push(("name", code));
+    }
+    if let Err(e) = crate::ident::ResidentId::parse(id_number, today) {
+        out.push(("id_number", e.code()));
+    }
+    if let Err(e) = crate::ident::MobileNumber::parse(mobile) {
+        out.push(("mobile", e.code()));
+    }
+    out
+}
+
 /// May a booking starting at `slot` be cancelled at `now`?
 pub fn cancellable(hall: &Hall, now: Moment, slot: Moment) -> Result<(), Refusal> {
     if now.minutes_until(slot) >= i64::from(hall.cancel_minutes) {

@@ -11,7 +11,8 @@ use crate::doc::{N, el, link, tc, txt};
 use crate::messages::Locale;
 use crate::pages::{Page, spaced};
 
-fn when(rfc3339: &str) -> String {
+/// "2026-05-01T10:23:45+08:00" as "2026-05-01 10:23" (China time, as the server sends it).
+pub fn when(rfc3339: &str) -> String {
     rfc3339.get(..16).unwrap_or(rfc3339).replace('T', " ")
 }
 

@@ -183,3 +183,29 @@ fn times_read_and_print() {
         120
     );
 }
+
+#[test]
+fn seats_left_for_anyone_and_for_the_green_channel() {
+    let (h, w) = (hall(), hall().windows[0].clone());
+    let now = at(day(2026, 11, 23), "10:00");
+    let slot = at(day(2026, 11, 24), "09:00");
+    assert_eq!(seats(&h, &w, now, slot, 0, 0), (2, 1));
+    assert_eq!(seats(&h, &w, now, slot, 2, 0), (0, 1));
+    assert_eq!(seats(&h, &w, now, slot, 2, 1), (1, 0));
+    assert_eq!(
+        seats(&h, &w, at(day(2026, 11, 24), "08:30"), slot, 2, 0),
+        (1, 0)
+    );
+    assert_eq!(seats(&h, &w, now, slot, 3, 1), (0, 0));
+}
+
+#[test]
+fn who_books_is_checked_all_at_once() {
+    let today = day(2026, 11, 23);
+    assert!(person_problems("王小明", "11010519491231002X", "13812345678", today).is_empty());
+    let fields: Vec<&str> = person_problems("王3", "110105194912310020", "1234", today)
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    assert_eq!(fields, ["name", "id_number", "mobile"]);
+}

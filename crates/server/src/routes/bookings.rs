@@ -15,7 +15,7 @@ use onetrip_api::{ErrorCode, ErrorEnvelope, FieldError};
 use onetrip_domain::CivilDate;
 use onetrip_domain::booking::{
     self as rules, Hall, Moment, Refusal, Window, admit, bookable, cancellable, elderly, hhmm,
-    minutes_of,
+    minutes_of, seats,
 };
 use onetrip_domain::ident::{MobileNumber, ResidentId};
 use onetrip_domain::mask::mask_name;
@@ -113,33 +113,12 @@ fn slot_views(
                 date,
                 minutes: start,
             };
-            let c = rules::Counts {
-                taken,
-                taken_priority,
-                ..rules::Counts::default()
-            };
-            // Seats anyone can take: book one after another until refused.
-            let mut left = 0;
-            while admit(
-                hall,
-                window,
-                now,
-                slot,
-                false,
-                rules::Counts {
-                    taken: taken + left,
-                    ..c
-                },
-            )
-            .is_ok()
-            {
-                left += 1;
-            }
+            let (left, priority_left) = seats(hall, window, now, slot, taken, taken_priority);
             SlotView {
                 start: hhmm(start),
                 end: hhmm(start + hall.slot_minutes),
                 left,
-                priority_left: window.capacity.saturating_sub(taken).saturating_sub(left),
+                priority_left,
             }
         })
         .collect()
@@ -338,22 +317,12 @@ pub async fn book(
     let today = now.china_date();
     let (hall, window) = place(&state, &req.matter, &req.hall, &req.window)?;
     // Every problem with what was typed, at once.
-    let mut problems = Vec::new();
     let name = req.name.trim();
-    let name_ok = name.chars().count() >= 2
-        && name.chars().count() <= 30
-        && name.chars().all(|c| !c.is_ascii_digit() && !c.is_control());
-    if !name_ok {
-        problems.push(invalid("name", "person_name.chars"));
-    }
-    let id = ResidentId::parse(&req.id_number, today);
-    if let Err(e) = &id {
-        problems.push(invalid("id_number", e.code()));
-    }
-    let mobile = MobileNumber::parse(&req.mobile);
-    if let Err(e) = &mobile {
-        problems.push(invalid("mobile", e.code()));
-    }
+    let mut problems: Vec<FieldError> =
+        rules::person_problems(name, &req.id_number, &req.mobile, today)
+            .into_iter()
+            .map(|(field, code)| invalid(field, code))
+            .collect();
     let declared = match req.green_channel.as_deref() {
         None | Some("") => false,
         Some("disabled" | "pregnant") => true,
@@ -375,7 +344,10 @@ pub async fn book(
     if !bookable(hall, &state.catalog.calendar, nowm, date, start) {
         return Err(refused(Refusal::SlotInvalid));
     }
-    let (Ok(id), Ok(mobile)) = (id, mobile) else {
+    let (Ok(id), Ok(mobile)) = (
+        ResidentId::parse(&req.id_number, today),
+        MobileNumber::parse(&req.mobile),
+    ) else {
         return Err(ApiError::new(ErrorCode::Internal));
     };
     let priority = declared || elderly(id.birth_date(), date);
