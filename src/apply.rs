@@ -160,40 +160,69 @@ impl Apply {
     /// Save what has been typed. On a dropped connection the answers stay in memory, the user
     /// is told, and the save is tried again every few seconds until it goes through.
     pub fn save(self) {
+        leptos::task::spawn_local(async move {
+            if let Err(ApiError::Network) = self.save_now().await {
+                set_timeout(move || self.save(), std::time::Duration::from_secs(5));
+            }
+        });
+    }
+
+    /// Save what has been typed and wait for the answer (a dropped connection sets
+    /// `offline`).
+    pub async fn save_now(self) -> Result<(), ApiError> {
         let Some(token) = self
             .draft
             .with_untracked(|d| d.as_ref().map(|d| d.token.clone()))
         else {
-            return;
+            return Ok(());
         };
         let key = self.key.get_untracked();
         let body = onetrip_api::application::DraftSave {
             data: self.data.get_untracked(),
             pin: None,
         };
-        leptos::task::spawn_local(async move {
-            let path = format!("/api/v1/drafts/{token}");
-            match api::send("PUT", &path, &[("X-Draft-Key", &key)], Some(&body)).await {
-                Ok(text) => {
-                    self.offline.set(false);
-                    if let Ok(d) = decode::<Draft>(&text) {
-                        self.draft.update(|old| {
-                            if let Some(old) = old {
-                                old.factor = d.factor;
-                                old.factor_field = d.factor_field;
-                                old.expires_on = d.expires_on;
-                            }
-                        });
-                    }
+        let path = format!("/api/v1/drafts/{token}");
+        match api::send("PUT", &path, &[("X-Draft-Key", &key)], Some(&body)).await {
+            Ok(text) => {
+                self.offline.set(false);
+                if let Ok(d) = decode::<Draft>(&text) {
+                    self.draft.update(|old| {
+                        if let Some(old) = old {
+                            old.factor = d.factor;
+                            old.factor_field = d.factor_field;
+                            old.expires_on = d.expires_on;
+                        }
+                    });
                 }
-                Err(ApiError::Network) => {
+                Ok(())
+            }
+            Err(e) => {
+                if e == ApiError::Network {
                     self.offline.set(true);
-                    set_timeout(move || self.save(), std::time::Duration::from_secs(5));
                 }
-                Err(_) => {}
+                Err(e)
+            }
+        }
+    }
+
+    /// Before another app's page (the form and the materials are two apps): files still
+    /// being sent are not cut off without asking, and what has been typed is saved first. On
+    /// a dropped connection the applicant stays, told so, and the save is retried.
+    fn leave(self, url: String, locale: onetrip_ui::messages::Locale) {
+        if self.uploads.moving() && !confirm(ftext(locale, F::LeaveUploading)) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match self.save_now().await {
+                Err(ApiError::Network) => self.save(),
+                _ => router::load(&url),
             }
         });
     }
+}
+
+fn confirm(text: &str) -> bool {
+    web_sys::window().is_none_or(|w| w.confirm_with_message(text).unwrap_or(true))
 }
 
 /// Renders `children` once the draft is here: from memory, or after a reload from the server
@@ -252,39 +281,66 @@ pub fn focus_later(id: &'static str) {
     );
 }
 
-#[component]
-fn ApplyApp() -> impl IntoView {
+/// The materials step and 补正 are an app of their own (`materials.html`, the `materials`
+/// binary): the cards, the checks on the phone and the image compression stay out of the
+/// form's download.
+pub fn materials_path(path: &str) -> bool {
+    let path = path.trim_end_matches('/');
+    path == "/apply/materials" || path.starts_with("/apply/supplement/")
+}
+
+fn form_path(path: &str) -> bool {
+    apply_path(path) && !materials_path(path)
+}
+
+/// One app of the flow: the draft in context, and `page` for each step it shows.
+fn flow(owns: fn(&str) -> bool, page: fn(Step) -> AnyView) -> impl IntoView {
     prefs::provide();
-    let router = router::provide_with(apply_path);
-    provide_context(Apply {
+    let apply = Apply {
         draft: RwSignal::new(None),
         key: RwSignal::new(String::new()),
         data: RwSignal::new(ApplicationData::default()),
         offline: RwSignal::new(false),
         uploads: materials::Uploads::new(),
-    });
+    };
+    provide_context(apply);
+    // Called from event handlers, outside any component: the preferences are read here.
+    let prefs = use_prefs();
+    let leave = Callback::new(move |url: String| apply.leave(url, prefs.get_untracked().locale));
+    let router = router::provide_leaving(owns, Some(leave));
     let step = Memo::new(move |_| Step::parse(&router.path.get()));
-    view! {
-        <FormLayout>
-            {move || match step.get() {
-                Step::Start(id) => view! { <pages::StartPage id /> }.into_any(),
-                Step::Declined(id) => view! { <pages::DeclinedPage id /> }.into_any(),
-                Step::Section(key) => view! { <pages::SectionPage key /> }.into_any(),
-                Step::Materials => view! { <pages::MaterialsPage /> }.into_any(),
-                Step::Declarations => view! { <pages::DeclarationsPage /> }.into_any(),
-                Step::Review => view! { <pages::ReviewPage /> }.into_any(),
-                Step::Save => view! { <pages::SavePage /> }.into_any(),
-                Step::Resume(token) => view! { <pages::ResumePage token /> }.into_any(),
-                Step::Supplement(number) => view! { <pages::SupplementPage number /> }.into_any(),
-                Step::Unknown => view! { <crate::routes::not_found::NotFound /> }.into_any(),
-            }}
-        </FormLayout>
+    view! { <FormLayout>{move || page(step.get())}</FormLayout> }
+}
+
+fn form_page(step: Step) -> AnyView {
+    match step {
+        Step::Start(id) => view! { <pages::StartPage id /> }.into_any(),
+        Step::Declined(id) => view! { <pages::DeclinedPage id /> }.into_any(),
+        Step::Section(key) => view! { <pages::SectionPage key /> }.into_any(),
+        Step::Declarations => view! { <pages::DeclarationsPage /> }.into_any(),
+        Step::Review => view! { <pages::ReviewPage /> }.into_any(),
+        Step::Save => view! { <pages::SavePage /> }.into_any(),
+        Step::Resume(token) => view! { <pages::ResumePage token /> }.into_any(),
+        _ => view! { <crate::routes::not_found::NotFound /> }.into_any(),
     }
 }
 
-/// Mount the application flow into `#app`.
+fn materials_page(step: Step) -> AnyView {
+    match step {
+        Step::Materials => view! { <pages::MaterialsPage /> }.into_any(),
+        Step::Supplement(number) => view! { <pages::SupplementPage number /> }.into_any(),
+        _ => view! { <crate::routes::not_found::NotFound /> }.into_any(),
+    }
+}
+
+/// Mount the form (一表登记) into `#app`.
 pub fn start() {
-    crate::mount(ApplyApp);
+    crate::mount(|| flow(form_path, form_page));
+}
+
+/// Mount the materials step and 补正 into `#app`.
+pub fn start_materials() {
+    crate::mount(|| flow(materials_path, materials_page));
 }
 
 #[cfg(test)]
@@ -315,5 +371,25 @@ mod tests {
         ] {
             assert_eq!(Step::parse(path), step, "{path}");
         }
+    }
+
+    #[test]
+    fn each_step_belongs_to_one_app() {
+        for path in [
+            "/apply/materials",
+            "/apply/materials/",
+            "/apply/supplement/7KQ2M9XA3T",
+        ] {
+            assert!(materials_path(path) && !form_path(path), "{path}");
+        }
+        for path in [
+            "/apply/c/7KQ2M9XA3T",
+            "/apply/s/company",
+            "/apply/review",
+            "/apply/save",
+        ] {
+            assert!(form_path(path) && !materials_path(path), "{path}");
+        }
+        assert!(!form_path("/track/7KQ2M9XA3T") && !materials_path("/r/7KQ2M9XA3T"));
     }
 }

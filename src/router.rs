@@ -87,6 +87,11 @@ pub struct Router {
     /// `?q=...` or empty.
     pub query: RwSignal<String>,
     pub page: Memo<Page>,
+    /// The paths this app shows; any other is a page load.
+    owns: fn(&str) -> bool,
+    /// What to do before loading another app's page (the application flow saves the draft
+    /// first); without it the page is loaded at once.
+    leave: Option<Callback<String>>,
 }
 
 fn current_path() -> String {
@@ -110,9 +115,10 @@ impl Router {
     }
 }
 
-/// Follow same-origin links inside the app without reloading; leave everything else (other
-/// origins, new tabs, downloads, `/api/`, in-page `#` links, modified clicks) to the browser.
-fn link_target(event: &web_sys::MouseEvent, owns: fn(&str) -> bool) -> Option<String> {
+/// Same-origin links to pages (not `/api/`): `(path with query, whether this app shows it)`.
+/// Everything else (other origins, new tabs, downloads, in-page `#` links, modified clicks)
+/// is left to the browser.
+fn link_target(event: &web_sys::MouseEvent, owns: fn(&str) -> bool) -> Option<(String, bool)> {
     if event.default_prevented()
         || event.button() != 0
         || event.ctrl_key()
@@ -132,7 +138,9 @@ fn link_target(event: &web_sys::MouseEvent, owns: fn(&str) -> bool) -> Option<St
     let same_origin = anchor.origin() == location.origin().ok()?;
     let path = anchor.pathname();
     let in_page = href.starts_with('#');
-    (same_origin && !in_page && owns(&path)).then(|| path + &anchor.search())
+    let owned = owns(&path);
+    (same_origin && !in_page && !path.starts_with("/api/"))
+        .then(|| (path + &anchor.search(), owned))
 }
 
 /// The guidance app's paths: everything but the API and the other apps (the application flow
@@ -155,17 +163,30 @@ pub fn provide() -> Router {
 
 /// The router of an app that handles the paths `owns` accepts; links elsewhere load a page.
 pub fn provide_with(owns: fn(&str) -> bool) -> Router {
+    provide_leaving(owns, None)
+}
+
+/// Like [`provide_with`], with `leave` run instead of loading another app's page at once (by
+/// link or by [`navigate`]); it calls [`load`] when it is ready.
+pub fn provide_leaving(owns: fn(&str) -> bool, leave: Option<Callback<String>>) -> Router {
     let path = RwSignal::new(current_path());
     let router = Router {
         path,
         query: RwSignal::new(current_query()),
         page: Memo::new(move |_| Page::parse(&path.get())),
+        owns,
+        leave,
     };
-    let on_click = window_event_listener(ev::click, move |event| {
-        if let Some(path) = link_target(&event, owns) {
+    let on_click = window_event_listener(ev::click, move |event| match link_target(&event, owns) {
+        Some((path, true)) => {
             event.prevent_default();
             navigate(router, &path);
         }
+        Some((path, false)) if leave.is_some() => {
+            event.prevent_default();
+            go(router, &path, false);
+        }
+        _ => {}
     });
     let on_back = window_event_listener(ev::popstate, move |_| {
         router.query.set(current_query());
@@ -190,7 +211,27 @@ pub fn redirect(router: Router, url: &str) {
     go(router, url, true);
 }
 
+/// Load another app's page (a full page load), as a new history entry.
+pub fn load(url: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(url);
+    }
+}
+
 fn go(router: Router, url: &str, replace: bool) {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    if !(router.owns)(path) {
+        match (router.leave, replace) {
+            (Some(leave), false) => leave.run(url.to_owned()),
+            (_, true) => {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().replace(url);
+                }
+            }
+            (None, false) => load(url),
+        }
+        return;
+    }
     if let Some(window) = web_sys::window() {
         if let Ok(history) = window.history() {
             let null = wasm_bindgen::JsValue::NULL;

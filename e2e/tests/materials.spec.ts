@@ -1,5 +1,5 @@
 import { test, expect } from '../fixtures';
-import { ApplyFlow, ZHANG } from '../pages/apply';
+import { ApplyFlow, ZHANG, seedChecklist } from '../pages/apply';
 import { MaterialsPage, jpeg, pdf, photo } from '../pages/materials';
 import { STAFF_PASSWORD, StaffApi } from '../pages/staff';
 
@@ -196,4 +196,48 @@ test('an upload whose answer is lost is sent again with the same key and stored 
   const [token, key] = (await page.evaluate(() => sessionStorage.getItem('onetrip.draft')))!.split(':');
   const list = await (await request.get(`/api/v1/drafts/${token}/files`, { headers: { 'X-Draft-Key': key } })).json();
   expect(list.filter((f: { material: string }) => f.material === 'articles-of-association')).toHaveLength(1);
+});
+
+test('the form and the materials are two downloads: what was typed crosses over, and a file being sent is not cut off unasked @journey', async ({ page, request }) => {
+  const flow = new ApplyFlow(page);
+  await flow.start(await seedChecklist(request));
+  const wasm: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname);
+  });
+  // Typed, not continued: the step list leads to the other app, which saves first.
+  await flow.fill('企业名称', '杭州市云帆信息科技有限公司');
+  await page.getByText('全部步骤').click();
+  await page.getByRole('link', { name: '上传材料' }).click();
+  await flow.expectSection('上传材料');
+  expect(wasm.some((p) => p.startsWith('/apply/materials-app/'))).toBe(true);
+  await page.getByText('全部步骤').click();
+  await page.getByRole('link', { name: '企业基本信息' }).click();
+  await flow.expectSection('企业基本信息');
+  await expect(flow.field('企业名称')).toHaveValue('杭州市云帆信息科技有限公司');
+  await page.goto('/apply/materials');
+  const m = new MaterialsPage(page);
+  // An upload that hangs: leaving asks first, and 取消 keeps the page and the file.
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  await page.route('**/api/v1/drafts/*/files', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    await held;
+    await route.continue();
+  });
+  await m.pdfInput('公司章程').setInputFiles({ name: '章程.pdf', mimeType: 'application/pdf', buffer: pdf(2, 'hold') });
+  await expect(m.files('公司章程')).toContainText('正在上传');
+  // The question is modal: it is answered (取消) as it opens.
+  const asked: string[] = [];
+  page.once('dialog', (d) => {
+    asked.push(d.message());
+    void d.dismiss();
+  });
+  await page.getByText('全部步骤').click();
+  await page.getByRole('link', { name: '企业基本信息' }).click();
+  expect(asked).toHaveLength(1);
+  expect(asked[0]).toContain('离开本页会中断上传');
+  await flow.expectSection('上传材料');
+  release();
+  await m.expectUploaded('公司章程', 1);
 });

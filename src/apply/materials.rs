@@ -149,6 +149,18 @@ impl Uploads {
 
     /// What stops the applicant from going on: files still on their way, or warnings not
     /// answered.
+    /// Files still being checked or sent: leaving the page would cut them off.
+    pub fn moving(&self) -> bool {
+        self.items.with_untracked(|list| {
+            list.iter().any(|i| {
+                matches!(
+                    i.status,
+                    Status::Checking | Status::Uploading(_) | Status::Retrying(_)
+                )
+            })
+        })
+    }
+
     pub fn pending(&self) -> Option<F> {
         self.items.with(|list| {
             if list.iter().any(|i| {

@@ -11,7 +11,12 @@ use crate::util::{self, Result, exec, root};
 pub const INITIAL_LOAD_BUDGET_BROTLI: u64 = 150 * 1024;
 
 /// The budget for the first load of the application flow (`/apply/`), a separate app.
-pub const APPLY_LOAD_BUDGET_BROTLI: u64 = 260 * 1024;
+pub const APPLY_LOAD_BUDGET_BROTLI: u64 = 240 * 1024;
+
+/// The budget for the first load of the materials step and 补正 (`/apply/materials`,
+/// `/apply/supplement/…`), an app of its own so that the cards, the checks on the phone and
+/// the image compression are not in the form's download.
+pub const MATERIALS_LOAD_BUDGET_BROTLI: u64 = 200 * 1024;
 
 /// The budget for the first load of the progress app (`/track/`): the page a notification
 /// or the receipt opens.
@@ -19,14 +24,16 @@ pub const TRACK_LOAD_BUDGET_BROTLI: u64 = 140 * 1024;
 
 /// The budget for the first load of the staff side (`/staff/`): office desktops on the
 /// government network, loaded once a day. 200 KB until the window's counter view (camera
-/// scanning, 预约签到) added about 22 KB; raised to 210 KB in the same change.
-pub const STAFF_LOAD_BUDGET_BROTLI: u64 = 210 * 1024;
+/// scanning, 预约签到) added about 22 KB; raised to 210 KB in the same change, and to 215 KB
+/// when the bank's forms (确认面签时间, 已开户) came in at 210.7.
+pub const STAFF_LOAD_BUDGET_BROTLI: u64 = 215 * 1024;
 /// The budget for the first load of the booking app (`/book/`, 窗口预约): opened from a guide on
 /// a phone, often on a bad network.
 pub const BOOK_LOAD_BUDGET_BROTLI: u64 = 140 * 1024;
 
-/// The four apps: the guidance app into `dist/`, then the application flow (`apply.html`,
-/// the `apply` binary) into `dist/apply/`, the progress app (`track.html`) into `dist/track/`
+/// The six apps: the guidance app into `dist/`, then the application flow (`apply.html`,
+/// the `apply` binary) into `dist/apply/` and its materials step (`materials.html`) into
+/// `dist/apply/materials-app/`, the progress app (`track.html`) into `dist/track/`
 /// and the staff side (`staff.html`) into `dist/staff/`, each served under its folder. They
 /// share the crate, so the later builds reuse every compiled dependency and only link again.
 pub fn app() -> Result<PathBuf> {
@@ -56,6 +63,14 @@ pub fn app() -> Result<PathBuf> {
         "/apply/",
     ])?;
     minify_js(&apply)?;
+    trunk(&[
+        "materials.html",
+        "--dist",
+        "dist/apply/materials-app",
+        "--public-url",
+        "/apply/materials-app/",
+    ])?;
+    minify_js(&apply.join("materials-app"))?;
     let track = dist.join("track");
     trunk(&[
         "track.html",
@@ -239,11 +254,15 @@ pub fn size_table(assets: &[Asset]) -> String {
 /// The size budget, checked on the built files.
 pub fn check_budget(dist: &Path) -> Result<String> {
     let apply = budget_of(&dist.join("apply"), APPLY_LOAD_BUDGET_BROTLI)?;
+    let materials = budget_of(
+        &dist.join("apply/materials-app"),
+        MATERIALS_LOAD_BUDGET_BROTLI,
+    )?;
     let track = budget_of(&dist.join("track"), TRACK_LOAD_BUDGET_BROTLI)?;
     let staff = budget_of(&dist.join("staff"), STAFF_LOAD_BUDGET_BROTLI)?;
     let book = budget_of(&dist.join("book"), BOOK_LOAD_BUDGET_BROTLI)?;
     Ok(format!(
-        "{}\napplication flow (/apply/):\n{apply}\nprogress (/track/):\n{track}\nstaff side (/staff/):\n{staff}\nbooking (/book/):\n{book}",
+        "{}\napplication flow (/apply/):\n{apply}\nmaterials step (/apply/materials):\n{materials}\nprogress (/track/):\n{track}\nstaff side (/staff/):\n{staff}\nbooking (/book/):\n{book}",
         budget_of(dist, INITIAL_LOAD_BUDGET_BROTLI)?
     ))
 }

@@ -71,9 +71,10 @@ impl AppState {
         test_clock: Option<TestClock>,
     ) -> Self {
         let read = |p: &str| std::fs::read_to_string(config.dist.join(p)).unwrap_or_default();
-        let (index, apply, track, staff, book) = (
+        let (index, apply, materials, track, staff, book) = (
             read("index.html"),
             read("apply/index.html"),
+            read(static_files::MATERIALS_INDEX),
             read("track/index.html"),
             read("staff/index.html"),
             read("book/index.html"),
@@ -81,6 +82,7 @@ impl AppState {
         let csp = static_files::content_security_policy(&[
             &index,
             &apply,
+            &materials,
             &track,
             &staff,
             &book,

@@ -39,6 +39,9 @@ async fn cache_control(request: Request, next: Next) -> Response {
     response
 }
 
+/// The page of the application flow's materials step, in `dist`.
+pub const MATERIALS_INDEX: &str = "apply/materials-app/index.html";
+
 pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
     let index = dist.join("index.html");
     if !index.is_file() {
@@ -57,6 +60,18 @@ pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
     // The application flow (/apply/), the progress app (/track/), the staff side (/staff/)
     // and the booking app (/book/) are apps of their own, each with its own index.html for
     // the paths under it.
+    // The materials step of the application flow (/apply/materials, /apply/supplement/…) is
+    // an app of its own, its files under /apply/materials-app/.
+    let materials = dist.join(MATERIALS_INDEX);
+    if materials.is_file() {
+        let page = ServeFile::new(materials)
+            .precompressed_br()
+            .precompressed_gzip();
+        router = router
+            .route_service("/apply/materials", page.clone())
+            .route_service("/apply/materials/", page.clone())
+            .route_service("/apply/supplement/{number}", page);
+    }
     for app in ["apply", "track", "staff", "book"] {
         let folder = dist.join(app);
         if folder.join("index.html").is_file() {

@@ -550,6 +550,21 @@ pub trait Storage: Send + Sync {
         requests: Vec<MaterialRequestRow>,
         matters: Vec<MatterRow>,
         events: Vec<EventRow>,
+    ) -> Result<Inserted<ApplicationRow>, StorageError> {
+        self.insert_application_with(row, draft, requests, matters, events, None)
+            .await
+    }
+
+    /// [`Storage::insert_application`] with the application's bank appointment (预约开户),
+    /// written in the same transaction (its `application` set to the number stored).
+    async fn insert_application_with(
+        &self,
+        row: ApplicationRow,
+        draft: Option<String>,
+        requests: Vec<MaterialRequestRow>,
+        matters: Vec<MatterRow>,
+        events: Vec<EventRow>,
+        bank: Option<BankAppointmentRow>,
     ) -> Result<Inserted<ApplicationRow>, StorageError>;
 
     async fn application(&self, number: &str) -> Result<Option<ApplicationRow>, StorageError>;
@@ -690,10 +705,6 @@ pub trait Storage: Send + Sync {
     async fn open_followups(&self, limit: u32) -> Result<Vec<RatingRow>, StorageError>;
 
     /// Keep a new counter code; false when the code is taken (draw another).
-    /// The bank appointment of a new application; nothing when it has one already (a retried
-    /// submission). Returns whether it was written now.
-    async fn insert_bank_appointment(&self, row: BankAppointmentRow) -> Result<bool, StorageError>;
-
     async fn bank_appointment(
         &self,
         application: &str,

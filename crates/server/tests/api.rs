@@ -329,6 +329,18 @@ async fn the_app_is_served_with_spa_fallback_and_caching() {
     );
     assert_eq!(asset.headers()["content-encoding"], "br");
     assert_eq!(body_string(asset).await, "brotli-bytes");
+    // The application flow is two apps: each step's address gets its own app's page.
+    for (uri, page) in [
+        ("/apply/s/company", "form app"),
+        ("/apply/review", "form app"),
+        ("/apply/materials", "materials app"),
+        ("/apply/supplement/7KQ2M9XA3T", "materials app"),
+        ("/apply/materials-app/materials-0123456789abcdef.js", "materials()"),
+    ] {
+        let r = app.get(uri).await;
+        assert_eq!(r.status(), 200, "{uri}");
+        assert!(body_string(r).await.contains(page), "{uri}");
+    }
 }
 
 #[tokio::test]

@@ -124,6 +124,12 @@ pub async fn spawn_with(edit: impl FnOnce(&mut Config)) -> TestApp {
     )
     .unwrap();
     std::fs::write(dist.join("onetrip-0123456789abcdef.js.br"), b"brotli-bytes").unwrap();
+    // The application flow and its materials step, two apps with their own pages.
+    let materials = dist.join("apply/materials-app");
+    std::fs::create_dir_all(&materials).unwrap();
+    std::fs::write(dist.join("apply/index.html"), "<p>form app</p>").unwrap();
+    std::fs::write(materials.join("index.html"), "<p>materials app</p>").unwrap();
+    std::fs::write(materials.join("materials-0123456789abcdef.js"), "materials()").unwrap();
     let mut config = Config::for_tests(&format!("sqlite://{}/test.db", dir.display()));
     config.dist = dist;
     edit(&mut config);

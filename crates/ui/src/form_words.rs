@@ -106,6 +106,7 @@ pub enum F {
     FilesCount,
     NotGiven,
     StillUploading,
+    LeaveUploading,
     WarnedWaiting,
     SupplementTitle,
     SupplementHelp,
@@ -316,6 +317,10 @@ pub fn ftext(locale: Locale, key: F) -> &'static str {
         StillUploading => (
             "还有文件正在上传，请等上传完成后再继续。",
             "Some files are still uploading: wait until they finish.",
+        ),
+        LeaveUploading => (
+            "还有文件正在上传，离开本页会中断上传。仍要离开吗？",
+            "Some files are still uploading and leaving this page stops them. Leave anyway?",
         ),
         WarnedWaiting => (
             "有照片需要您决定：重新拍摄或仍然使用。",

@@ -232,6 +232,8 @@ pub async fn create(
         locked_until: None,
     };
     let draft_token = draft.map(|d| d.token);
+    // 预约开户: the bank's copy of the choice, written with the application.
+    let appointment = crate::routes::bank::appointment_of(&state, &number, &request.data, now);
     let inserted = ids::insert_fresh(
         row,
         |r| {
@@ -240,9 +242,10 @@ pub async fn create(
             let draft = draft_token.clone();
             let storage = state.storage.clone();
             let (matters, events) = (matters.clone(), events.clone());
+            let appointment = appointment.clone();
             async move {
                 storage
-                    .insert_application(r, draft, requests?, matters, events)
+                    .insert_application_with(r, draft, requests?, matters, events, appointment)
                     .await
             }
         },
@@ -261,13 +264,6 @@ pub async fn create(
         Inserted::Existing(r) if r.fingerprint == fingerprint => (StatusCode::OK, r),
         Inserted::Existing(_) => return Err(idempotency::reused()),
     };
-    // 预约开户: the bank's copy of the choice, written right after the application (a retry of
-    // the same submission writes it if it is missing; an existing one is kept).
-    if let Some(appointment) =
-        crate::routes::bank::appointment_of(&state, &stored.number, &request.data, now)
-    {
-        state.storage.insert_bank_appointment(appointment).await?;
-    }
     answer(&state, status, &stored).await
 }
 

@@ -627,13 +627,14 @@ impl Storage for Postgres {
         Ok(row.get::<_, i64>(0) as u64)
     }
 
-    async fn insert_application(
+    async fn insert_application_with(
         &self,
         row: ApplicationRow,
         draft: Option<String>,
         requests: Vec<MaterialRequestRow>,
         matters: Vec<MatterRow>,
         events: Vec<EventRow>,
+        bank: Option<BankAppointmentRow>,
     ) -> Result<Inserted<ApplicationRow>, StorageError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(query_err)?;
@@ -714,6 +715,16 @@ impl Storage for Postgres {
                 })
                 .collect();
             workflow::insert_events(&tx, &events).await?;
+            if let Some(b) = &bank {
+                bank::insert(
+                    &tx,
+                    &BankAppointmentRow {
+                        application: row.number.clone(),
+                        ..b.clone()
+                    },
+                )
+                .await?;
+            }
             tx.commit().await.map_err(query_err)?;
             return Ok(Inserted::New(row));
         }
@@ -1016,10 +1027,6 @@ impl Storage for Postgres {
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StorageError> {
         workflow::delete_session(&self.client().await?, token_hash).await
-    }
-
-    async fn insert_bank_appointment(&self, row: BankAppointmentRow) -> Result<bool, StorageError> {
-        bank::insert(&self.client().await?, &row).await
     }
 
     async fn bank_appointment(

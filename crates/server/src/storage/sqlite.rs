@@ -740,13 +740,14 @@ impl Storage for Sqlite {
         .await
     }
 
-    async fn insert_application(
+    async fn insert_application_with(
         &self,
         row: ApplicationRow,
         draft: Option<String>,
         requests: Vec<MaterialRequestRow>,
         matters: Vec<MatterRow>,
         events: Vec<EventRow>,
+        bank: Option<BankAppointmentRow>,
     ) -> Result<Inserted<ApplicationRow>, StorageError> {
         self.write(move |conn| {
             // No conflict target: a taken number and a known key both end here, told apart
@@ -825,6 +826,15 @@ impl Storage for Sqlite {
                     })
                     .collect();
                 workflow::insert_events(conn, &events)?;
+                if let Some(b) = &bank {
+                    bank::insert(
+                        conn,
+                        &BankAppointmentRow {
+                            application: row.number.clone(),
+                            ..b.clone()
+                        },
+                    )?;
+                }
                 return Ok(Inserted::New(row));
             }
             conn.query_row(
@@ -1151,10 +1161,6 @@ impl Storage for Sqlite {
         let token_hash = token_hash.to_owned();
         self.write(move |conn| workflow::delete_session(conn, &token_hash))
             .await
-    }
-
-    async fn insert_bank_appointment(&self, row: BankAppointmentRow) -> Result<bool, StorageError> {
-        self.write(move |conn| bank::insert(conn, &row)).await
     }
 
     async fn bank_appointment(
