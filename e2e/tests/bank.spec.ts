@@ -7,7 +7,8 @@ import { TrackPage } from '../pages/track';
 // 网上预约银行开户 inside 企业开办: the applicant chooses 杭州银行 and a branch (district, then
 // branch); the window accepts through the API; the bank (demo account hzbank) confirms the
 // face-to-face signing time in the staff app; the applicant's progress page shows the bank,
-// the branch and the time. axe on the bank section, the staff form and the progress page.
+// the branch and the time; once the licence is granted the bank marks 已开户 and the applicant sees
+// it. axe on the bank section, the staff form and the progress page.
 test.skip(!STAFF_PASSWORD, 'needs the demo staff accounts (STAFF_PASSWORD)');
 test.describe.configure({ timeout: 240_000 });
 
@@ -51,7 +52,15 @@ test('the applicant books 杭州银行 and sees the signing time the bank confir
   await form.getByLabel('面签时间').fill('10:00');
   await form.getByRole('button', { name: '确认面签时间' }).click();
   await expect(staff.page.getByText(`已确认面签时间：${date} 10:00。`)).toBeVisible();
-  // 已开户 waits for the bank's matter to be decidable (企业设立登记 first): not checked here.
+  // 已开户 is not offered before the licence: the bank's matter waits for 企业设立登记.
+  await expect(staff.page.getByRole('form', { name: '已开户' })).toHaveCount(0);
+  const amr = await StaffApi.signIn('amr', baseURL!);
+  await amr.act(number, { action: 'approve', matter: 'company-registration' });
+  await amr.dispose();
+  await staff.page.reload();
+  const opened = staff.page.getByRole('form', { name: '已开户' });
+  await opened.getByRole('button', { name: '已开户' }).click();
+  await expect(staff.page.getByText('已登记开户。')).toBeVisible();
   await context.close();
 
   // The applicant's progress page.
@@ -60,5 +69,6 @@ test('the applicant books 杭州银行 and sees the signing time the bank confir
   await expect(track.main()).toContainText('杭州银行', { timeout: 25_000 });
   await expect(track.main()).toContainText('上城支行');
   await expect(track.main()).toContainText(`${date} 10:00`);
+  await expect(track.main()).toContainText('已开户');
   await audit('progress with the signing time');
 });

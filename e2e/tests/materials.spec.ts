@@ -205,9 +205,16 @@ test('the form and the materials are two downloads: what was typed crosses over,
   page.on('request', (r) => {
     if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname);
   });
-  // Typed, not continued: the step list leads to the other app, which saves first.
+  // Typed, not continued: the step list leads to the other app, which saves first. With the
+  // connection gone the applicant stays, told so, and nothing typed is lost.
   await flow.fill('企业名称', '杭州市云帆信息科技有限公司');
+  await page.route('**/api/v1/drafts/*', (route) => (route.request().method() === 'PUT' ? route.abort('internetdisconnected') : route.continue()));
   await page.getByText('全部步骤').click();
+  await page.getByRole('link', { name: '上传材料' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '网络不通' })).toBeVisible({ timeout: 15_000 });
+  await flow.expectSection('企业基本信息');
+  await expect(flow.field('企业名称')).toHaveValue('杭州市云帆信息科技有限公司');
+  await page.unroute('**/api/v1/drafts/*');
   await page.getByRole('link', { name: '上传材料' }).click();
   await flow.expectSection('上传材料');
   expect(wasm.some((p) => p.startsWith('/apply/materials-app/'))).toBe(true);
