@@ -51,12 +51,15 @@ pub enum AdminCommand {
         username: String,
         #[arg(long)]
         name: String,
-        /// window, department, supervisor or admin.
+        /// window, department, bank, supervisor or admin.
         #[arg(long)]
         role: String,
         /// The department's code, for the department role.
         #[arg(long)]
         department: Option<String>,
+        /// The bank's code in `banks.toml`, for the bank role (预约开户).
+        #[arg(long)]
+        bank: Option<String>,
     },
     /// Set a new password (from `ONETRIP_NEW_PASSWORD` or standard input).
     Password {
@@ -113,12 +116,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             name,
             role,
             department,
+            bank,
         }) => {
             let row = new_account(
                 &username,
                 &name,
                 &role,
                 department.as_deref(),
+                bank.as_deref(),
                 &new_password()?,
                 now,
             )?;
@@ -151,7 +156,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     s.username,
                     s.name,
                     s.role,
-                    s.department.map(|d| format!(":{d}")).unwrap_or_default(),
+                    s.department
+                        .or(s.bank)
+                        .map(|d| format!(":{d}"))
+                        .unwrap_or_default(),
                     if s.active { "active" } else { "disabled" }
                 );
             }
@@ -168,41 +176,64 @@ async fn set_active(db: &dyn storage::Storage, username: &str, active: bool) -> 
     Ok(())
 }
 
-/// The demo accounts: `window`, `supervisor`, and each department's code.
+/// A demo account: username, name, role, and the department or bank it belongs to.
+pub struct DemoAccount {
+    pub username: String,
+    pub name: String,
+    pub role: &'static str,
+    pub department: Option<String>,
+    pub bank: Option<String>,
+}
+
+impl DemoAccount {
+    /// The account's row, with `password`.
+    pub fn row(&self, password: &str, now: crate::clock::Timestamp) -> anyhow::Result<StaffRow> {
+        new_account(
+            &self.username,
+            &self.name,
+            self.role,
+            self.department.as_deref(),
+            self.bank.as_deref(),
+            password,
+            now,
+        )
+    }
+}
+
+/// The demo accounts: `window`, `supervisor`, each department's code and each bank's code.
 pub fn demo_accounts(
     departments: &[(String, String)],
     banks: &[(String, String)],
-) -> Vec<(String, String, String, Option<String>)> {
+) -> Vec<DemoAccount> {
+    let plain = |role: &'static str, name: &str| DemoAccount {
+        username: role.to_owned(),
+        name: name.to_owned(),
+        role,
+        department: None,
+        bank: None,
+    };
     let mut out = vec![
-        (
-            "window".to_owned(),
-            "综合窗口（演示）".to_owned(),
-            "window".to_owned(),
-            None,
-        ),
-        (
-            "supervisor".to_owned(),
-            "督办（演示）".to_owned(),
-            "supervisor".to_owned(),
-            None,
-        ),
+        plain("window", "综合窗口（演示）"),
+        plain("supervisor", "督办（演示）"),
     ];
     for (code, name) in departments {
-        out.push((
-            code.clone(),
-            format!("{name}（演示）"),
-            "department".to_owned(),
-            Some(code.clone()),
-        ));
+        out.push(DemoAccount {
+            username: code.clone(),
+            name: format!("{name}（演示）"),
+            role: "department",
+            department: Some(code.clone()),
+            bank: None,
+        });
     }
     // One per bank of 预约开户 (`hzbank`), seeing only the applications that chose it.
     for (code, name) in banks {
-        out.push((
-            code.clone(),
-            format!("{name}（演示）"),
-            "department".to_owned(),
-            Some(format!("{}{code}", crate::routes::bank::STAFF_PREFIX)),
-        ));
+        out.push(DemoAccount {
+            username: code.clone(),
+            name: format!("{name}（演示）"),
+            role: "bank",
+            department: None,
+            bank: Some(code.clone()),
+        });
     }
     out
 }
@@ -240,20 +271,13 @@ async fn seed(
         .iter()
         .map(|b| (b.code.clone(), b.name.clone()))
         .collect();
-    for (username, name, role, department) in demo_accounts(&departments, &banks) {
-        if db.staff_by_username(&username).await?.is_some() {
+    for account in demo_accounts(&departments, &banks) {
+        if db.staff_by_username(&account.username).await?.is_some() {
             continue;
         }
-        let row = new_account(
-            &username,
-            &name,
-            &role,
-            department.as_deref(),
-            &password,
-            now,
-        )?;
+        let row = account.row(&password, now)?;
         db.insert_staff(row).await?;
-        created.push(username);
+        created.push(account.username);
     }
     if created.is_empty() {
         println!("demo staff accounts: all exist already (passwords unchanged)");

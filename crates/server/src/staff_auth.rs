@@ -62,7 +62,7 @@ pub enum Role {
     /// One department (its code in the catalogue).
     Department(String),
     /// One bank (its code in `banks.toml`): the catalogue's department `bank`, narrowed to the
-    /// applications that chose this bank. Stored as department `bank:{code}`.
+    /// applications that chose this bank (role `bank`, the code in `staff.bank`).
     Bank(String),
     /// Answers follow-ups (整改) of bad ratings.
     Supervisor,
@@ -71,16 +71,15 @@ pub enum Role {
 }
 
 impl Role {
-    pub fn from_row(role: &str, department: Option<&str>) -> Option<Role> {
-        match (role, department) {
-            ("window", None) => Some(Role::Window),
-            ("department", Some(d)) => match d.strip_prefix(crate::routes::bank::STAFF_PREFIX) {
-                Some(b) if !b.is_empty() => Some(Role::Bank(b.to_owned())),
-                Some(_) => None,
-                None => Some(Role::Department(d.to_owned())),
-            },
-            ("supervisor", None) => Some(Role::Supervisor),
-            ("admin", None) => Some(Role::Admin),
+    /// The role of a `staff` row: a department code exactly for `department`, a bank code
+    /// exactly for `bank`.
+    pub fn from_row(role: &str, department: Option<&str>, bank: Option<&str>) -> Option<Role> {
+        match (role, department, bank) {
+            ("window", None, None) => Some(Role::Window),
+            ("department", Some(d), None) if !d.is_empty() => Some(Role::Department(d.to_owned())),
+            ("bank", None, Some(b)) if !b.is_empty() => Some(Role::Bank(b.to_owned())),
+            ("supervisor", None, None) => Some(Role::Supervisor),
+            ("admin", None, None) => Some(Role::Admin),
             _ => None,
         }
     }
@@ -145,7 +144,7 @@ impl FromRequestParts<AppState> for Staff {
 
 fn staff_of(row: StaffRow) -> Option<Staff> {
     Some(Staff {
-        role: Role::from_row(&row.role, row.department.as_deref())?,
+        role: Role::from_row(&row.role, row.department.as_deref(), row.bank.as_deref())?,
         id: row.id,
         username: row.username,
         name: row.name,
@@ -222,12 +221,13 @@ pub fn new_account(
     name: &str,
     role: &str,
     department: Option<&str>,
+    bank: Option<&str>,
     password: &str,
     now: Timestamp,
 ) -> anyhow::Result<StaffRow> {
     anyhow::ensure!(
-        Role::from_row(role, department).is_some(),
-        "role must be window, supervisor or admin, or department with --department"
+        Role::from_row(role, department, bank).is_some(),
+        "role must be window, supervisor or admin, department with --department, or bank with --bank"
     );
     anyhow::ensure!(
         !username.trim().is_empty() && username.len() <= 64,
@@ -246,6 +246,7 @@ pub fn new_account(
         name: name.trim().to_owned(),
         role: role.to_owned(),
         department: department.map(str::to_owned),
+        bank: bank.map(str::to_owned),
         password_hash: hash_password(password)?,
         active: true,
         created_at: now,
@@ -268,19 +269,27 @@ mod tests {
     }
 
     #[test]
-    fn roles_need_a_department_exactly_for_the_department_role() {
-        assert_eq!(Role::from_row("window", None), Some(Role::Window));
+    fn roles_need_a_department_or_a_bank_exactly_for_their_role() {
+        assert_eq!(Role::from_row("window", None, None), Some(Role::Window));
         assert_eq!(
-            Role::from_row("department", Some("amr")),
+            Role::from_row("department", Some("amr"), None),
             Some(Role::Department("amr".into()))
         );
-        assert_eq!(Role::from_row("department", None), None);
+        assert_eq!(Role::from_row("department", None, None), None);
+        assert_eq!(Role::from_row("department", Some(""), None), None);
         assert_eq!(
-            Role::from_row("department", Some("bank:hzbank")),
+            Role::from_row("bank", None, Some("hzbank")),
             Some(Role::Bank("hzbank".into()))
         );
-        assert_eq!(Role::from_row("department", Some("bank:")), None);
-        assert_eq!(Role::from_row("window", Some("amr")), None);
-        assert_eq!(Role::from_row("root", None), None);
+        assert_eq!(Role::from_row("bank", None, None), None);
+        assert_eq!(Role::from_row("bank", None, Some("")), None);
+        assert_eq!(Role::from_row("bank", Some("amr"), Some("hzbank")), None);
+        assert_eq!(
+            Role::from_row("department", Some("amr"), Some("hzbank")),
+            None
+        );
+        assert_eq!(Role::from_row("window", Some("amr"), None), None);
+        assert_eq!(Role::from_row("supervisor", None, Some("hzbank")), None);
+        assert_eq!(Role::from_row("root", None, None), None);
     }
 }

@@ -285,10 +285,12 @@ pub struct StaffRow {
     pub id: String,
     pub username: String,
     pub name: String,
-    /// `window`, `department`, `supervisor` or `admin`.
+    /// `window`, `department`, `bank`, `supervisor` or `admin`.
     pub role: String,
     /// The department's code (department role only).
     pub department: Option<String>,
+    /// The bank's code in `banks.toml` (bank role only).
+    pub bank: Option<String>,
     /// argon2id, PHC string.
     pub password_hash: String,
     pub active: bool,

@@ -335,7 +335,10 @@ async fn the_app_is_served_with_spa_fallback_and_caching() {
         ("/apply/review", "form app"),
         ("/apply/materials", "materials app"),
         ("/apply/supplement/7KQ2M9XA3T", "materials app"),
-        ("/apply/materials-app/materials-0123456789abcdef.js", "materials()"),
+        (
+            "/apply/materials-app/materials-0123456789abcdef.js",
+            "materials()",
+        ),
     ] {
         let r = app.get(uri).await;
         assert_eq!(r.status(), 200, "{uri}");

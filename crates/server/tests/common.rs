@@ -129,7 +129,11 @@ pub async fn spawn_with(edit: impl FnOnce(&mut Config)) -> TestApp {
     std::fs::create_dir_all(&materials).unwrap();
     std::fs::write(dist.join("apply/index.html"), "<p>form app</p>").unwrap();
     std::fs::write(materials.join("index.html"), "<p>materials app</p>").unwrap();
-    std::fs::write(materials.join("materials-0123456789abcdef.js"), "materials()").unwrap();
+    std::fs::write(
+        materials.join("materials-0123456789abcdef.js"),
+        "materials()",
+    )
+    .unwrap();
     let mut config = Config::for_tests(&format!("sqlite://{}/test.db", dir.display()));
     config.dist = dist;
     edit(&mut config);
@@ -502,18 +506,8 @@ pub async fn seed_staff(app: &TestApp) {
         .iter()
         .map(|b| (b.code.clone(), b.name.clone()))
         .collect();
-    for (username, name, role, department) in
-        onetrip_server::admin::demo_accounts(&departments, &banks)
-    {
-        let row = onetrip_server::staff_auth::new_account(
-            &username,
-            &name,
-            &role,
-            department.as_deref(),
-            STAFF_PASSWORD,
-            NOW,
-        )
-        .unwrap();
+    for account in onetrip_server::admin::demo_accounts(&departments, &banks) {
+        let row = account.row(STAFF_PASSWORD, NOW).unwrap();
         app.state.storage.insert_staff(row).await.unwrap();
     }
 }

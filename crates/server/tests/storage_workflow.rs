@@ -299,6 +299,7 @@ fn staff(id: &str, username: &str) -> StaffRow {
         name: "王窗口".to_owned(),
         role: "window".to_owned(),
         department: None,
+        bank: None,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_owned(),
         active: true,
         created_at: Timestamp(1),

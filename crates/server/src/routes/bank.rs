@@ -13,9 +13,6 @@ use crate::storage::{ApplicationRow, BankAppointmentRow};
 /// The department of the catalogue whose matters the banks do.
 pub const BANK_DEPARTMENT: &str = "bank";
 
-/// The stored department of a bank's staff: `bank:{bank code}`.
-pub const STAFF_PREFIX: &str = "bank:";
-
 /// The keys of the catalogue's bank, branch and account-type fields.
 fn keys(state: &AppState) -> (Option<&str>, Option<&str>) {
     let key = |kind: FieldKind| {

@@ -37,7 +37,7 @@ use crate::workflow::{self, Extras, Who};
 fn me(state: &AppState, s: &Staff) -> StaffMe {
     let department = match &s.role {
         Role::Department(d) => Some(d.clone()),
-        Role::Bank(b) => Some(format!("{}{b}", bank::STAFF_PREFIX)),
+        Role::Bank(_) => Some(bank::BANK_DEPARTMENT.to_owned()),
         _ => None,
     };
     let bank_name = match &s.role {

@@ -64,6 +64,11 @@ const MIGRATIONS: Migrations = &[
         "bookings",
         include_str!("../../migrations/postgres/0009_bookings.sql"),
     ),
+    (
+        10,
+        "bank_staff",
+        include_str!("../../migrations/postgres/0010_bank_staff.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming our migration lock.

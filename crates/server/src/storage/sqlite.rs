@@ -68,6 +68,11 @@ const MIGRATIONS: Migrations = &[
         "bookings",
         include_str!("../../migrations/sqlite/0009_bookings.sql"),
     ),
+    (
+        10,
+        "bank_staff",
+        include_str!("../../migrations/sqlite/0010_bank_staff.sql"),
+    ),
 ];
 
 /// At most this many writes share one transaction.
@@ -110,12 +115,16 @@ fn pragma(conn: &Connection, name: &str) -> Result<String, StorageError> {
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), StorageError> {
+    migrate_with(conn, MIGRATIONS)
+}
+
+fn migrate_with(conn: &mut Connection, migrations: Migrations) -> Result<(), StorageError> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
     )
     .map_err(query_err)?;
-    for &(version, name, sql) in MIGRATIONS {
+    for &(version, name, sql) in migrations {
         let tx = conn.transaction().map_err(query_err)?;
         let done: Option<u32> = tx
             .query_row(
@@ -1320,5 +1329,76 @@ impl Storage for Sqlite {
         let (application, reply, by) = (application.to_owned(), reply.to_owned(), by.to_owned());
         self.write(move |conn| workflow::reply_followup(conn, &application, &reply, &by, at))
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 0010: a bank's staff stored the old way (department `bank:{code}`, signed in) becomes
+    /// role `bank` with its code, everyone else is unchanged, and the keys still hold.
+    #[test]
+    fn bank_staff_move_to_their_own_role() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+        migrate_with(&mut conn, &MIGRATIONS[..9]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO staff (id, username, name, role, department, password_hash, active, created_at)
+             VALUES ('S1', 'hzbank', '杭州银行', 'department', 'bank:hzbank', 'h', 1, 1),
+                    ('S2', 'amr', '市场监管', 'department', 'amr', 'h', 1, 1),
+                    ('S3', 'window', '窗口', 'window', NULL, 'h', 1, 1);
+             INSERT INTO staff_sessions (token_hash, staff, created_at, last_seen, expires_at)
+             VALUES ('t', 'S1', 1, 1, 2);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let rows: Vec<(String, String, Option<String>, Option<String>)> = conn
+            .prepare("SELECT username, role, department, bank FROM staff ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let row = |u: &str, role: &str, d: Option<&str>, b: Option<&str>| {
+            (u.into(), role.into(), d.map(Into::into), b.map(Into::into))
+        };
+        assert_eq!(
+            rows,
+            vec![
+                row("hzbank", "bank", None, Some("hzbank")),
+                row("amr", "department", Some("amr"), None),
+                row("window", "window", None, None),
+            ]
+        );
+        assert_eq!(pragma(&conn, "integrity_check").unwrap(), "ok");
+        let broken: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(broken, 0);
+        // The new table keeps its rules: a bank without its code is refused.
+        let bad = conn.execute(
+            "INSERT INTO staff (id, username, name, role, password_hash, active, created_at)
+             VALUES ('S4', 'x', 'x', 'bank', 'h', 1, 1)",
+            [],
+        );
+        assert!(bad.is_err());
+        // Sessions still point at the staff table.
+        conn.execute(
+            "INSERT INTO staff_sessions (token_hash, staff, created_at, last_seen, expires_at)
+             VALUES ('u', 'S1', 1, 1, 2)",
+            [],
+        )
+        .unwrap();
+        assert!(
+            conn.execute(
+                "INSERT INTO staff_sessions (token_hash, staff, created_at, last_seen, expires_at)
+                 VALUES ('v', 'S9', 1, 1, 2)",
+                [],
+            )
+            .is_err()
+        );
     }
 }

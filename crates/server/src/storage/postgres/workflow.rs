@@ -283,7 +283,7 @@ pub(super) async fn queue(
 }
 
 const STAFF_COLUMNS: &str =
-    "id, username, name, role, department, password_hash, active, created_at";
+    "id, username, name, role, department, password_hash, active, created_at, bank";
 
 fn row_to_staff(r: &tokio_postgres::Row, from: usize) -> StaffRow {
     StaffRow {
@@ -295,6 +295,7 @@ fn row_to_staff(r: &tokio_postgres::Row, from: usize) -> StaffRow {
         password_hash: r.get(from + 5),
         active: r.get(from + 6),
         created_at: Timestamp(r.get(from + 7)),
+        bank: r.get(from + 8),
     }
 }
 
@@ -302,7 +303,7 @@ pub(super) async fn insert_staff(c: &impl GenericClient, s: &StaffRow) -> Result
     let inserted = c
         .execute(
             &format!(
-                "INSERT INTO staff ({STAFF_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                "INSERT INTO staff ({STAFF_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                  ON CONFLICT DO NOTHING"
             ),
             &[
@@ -314,6 +315,7 @@ pub(super) async fn insert_staff(c: &impl GenericClient, s: &StaffRow) -> Result
                 &s.password_hash,
                 &s.active,
                 &s.created_at.0,
+                &s.bank,
             ],
         )
         .await

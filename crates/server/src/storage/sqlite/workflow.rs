@@ -255,7 +255,7 @@ pub(super) fn queue(conn: &Connection, q: &QueueQuery) -> Result<Vec<QueueRow>, 
 }
 
 const STAFF_COLUMNS: &str =
-    "id, username, name, role, department, password_hash, active, created_at";
+    "id, username, name, role, department, password_hash, active, created_at, bank";
 
 fn row_to_staff(row: &rusqlite::Row<'_>, from: usize) -> rusqlite::Result<StaffRow> {
     Ok(StaffRow {
@@ -267,6 +267,7 @@ fn row_to_staff(row: &rusqlite::Row<'_>, from: usize) -> rusqlite::Result<StaffR
         password_hash: row.get(from + 5)?,
         active: row.get::<_, i64>(from + 6)? == 1,
         created_at: Timestamp(row.get(from + 7)?),
+        bank: row.get(from + 8)?,
     })
 }
 
@@ -274,7 +275,7 @@ pub(super) fn insert_staff(conn: &Connection, s: &StaffRow) -> Result<(), Storag
     let n = conn
         .execute(
             &format!(
-                "INSERT INTO staff ({STAFF_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                "INSERT INTO staff ({STAFF_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT DO NOTHING"
             ),
             params![
@@ -285,7 +286,8 @@ pub(super) fn insert_staff(conn: &Connection, s: &StaffRow) -> Result<(), Storag
                 s.department,
                 s.password_hash,
                 i64::from(s.active),
-                s.created_at.0
+                s.created_at.0,
+                s.bank
             ],
         )
         .map_err(query_err)?;
