@@ -21,8 +21,9 @@ use crate::mine::{self, Mine};
 use crate::prefs::{self, use_prefs};
 use crate::router::{self, navigate, use_router};
 
-/// Seconds between two looks while the tab is visible.
-const POLL_SECONDS: u64 = 10;
+/// How long one look at the progress may wait on the server for a change (long polling; the
+/// server's `WAIT_MAX_SECS`).
+const WAIT_SECONDS: u32 = 25;
 
 /// The pages of this app.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -270,21 +271,25 @@ fn OnePage(number: String) -> impl IntoView {
         })
     });
     let n = number.clone();
-    let load = move || {
-        let Some(k) = key.get_untracked() else { return };
-        let path = format!(
-            "/api/v1/applications/{}/progress/view?lang={}",
-            n,
-            prefs.get_untracked().locale.tag()
-        );
+    // One look at the progress; with `wait`, the server holds the answer until something
+    // changes or `wait` seconds pass (long polling). Whether it got an answer.
+    let fetch = move |wait: u32| {
         let n = n.clone();
-        leptos::task::spawn_local(async move {
+        async move {
+            let Some(k) = key.get_untracked() else {
+                return false;
+            };
+            let path = format!(
+                "/api/v1/applications/{}/progress/view?lang={}&wait={wait}",
+                n,
+                prefs.get_untracked().locale.tag()
+            );
             match api::send::<()>("GET", &path, &[("X-Application-Key", &k)], None).await {
                 Ok(body) => {
                     offline.set(false);
                     // Unchanged (the browser's cache answered the 304): nothing to redraw.
                     if body == text.get_untracked() {
-                        return;
+                        return true;
                     }
                     match decode::<ProgressView>(&body) {
                         Ok(v) => {
@@ -307,19 +312,39 @@ fn OnePage(number: String) -> impl IntoView {
                         }
                         Err(e) => page.set(Some(Err(e))),
                     }
+                    true
                 }
                 Err(ApiError::Server { status: 403, .. }) => {
                     // The key no longer opens it (opened on another device since).
                     mine::remove(&n);
                     key.set(None);
+                    false
                 }
-                Err(ApiError::Network) if page.with_untracked(Option::is_some) => offline.set(true),
-                Err(e) => page.set(Some(Err(e))),
+                Err(ApiError::Network) if page.with_untracked(Option::is_some) => {
+                    offline.set(true);
+                    false
+                }
+                Err(e) => {
+                    page.set(Some(Err(e)));
+                    false
+                }
             }
-        });
+        }
     };
-    // First look, then every few seconds while visible, and at once when the tab comes back
-    // or the network returns.
+    let load = {
+        let fetch = fetch.clone();
+        move || {
+            leptos::task::spawn_local({
+                let f = fetch(0);
+                async move {
+                    f.await;
+                }
+            })
+        }
+    };
+    // First look, then, while the tab is visible, a waiting look after another (a change
+    // shows within about a second), and at once when the tab comes back or the network
+    // returns.
     Effect::new({
         let load = load.clone();
         move |_| {
@@ -328,24 +353,26 @@ fn OnePage(number: String) -> impl IntoView {
             load();
         }
     });
-    {
-        let load = load.clone();
-        leptos::task::spawn_local(async move {
-            loop {
-                api::sleep_ms((POLL_SECONDS * 1000) as u32).await;
-                if !alive.get_value() {
-                    break;
+    leptos::task::spawn_local(async move {
+        api::sleep_ms(1000).await;
+        while alive.get_value() {
+            // No such application: polling would only count misses (ONETRIP_RATE_GUESS).
+            let gone = page
+                .with_untracked(|p| matches!(p, Some(Err(ApiError::Server { status: 404, .. }))));
+            if visible() && !gone && key.get_untracked().is_some() {
+                let started = js_sys::Date::now();
+                let answered = fetch(WAIT_SECONDS).await;
+                // Never faster than once a second (a server that does not wait, a failure).
+                let spent = js_sys::Date::now() - started;
+                let rest = if answered { 1000.0 } else { 5000.0 } - spent;
+                if rest > 0.0 {
+                    api::sleep_ms(rest as u32).await;
                 }
-                // No such application: polling would only count misses (ONETRIP_RATE_GUESS).
-                let gone = page.with_untracked(|p| {
-                    matches!(p, Some(Err(ApiError::Server { status: 404, .. })))
-                });
-                if visible() && !gone {
-                    load();
-                }
+            } else {
+                api::sleep_ms(2000).await;
             }
-        });
-    }
+        }
+    });
     for event in ["visibilitychange", "online"] {
         let load = load.clone();
         let target: web_sys::EventTarget = if event == "online" {

@@ -259,6 +259,46 @@ test('a double tap and a retried submission make one application @journey', asyn
   expect(receipt.number).toBe(number);
 });
 
+test('storage full at submission: the 503 keeps every answer on the page, and the next tap submits once @journey', async ({ page, request }) => {
+  const flow = new ApplyFlow(page);
+  await flow.startSoleOwner(request);
+  await flow.restOfForm();
+
+  // The server's answer when its storage is full (crates/server/tests/storage_full.rs makes
+  // the real one): 503, Retry-After, the error envelope.
+  const keys: string[] = [];
+  await page.route('**/api/v1/applications', async (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length === 1) {
+      // With the headers our server puts on every answer (taken from a real one).
+      const real = await route.fetch({ url: new URL('/api/health', route.request().url()).toString(), method: 'GET' });
+      const { 'content-length': _length, ...headers } = real.headers();
+      await route.fulfill({
+        status: 503,
+        headers: { ...headers, 'content-type': 'application/json', 'retry-after': '5' },
+        body: JSON.stringify({
+          error: {
+            code: 'unavailable',
+            message: '系统存储空间暂时不足，这次没有保存。您填写的内容都还在，请稍后再试。',
+            request_id: 'e2e-storage-full',
+          },
+        }),
+      });
+    } else {
+      await route.continue();
+    }
+  });
+  await flow.submitButton().click();
+  await expect(page.getByRole('alert')).toContainText('您填写的内容没有丢失');
+  await expect(page).toHaveURL(/\/apply\/review$/);
+  await expect(page.getByText('杭州市上城区诚信刻章店')).toBeVisible();
+
+  await flow.submitButton().click();
+  await expect(page).toHaveURL(/\/r\/[0-9A-Z]{10}$/);
+  expect(keys.length).toBe(2);
+  expect(keys[1]).toBe(keys[0]);
+});
+
 test('a dropped connection keeps the answers, says so, and saves when it is back @journey', async ({ page, request }) => {
   const flow = new ApplyFlow(page);
   await flow.start(await seedChecklist(request));

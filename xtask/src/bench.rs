@@ -40,6 +40,9 @@ const SEARCH_QUERIES: &[&str] = &[
 ];
 const SEARCH_REPEATS: usize = 200;
 
+/// One part of the bench that runs by itself.
+type Step = fn() -> Result;
+
 pub fn run() -> Result {
     // The browser and the e2e packages too: the photo compression runs in Chromium.
     crate::setup::run(crate::setup::Need::Test)?;
@@ -99,8 +102,74 @@ pub fn run() -> Result {
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&tmp);
     result?;
-    upload_memory()?;
-    load()
+    // The rest each stand alone: one that fails is reported, and the others still run.
+    let steps: [(&str, Step); 6] = [
+        ("upload memory", upload_memory),
+        ("load", load),
+        ("server throughput and faults", backend),
+        ("fuzz targets", crate::fuzz::run),
+        ("API fuzzing (schemathesis)", crate::api_fuzz::run),
+        ("scale-out", crate::scale::run),
+    ];
+    let mut failed = Vec::new();
+    for (name, step) in steps {
+        if let Err(e) = step() {
+            println!("\n**{name}: FAILED** {e}");
+            failed.push(name);
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("bench: {} failed", failed.join(", ")))
+    }
+}
+
+/// The ignored throughput and fault tests of the server (`crates/server/tests/throughput.rs`,
+/// `crash.rs`) in the release profile, against the real binary, on SQLite and a throwaway
+/// PostgreSQL that one of them restarts: their `bench …` lines as a table.
+fn backend() -> Result {
+    println!(
+        "\n## Server: throughput, memory, kill -9, PostgreSQL restarts (release build, loopback)\n"
+    );
+    let cluster = crate::postgres::Cluster::start()?;
+    let out = util::cargo()
+        .args([
+            "test",
+            "--release",
+            "-p",
+            "onetrip-server",
+            "--test",
+            "throughput",
+            "--test",
+            "crash",
+            "--",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("ONETRIP_TEST_POSTGRES_URL", &cluster.url)
+        .env("ONETRIP_TEST_PG_RESTART", cluster.restart_command())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo test: {e}"))?;
+    drop(cluster);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    println!("| run | figures |");
+    println!("|---|---|");
+    for line in stdout.lines() {
+        if let Some(i) = line.find("bench ") {
+            let rest = &line[i + "bench ".len()..];
+            let (what, figures) = rest.split_once(' ').unwrap_or((rest, ""));
+            println!("| {what} | {figures} |");
+        }
+    }
+    if out.status.success() {
+        Ok(())
+    } else {
+        print!("{stdout}");
+        Err("server benchmarks: a target was missed or a test failed (see above)".into())
+    }
 }
 
 /// The ignored load test: 1,000 applicants polling while 50 staff act, on SQLite and on a
@@ -167,9 +236,13 @@ fn compress(port: u16) -> Result {
         let num = |k: &str| field(k).parse::<f64>().unwrap_or(f64::NAN);
         rows.push((field("cpu="), num("original="), num("sent="), num("ms=")));
     }
+    latency_table(&stdout);
     if !out.status.success() || rows.is_empty() {
         print!("{stdout}");
-        return Err("photo compression: the Playwright bench failed".into());
+        return Err(
+            "the Playwright bench failed (photo compression, or the form's latency over 80 ms)"
+                .into(),
+        );
     }
     println!("| CPU | original | sent | time |");
     println!("|---|---|---|---|");
@@ -192,6 +265,52 @@ fn compress(port: u16) -> Result {
         }
     }
     Ok(())
+}
+
+/// The form's answer to a press of 继续 (`e2e/tests/latency.bench.spec.ts`): to the frame
+/// that shows it, and Chrome's Event Timing of the press, at full speed and 4x slowdown.
+fn latency_table(stdout: &str) {
+    let mut rows: Vec<(String, String, f64, f64)> = Vec::new();
+    for line in stdout
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("BENCH latency "))
+    {
+        let field = |k: &str| {
+            line.split(' ')
+                .find_map(|p| p.strip_prefix(k))
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let num = |k: &str| field(k).parse::<f64>().unwrap_or(f64::NAN);
+        rows.push((field("action="), field("cpu="), num("ms="), num("event=")));
+    }
+    if rows.is_empty() {
+        return;
+    }
+    println!("\n## The form's latency: a press of 继续 (Chromium, Pixel 7 profile)\n");
+    println!(
+        "| action | CPU | samples | to the frame (median, max) | Event Timing (median, max) |"
+    );
+    println!("|---|---|---|---|---|");
+    let mut keys: Vec<(String, String)> = rows.iter().map(|r| (r.0.clone(), r.1.clone())).collect();
+    keys.dedup();
+    for (action, cpu) in keys {
+        let of = |f: fn(&(String, String, f64, f64)) -> f64| -> Vec<f64> {
+            rows.iter()
+                .filter(|r| r.0 == action && r.1 == cpu)
+                .map(f)
+                .collect()
+        };
+        let (ms, event) = (of(|r| r.2), of(|r| r.3));
+        println!(
+            "| {action} | {cpu} | {} | {:.0} ms, {:.0} ms | {:.0} ms, {:.0} ms |",
+            ms.len(),
+            median(ms.clone()),
+            percentile(ms, 100.0),
+            median(event.clone()),
+            percentile(event, 100.0)
+        );
+    }
 }
 
 /// The ignored test that starts the server binary, sends 20 concurrent uploads of about 10 MB

@@ -267,6 +267,101 @@ pub fn check_budget(dist: &Path) -> Result<String> {
     ))
 }
 
+/// The six apps' dist folders, by the name the wasm baseline gives them.
+pub const APPS: &[(&str, &str)] = &[
+    ("guidance", ""),
+    ("apply", "apply"),
+    ("materials", "apply/materials-app"),
+    ("track", "track"),
+    ("staff", "staff"),
+    ("book", "book"),
+];
+
+/// The recorded size of each app's wasm (brotli bytes), committed with the code.
+pub const WASM_BASELINE: &str = "xtask/wasm-baseline.txt";
+
+/// How far an app's wasm may grow over its recorded size before the build fails.
+pub const WASM_GROWTH_ALLOWED: u64 = 3 * 1024;
+
+/// Each app's wasm (brotli) against the committed baseline: more than 3 KB of growth fails
+/// unless the baseline is updated in the same change (`UPDATE_WASM_BASELINE=1 cargo xtask
+/// sizes` rewrites it from the last build). Shrinking is reported, so the baseline can follow it down.
+pub fn check_wasm_baseline(dist: &Path) -> Result<String> {
+    let path = root().join(WASM_BASELINE);
+    let mut now = Vec::new();
+    for (app, dir) in APPS {
+        let wasm = initial_load(&dist.join(dir))?
+            .into_iter()
+            .find(|a| a.name.ends_with(".wasm"))
+            .ok_or_else(|| format!("{app}: no wasm referenced from its index.html"))?;
+        now.push((*app, wasm.brotli));
+    }
+    if std::env::var_os("UPDATE_WASM_BASELINE").is_some() {
+        let mut text = String::from(
+            "# Each app's wasm, brotli bytes, as `cargo xtask build` makes it. The test command fails\n\
+             # when one grows more than 3 KB over this; update it in the change that grows it:\n\
+             # UPDATE_WASM_BASELINE=1 cargo xtask sizes\n",
+        );
+        for (app, bytes) in &now {
+            text.push_str(&format!("{app} {bytes}\n"));
+        }
+        std::fs::write(&path, text).map_err(|e| format!("{WASM_BASELINE}: {e}"))?;
+    }
+    let recorded = std::fs::read_to_string(&path).map_err(|e| format!("{WASM_BASELINE}: {e}"))?;
+    let baseline = parse_baseline(&recorded)?;
+    compare_wasm(&baseline, &now)
+}
+
+fn parse_baseline(text: &str) -> Result<Vec<(String, u64)>> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (app, bytes) = l
+                .split_once(' ')
+                .ok_or_else(|| format!("{WASM_BASELINE}: cannot read `{l}`"))?;
+            let bytes = bytes
+                .trim()
+                .parse()
+                .map_err(|_| format!("{WASM_BASELINE}: `{l}` is not `<app> <bytes>`"))?;
+            Ok((app.to_owned(), bytes))
+        })
+        .collect()
+}
+
+/// The table of the comparison, or why it fails.
+fn compare_wasm(baseline: &[(String, u64)], now: &[(&str, u64)]) -> Result<String> {
+    let mut table = format!(
+        "{:<12} {:>12} {:>12} {:>10}\n",
+        "wasm", "baseline", "now", "change"
+    );
+    let mut over = Vec::new();
+    for (app, bytes) in now {
+        let Some((_, recorded)) = baseline.iter().find(|(a, _)| a == app) else {
+            over.push(format!("{app} has no baseline"));
+            continue;
+        };
+        let change = *bytes as i64 - *recorded as i64;
+        table.push_str(&format!(
+            "{app:<12} {recorded:>12} {bytes:>12} {change:>+10}\n"
+        ));
+        if *bytes > recorded + WASM_GROWTH_ALLOWED {
+            over.push(format!(
+                "{app} grew {:.1} KB over its baseline",
+                change as f64 / 1024.0
+            ));
+        }
+    }
+    if over.is_empty() {
+        Ok(table)
+    } else {
+        Err(format!(
+            "{}; if that is meant, record it in the same change: UPDATE_WASM_BASELINE=1 cargo xtask sizes\n{table}",
+            over.join("; ")
+        ))
+    }
+}
+
 fn budget_of(dist: &Path, budget: u64) -> Result<String> {
     let assets = initial_load(dist)?;
     let table = size_table(&assets);
@@ -283,4 +378,33 @@ fn budget_of(dist: &Path, budget: u64) -> Result<String> {
         ));
     }
     Ok(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn baseline() -> Vec<(String, u64)> {
+        parse_baseline("# comment\nguidance 100000\napply 200000\n").unwrap()
+    }
+
+    #[test]
+    fn growth_within_three_kb_passes_and_beyond_fails() {
+        assert!(compare_wasm(&baseline(), &[("guidance", 103_072), ("apply", 150_000)]).is_ok());
+        let err =
+            compare_wasm(&baseline(), &[("guidance", 103_073), ("apply", 200_000)]).unwrap_err();
+        assert!(err.contains("guidance grew 3.0 KB"), "{err}");
+        assert!(err.contains("UPDATE_WASM_BASELINE=1"), "{err}");
+    }
+
+    #[test]
+    fn an_app_without_a_baseline_fails() {
+        let err = compare_wasm(&baseline(), &[("book", 1)]).unwrap_err();
+        assert!(err.contains("book has no baseline"), "{err}");
+    }
+
+    #[test]
+    fn a_malformed_baseline_is_refused() {
+        assert!(parse_baseline("guidance lots").is_err());
+    }
 }

@@ -1,9 +1,12 @@
 //! `cargo xtask <command>`: the project's automation, in Rust so that it runs wherever cargo
 //! does. `cargo xtask help` lists the commands.
 
+mod api_fuzz;
 mod bench;
 mod build;
+mod fuzz;
 mod postgres;
+mod scale;
 mod serve;
 mod setup;
 mod test;
@@ -23,8 +26,22 @@ cargo xtask <command>
   test             everything CI runs: fmt, clippy (native and wasm32), Rust tests
                    (SQLite and PostgreSQL), the release build and its size budget,
                    and the Playwright suite against the real server
+  sizes            the size budgets and the wasm baseline of the dist/ already built
+                   (UPDATE_WASM_BASELINE=1 records the baseline from it)
   bench            bundle sizes and a Lighthouse run of the home page (slow)
+  scale            two servers sharing one PostgreSQL and one S3 store (s3s-fs):
+                   documents, idempotency, sessions and progress across them
+  api-fuzz         schemathesis (all checks, fixed seed) against the debug server, and
+                   every write sent cross-site; fails on any finding
 ";
+
+/// The checks the test command makes on a release build, on the one in dist/.
+fn sizes() -> util::Result {
+    let dist = util::root().join("dist");
+    eprint!("{}", build::check_budget(&dist)?);
+    eprint!("{}", build::check_wasm_baseline(&dist)?);
+    Ok(())
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +55,9 @@ fn main() -> ExitCode {
         "serve" => serve::run(rest),
         "test" => return test::run(),
         "bench" => bench::run(),
+        "scale" => scale::run(),
+        "api-fuzz" => api_fuzz::run(),
+        "sizes" => sizes(),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(())

@@ -81,6 +81,25 @@ impl Cluster {
         Ok(cluster)
     }
 
+    /// A shell command that restarts the server (fast shutdown, then start with the same
+    /// options), for the fault test that restarts PostgreSQL under a running server.
+    pub fn restart_command(&self) -> String {
+        let pg_ctl = self.bin.join("pg_ctl");
+        let data = self.dir.join("db");
+        let log = self.dir.join("log");
+        let sudo = if self.as_postgres {
+            "runuser -u postgres -- "
+        } else {
+            ""
+        };
+        format!(
+            "{sudo}{} -D {} -l {} -m fast -w restart >/dev/null",
+            pg_ctl.display(),
+            data.display(),
+            log.display()
+        )
+    }
+
     fn pg(&self, args: &[&str]) -> Result {
         let program = self.bin.join(args[0]);
         let mut cmd = if self.as_postgres {

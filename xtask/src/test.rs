@@ -84,6 +84,15 @@ fn parse_cargo_test(line: &str, counts: &mut (u64, u64)) {
 
 fn no_parse(_: &str, _: &mut (u64, u64)) {}
 
+/// The one native build of the test command: the Rust tests, the end-to-end server and the
+/// privacy scan all use it, so that nothing is compiled twice with other features.
+const TEST_BUILD: [&str; 4] = [
+    "test",
+    "--workspace",
+    "--features",
+    "onetrip-server/test-clock",
+];
+
 pub fn run() -> ExitCode {
     let started = std::time::Instant::now();
     let mut tally = Tally::default();
@@ -155,13 +164,7 @@ pub fn run() -> ExitCode {
         }
     };
     let mut test = cargo();
-    test.args([
-        "test",
-        "--workspace",
-        "--no-fail-fast",
-        "--features",
-        "onetrip-server/test-clock",
-    ]);
+    test.args(TEST_BUILD).arg("--no-fail-fast");
     match &cluster {
         Some(c) => test.env("ONETRIP_TEST_POSTGRES_URL", &c.url),
         None => test.env_remove("ONETRIP_TEST_POSTGRES_URL"),
@@ -193,6 +196,10 @@ pub fn run() -> ExitCode {
         "first-load size budgets (guidance 150 KB, application flow 240 KB, materials step 200 KB, progress 140 KB, staff side 215 KB, booking 140 KB, brotli)",
         crate::build::check_budget(&dist).map(|table| eprint!("{table}")),
     );
+    tally.check(
+        "wasm growth: each app at most 3 KB (brotli) over xtask/wasm-baseline.txt",
+        crate::build::check_wasm_baseline(&dist).map(|table| eprint!("{table}")),
+    );
 
     // The Playwright suite against the real server binary on a throwaway database.
     if !Path::new(&crate::setup::chromium_path()).exists() {
@@ -210,7 +217,9 @@ pub fn run() -> ExitCode {
 }
 
 fn e2e(tally: &mut Tally) -> Result {
-    util::exec(cargo().args(["build", "-p", "onetrip-server", "--features", "test-clock"]))?;
+    // The server binary the Rust tests already built, with the same features: `cargo build -p`
+    // would resolve features without the dev-dependencies and build the crates a second time.
+    util::exec(cargo().args(TEST_BUILD).arg("--no-run"))?;
     let port = util::free_port()?;
     let tmp = util::temp_dir("onetrip-e2e")?;
     let base = format!("http://127.0.0.1:{port}");
@@ -238,10 +247,13 @@ fn e2e(tally: &mut Tally) -> Result {
         .env("ONETRIP_RATE_READ", "100000/60")
         .env("ONETRIP_RATE_WRITE", "100000/60")
         .env("ONETRIP_RATE_GUESS", "100000/60")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
+        // Every request's path is logged at info: the privacy scan reads it afterwards.
+        .env("RUST_LOG", "info")
+        .stdout(log_file(&tmp.join("server.log"))?)
+        .stderr(log_file(&tmp.join("server.log"))?)
         .spawn()
         .map_err(|e| format!("{}: {e}", server_bin.display()))?;
+    let privacy = tmp.join("privacy");
     let result = (|| {
         util::wait_for_http(port, "/api/health", 30)?;
         let report = tmp.join("playwright.json");
@@ -251,6 +263,7 @@ fn e2e(tally: &mut Tally) -> Result {
             .env("BASE_URL", &base)
             .env("STAFF_PASSWORD", &staff_password)
             .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &report)
+            .env("PRIVACY_DIR", &privacy)
             .env("CHROMIUM_PATH", crate::setup::chromium_path());
         let (_, _, ok) = counted(&mut cmd, no_parse);
         let json =
@@ -276,8 +289,44 @@ fn e2e(tally: &mut Tally) -> Result {
     })();
     let _ = server.kill();
     let _ = server.wait();
+    if result.is_ok() {
+        tally.check(
+            "privacy scan: no full ID or phone number in the server log, the database's other tables, any URL, browser storage or cookie",
+            privacy_scan(&tmp, &privacy),
+        );
+    }
     let _ = std::fs::remove_dir_all(&tmp);
     result
+}
+
+fn log_file(path: &Path) -> Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `crates/server/tests/pii_scan.rs` on what the end-to-end run left (the dev profile's
+/// build of the server's tests is already there from the Rust tests).
+fn privacy_scan(tmp: &Path, privacy: &Path) -> Result {
+    let out = cargo()
+        .args(TEST_BUILD)
+        .args(["--test", "pii_scan", "--", "--ignored", "--nocapture"])
+        .env("ONETRIP_SCAN_LOG", tmp.join("server.log"))
+        .env("ONETRIP_SCAN_DB", tmp.join("e2e.db"))
+        .env("ONETRIP_SCAN_DIR", privacy)
+        .output()
+        .map_err(|e| format!("cannot run cargo test: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if let Some(line) = stdout.lines().find(|l| l.contains("privacy scan:")) {
+        eprintln!("{}", line.trim());
+    }
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!("{stdout}{}", String::from_utf8_lossy(&out.stderr)))
+    }
 }
 
 fn finish(tally: Tally, started: std::time::Instant) -> ExitCode {

@@ -10,6 +10,7 @@ pub mod counter;
 pub mod error;
 pub mod progress;
 pub mod staff;
+pub mod whole;
 
 pub use error::{ErrorBody, ErrorCode, ErrorEnvelope, FieldError};
 

@@ -191,20 +191,28 @@ pub struct Progress {
 #[serde(deny_unknown_fields)]
 pub struct RatingRequest {
     /// 5 非常满意 … 1 非常不满意.
+    #[serde(deserialize_with = "crate::whole::deserialize")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub level: u8,
     /// How many trips it took (0: none).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::whole::option")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 9))]
     pub trips: Option<u8>,
     /// 1–5: was the guide accurate?
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::whole::option")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub guide: Option<u8>,
     /// 1–5: was it fast?
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::whole::option")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub speed: Option<u8>,
     /// 1–5: the service of the staff.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::whole::option")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub service: Option<u8>,
+    /// At most 500 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub comment: Option<String>,
 }
 

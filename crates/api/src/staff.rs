@@ -146,6 +146,9 @@ pub enum StaffAction {
     RequestCorrection {
         matter: String,
         items: Vec<CorrectionItem>,
+        /// 1–30 working days.
+        #[serde(deserialize_with = "crate::whole::deserialize")]
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 30))]
         days: u32,
     },
     /// 已寄出 by EMS.

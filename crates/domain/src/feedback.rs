@@ -21,6 +21,7 @@ pub const COMMENT_MAX_CHARS: u64 = 500;
 pub struct Feedback {
     /// The app path the feedback is about, e.g. `/` (no query string).
     #[validate(custom(function = "page_path"))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = page_schema))]
     pub page: String,
     /// 有帮助 (true) or 没有帮助 (false).
     pub useful: bool,
@@ -30,7 +31,40 @@ pub struct Feedback {
         custom(function = "no_identifiers")
     )]
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = comment_schema))]
     pub comment: Option<String>,
+}
+
+/// `page_path` for the API document: `/`, then up to 199 characters that are not `?`, `#`, a
+/// control character or a space.
+#[cfg(feature = "openapi")]
+fn page_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .pattern(Some(
+            r"^/[^?#\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$",
+        ))
+        .max_length(Some(200))
+        .description(Some(
+            "The app path the feedback is about, e.g. `/` (no query string).",
+        ))
+        .build()
+}
+
+/// The comment for the API document: at most 500 characters, no ID or phone number.
+#[cfg(feature = "openapi")]
+fn comment_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+            utoipa::openapi::Type::String,
+            utoipa::openapi::Type::Null,
+        ]))
+        .pattern(Some(format!(r"^(?![\s\S]*{IDENTIFIER_RUN})")))
+        .max_length(Some(COMMENT_MAX_CHARS as usize))
+        .description(Some(
+            "What could be better, optional: at most 500 characters, no ID or phone number.",
+        ))
+        .build()
 }
 
 impl Feedback {
@@ -69,6 +103,12 @@ fn no_identifiers(comment: &str) -> Result<(), ValidationError> {
     }
     Ok(())
 }
+
+/// `carries_identifier` as a regular expression (ECMA-262, for the API document): 11 digits,
+/// half- or full-width, with nothing but the spaces and dashes `ident::normalize` drops between
+/// them.
+pub const IDENTIFIER_RUN: &str =
+    r"[0-9０-９](?:[ \t\u3000\u00a0\u2010-\u2014\uff0d-]*[0-9０-９]){10}";
 
 /// Free text that may carry an ID or phone number: a run of 11 or more digits (after
 /// full-width digits are made half-width). Such text never goes into a URL, a log or storage.

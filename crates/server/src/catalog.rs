@@ -82,11 +82,16 @@ fn read(path: &Path) -> Result<String, CatalogError> {
 fn parse<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, CatalogError> {
     toml::from_str(text).map_err(|e| CatalogError {
         file: path.to_owned(),
-        line: e
-            .span()
-            .map(|span| text[..span.start.min(text.len())].lines().count().max(1)),
+        line: e.span().map(|span| line_of(text, span.start)),
         message: e.message().to_owned(),
     })
+}
+
+/// The line (from 1) that byte `at` of `text` is on: one more than the line breaks before it.
+/// Counting `lines()` instead is one short when `at` starts a line.
+fn line_of(text: &str, at: usize) -> usize {
+    let before = &text.as_bytes()[..at.min(text.len())];
+    before.iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// The `.toml` files of a folder, sorted by name so the version hash is stable.
@@ -410,6 +415,32 @@ mod tests {
         );
         let line = err.line.expect("a line number");
         assert!(err.to_string().contains(&format!("line {line}")), "{err}");
+    }
+
+    /// Found by the fuzz target `catalog_files`: an error at the start of a line (here a key
+    /// given twice) was reported one line too early.
+    #[test]
+    fn an_error_at_the_start_of_a_line_names_that_line() {
+        let err = broken(|dir| {
+            let path = dir.join("matters/company-registration.toml");
+            let text = std::fs::read_to_string(&path).unwrap();
+            let text = text.replacen("legal_days = ", "legal_days = 1\nlegal_days = ", 1);
+            std::fs::write(&path, text).unwrap();
+        });
+        let line = err.line.expect("a line number");
+        let text =
+            std::fs::read_to_string(repo_catalog().join("matters/company-registration.toml"))
+                .unwrap();
+        let first = text
+            .lines()
+            .position(|l| l.starts_with("legal_days = "))
+            .unwrap()
+            + 1;
+        // The copy has the added line before the original one: the repeat is at `first + 1`.
+        assert_eq!(line, first + 1, "{err}");
+        assert_eq!(line_of("a\nb\n[x]", 4), 3);
+        assert_eq!(line_of("a\nb = = 1", 6), 2);
+        assert_eq!(line_of("", 10), 1);
     }
 
     #[test]

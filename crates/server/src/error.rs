@@ -1,7 +1,8 @@
 //! The one error type of the HTTP layer, mapped to the JSON envelope in one place.
 
+use axum::extract::multipart::MultipartError;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -70,7 +71,14 @@ impl From<StorageError> for ApiError {
     fn from(err: StorageError) -> Self {
         // Logged once here, at the boundary; the citizen sees a plain 503.
         tracing::error!(error = %err, "storage failure");
-        ApiError::new(ErrorCode::Unavailable).retry_after(5)
+        let answer = ApiError::new(ErrorCode::Unavailable).retry_after(5);
+        match err {
+            // Nothing was kept; what the applicant typed is still on their page.
+            StorageError::Full => answer.with_message(
+                "系统存储空间暂时不足，这次没有保存。您填写的内容都还在，请稍后再试。",
+            ),
+            _ => answer,
+        }
     }
 }
 
@@ -124,6 +132,47 @@ where
             })),
         }
     }
+}
+
+/// `Multipart` whose rejection is our envelope: a body that is not `multipart/form-data` is
+/// 415, one without a usable boundary 400.
+pub struct ApiMultipart(pub Multipart);
+
+impl<S> FromRequest<S> for ApiMultipart
+where
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("multipart/form-data"));
+        if !is_multipart {
+            return Err(ApiError::new(ErrorCode::UnsupportedMediaType)
+                .with_message("只接受 multipart/form-data 格式的文件上传。"));
+        }
+        Multipart::from_request(req, state)
+            .await
+            .map(ApiMultipart)
+            .map_err(|_| multipart_unreadable())
+    }
+}
+
+/// A multipart body that breaks off or does not parse: 400, or 413 past the body limit.
+pub fn multipart_error(err: MultipartError) -> ApiError {
+    if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(ErrorCode::PayloadTooLarge)
+    } else {
+        multipart_unreadable()
+    }
+}
+
+fn multipart_unreadable() -> ApiError {
+    ApiError::new(ErrorCode::BadRequest).with_message("上传的内容格式有误，无法读取，请重新上传。")
 }
 
 /// `Query` whose rejection is our envelope: a query string that does not fit (`for=robot`) is 400.

@@ -4,6 +4,7 @@
 //! listener, start-up checks and graceful shutdown.
 
 pub mod admin;
+pub mod api_doc;
 pub mod catalog;
 pub mod clock;
 pub mod config;
@@ -252,13 +253,20 @@ fn api_router() -> OpenApiRouter<AppState> {
         .nest("/v1", v1)
 }
 
+/// The routes and their OpenAPI document, completed with what many operations share.
+fn documented_api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (api, mut doc) = api_router().split_for_parts();
+    api_doc::complete(&mut doc);
+    (api, doc)
+}
+
 /// The OpenAPI document, as served at `/api/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_router().split_for_parts().1
+    documented_api().1
 }
 
 pub fn router(state: AppState) -> Router {
-    let (api, doc) = api_router().split_for_parts();
+    let (api, doc) = documented_api();
     let doc_json = doc.to_pretty_json().unwrap_or_default();
     #[allow(unused_mut)]
     let mut api = api.route(

@@ -32,6 +32,9 @@ pub enum StorageError {
     /// and decide again.
     #[error("the application changed meanwhile")]
     Conflict,
+    /// The disk (or the database's size limit) is full: nothing of this write was kept.
+    #[error("the storage is full")]
+    Full,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -775,13 +778,38 @@ pub trait Storage: Send + Sync {
 pub async fn open(url: &str) -> Result<Arc<dyn Storage>, StorageError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(Postgres::open(url).await?))
-    } else if let Some(path) = url.strip_prefix("sqlite://") {
-        Ok(Arc::new(Sqlite::open(path.as_ref()).await?))
+    } else if let Some(rest) = url.strip_prefix("sqlite://") {
+        // `?max_page_count=N` caps the file's size (pages of 4 KiB): a quota, and how the
+        // tests make the storage full.
+        let (path, max_pages) = match rest.split_once('?') {
+            Some((path, query)) => (path, sqlite_max_pages(query)?),
+            None => (rest, None),
+        };
+        Ok(Arc::new(Sqlite::open_with(path.as_ref(), max_pages).await?))
     } else {
         Err(StorageError::Open(
             "DATABASE_URL must start with sqlite:// or postgres://".to_owned(),
         ))
     }
+}
+
+fn sqlite_max_pages(query: &str) -> Result<Option<u64>, StorageError> {
+    let mut max = None;
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some(("max_page_count", n)) => {
+                max = Some(n.parse().map_err(|_| {
+                    StorageError::Open(format!("DATABASE_URL: max_page_count={n} is not a number"))
+                })?);
+            }
+            _ => {
+                return Err(StorageError::Open(format!(
+                    "DATABASE_URL: unknown SQLite option `{pair}` (only max_page_count)"
+                )));
+            }
+        }
+    }
+    Ok(max)
 }
 
 /// The migrations of one backend, in order: (version, name, SQL).

@@ -178,38 +178,72 @@ const ACTIVE_NAMES: &[&[u8]] = &[
     b"GoToE",
 ];
 
+/// Action names long enough never to occur by chance in compressed data, so they can be looked
+/// for in the raw bytes of the whole file.
+const ACTION_NAMES: &[&[u8]] = &[
+    b"JavaScript",
+    b"Launch",
+    b"SubmitForm",
+    b"ImportData",
+    b"EmbeddedFile",
+    b"EmbeddedFiles",
+    b"RichMedia",
+    b"GoToE",
+];
+
 /// Parse a PDF (cross-reference streams and object streams too) and look at every object,
 /// keys and values; returns the page count, or why it is refused.
+///
+/// A damaged file is read differently by different readers, so the objects are looked at twice:
+/// as the cross-reference table places them, and as a viewer repairing the file finds them (by
+/// scanning for `N G obj`). The raw bytes are scanned for the action names as well, for an
+/// object no parser can place. And every page the page tree lists must be there.
 pub fn check_pdf(bytes: &[u8]) -> Result<u32, Refused> {
+    if scan_names(bytes, ACTION_NAMES) {
+        return Err(Refused::ActiveContent);
+    }
     let doc = lopdf::Document::load_mem(bytes).map_err(|_| Refused::Undecodable)?;
-    for object in doc.objects.values() {
+    if carries_active(&doc) {
+        return Err(Refused::ActiveContent);
+    }
+    let rebuilt = lopdf::LoadOptions {
+        force_reconstruct: true,
+        ..Default::default()
+    };
+    if lopdf::Document::load_mem_with_options(bytes, rebuilt).is_ok_and(|d| carries_active(&d)) {
+        return Err(Refused::ActiveContent);
+    }
+    let pages = doc.get_pages();
+    if pages.is_empty() || pages.values().any(|&id| doc.get_dictionary(id).is_err()) {
+        return Err(Refused::Undecodable);
+    }
+    Ok(u32::try_from(pages.len()).unwrap_or(u32::MAX))
+}
+
+/// Whether any object of `doc`, or any object stream's content, names active content.
+fn carries_active(doc: &lopdf::Document) -> bool {
+    doc.objects.values().any(|object| {
         if is_active(object, 0) {
-            return Err(Refused::ActiveContent);
+            return true;
         }
         // Streams whose content is itself PDF syntax (object streams the parser has not
         // already unpacked): decompressed and scanned for the same names.
-        if let lopdf::Object::Stream(stream) = object {
-            let is_objstm = stream
-                .dict
-                .get(b"Type")
-                .ok()
-                .and_then(|t| t.as_name().ok())
-                .is_some_and(|n| n == b"ObjStm");
-            if is_objstm {
-                let content = stream
-                    .decompressed_content()
-                    .unwrap_or_else(|_| stream.content.clone());
-                if scan_names(&content) {
-                    return Err(Refused::ActiveContent);
-                }
-            }
+        let lopdf::Object::Stream(stream) = object else {
+            return false;
+        };
+        let is_objstm = stream
+            .dict
+            .get(b"Type")
+            .ok()
+            .and_then(|t| t.as_name().ok())
+            .is_some_and(|n| n == b"ObjStm");
+        is_objstm && {
+            let content = stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone());
+            scan_names(&content, ACTIVE_NAMES)
         }
-    }
-    let pages = doc.get_pages().len();
-    if pages == 0 {
-        return Err(Refused::Undecodable);
-    }
-    Ok(u32::try_from(pages).unwrap_or(u32::MAX))
+    })
 }
 
 fn is_active(object: &lopdf::Object, depth: u8) -> bool {
@@ -230,8 +264,8 @@ fn is_active(object: &lopdf::Object, depth: u8) -> bool {
     }
 }
 
-/// A byte scan of decompressed PDF syntax for the active names, with `#xx` escapes decoded.
-fn scan_names(content: &[u8]) -> bool {
+/// A byte scan of PDF syntax for the names `wanted`, with `#xx` escapes decoded.
+fn scan_names(content: &[u8], wanted: &[&[u8]]) -> bool {
     let mut i = 0;
     while i < content.len() {
         if content[i] == b'/' {
@@ -250,7 +284,7 @@ fn scan_names(content: &[u8]) -> bool {
                 name.push(content[j]);
                 j += 1;
             }
-            if ACTIVE_NAMES.contains(&name.as_slice()) {
+            if wanted.contains(&name.as_slice()) {
                 return true;
             }
             i = j;
@@ -267,4 +301,72 @@ fn is_delimiter(b: u8) -> bool {
             b,
             b'/' | b'[' | b']' | b'<' | b'>' | b'(' | b')' | b'{' | b'}' | b'%'
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-page PDF whose page has `page_extra`, with objects 3 (empty) between.
+    fn pdf(page_extra: &str) -> Vec<u8> {
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+            "<< /Type /Pages /Kids [4 0 R] /Count 1 >>".to_owned(),
+            "<< >>".to_owned(),
+            format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] {page_extra} >>"),
+        ];
+        let mut out = b"%PDF-1.5\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, o) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+        }
+        let xref = out.len();
+        out.extend_from_slice(b"xref\n0 5\n0000000000 65535 f \n");
+        for o in offsets {
+            out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+        );
+        out
+    }
+
+    /// Glue the page object to the end of the page tree, as a damaged file might: the parser
+    /// then loses the page, which a lenient viewer may still find.
+    fn damaged(mut bytes: Vec<u8>) -> Vec<u8> {
+        let from = bytes.windows(3).position(|w| w == b">>\n").unwrap() + 2;
+        let from = bytes[from..].windows(3).position(|w| w == b">>\n").unwrap() + from + 2;
+        let to = bytes.windows(7).position(|w| w == b"4 0 obj").unwrap();
+        bytes.drain(from..to);
+        bytes
+    }
+
+    /// Found by the fuzz target `upload_pipeline`: a page with a JavaScript action, its object
+    /// damaged so that the parser skipped it, was accepted as a one-page PDF.
+    #[test]
+    fn a_damaged_page_with_javascript_is_refused() {
+        let js = pdf("/AA << /O << /S /JavaScript /JS (app.alert\\(1\\)) >> >>");
+        assert_eq!(check_pdf(&js), Err(Refused::ActiveContent));
+        assert_eq!(check_pdf(&damaged(js)), Err(Refused::ActiveContent));
+    }
+
+    /// The same damage to a plain PDF: its only page cannot be read, so it is not accepted as
+    /// a one-page document.
+    #[test]
+    fn a_page_the_parser_cannot_read_is_undecodable() {
+        let plain = pdf("");
+        assert_eq!(check_pdf(&plain), Ok(1));
+        assert_eq!(check_pdf(&damaged(plain)), Err(Refused::Undecodable));
+    }
+
+    #[test]
+    fn action_names_are_found_escaped_and_not_in_longer_names() {
+        assert!(scan_names(b"<< /S /J#61vaScript >>", ACTION_NAMES));
+        assert!(scan_names(b"/Launch", ACTION_NAMES));
+        assert!(!scan_names(
+            b"/JavaScripts /Launcher (JavaScript)",
+            ACTION_NAMES
+        ));
+    }
 }

@@ -512,3 +512,182 @@ async fn the_test_clock_can_be_moved_over_http() {
     let json = body_json(app.get("/api/health").await).await;
     assert_eq!(json["now"], "2027-01-01T00:00:00+08:00");
 }
+
+/// The document as schemathesis reads it (`cargo xtask api-fuzz`): one operationId per
+/// operation, every `$ref` resolved, and on every operation the answers the shared layers give
+/// (429 and 503 everywhere, 403 to a cross-site write, 400/413/415/422 where there is a body,
+/// 401 and the session cookie on the staff operations).
+#[test]
+fn the_openapi_document_is_complete_for_a_fuzzer() {
+    let doc = serde_json::to_value(onetrip_server::openapi()).unwrap();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let mut refs = Vec::new();
+    collect_refs(&doc, &mut refs);
+    for r in &refs {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("{r}"));
+        assert!(schemas.contains_key(name), "unresolved {r}");
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let at = format!("{method} {path}");
+            let id = op["operationId"].as_str().unwrap().to_owned();
+            assert!(ids.insert(id.clone()), "{at}: operationId {id} twice");
+            let statuses: Vec<&str> = op["responses"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            let has = |s: &str| statuses.contains(&s);
+            assert!(has("429") && has("503"), "{at}: {statuses:?}");
+            if method != "get" {
+                assert!(has("403"), "{at}: {statuses:?}");
+            }
+            if op.get("requestBody").is_some() {
+                for s in ["400", "413", "415", "422"] {
+                    assert!(has(s), "{at}: no {s}");
+                }
+            }
+            let staff = path.starts_with("/v1/staff/") && path != "/v1/staff/session";
+            assert_eq!(op.get("security").is_some(), staff, "{at}");
+            if staff {
+                assert!(has("401"), "{at}: {statuses:?}");
+            }
+        }
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["staff_session"]["name"],
+        "onetrip_staff"
+    );
+}
+
+fn collect_refs(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, x) in map {
+                match (k.as_str(), x.as_str()) {
+                    ("$ref", Some(r)) => out.push(r.to_owned()),
+                    _ => collect_refs(x, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|x| collect_refs(x, out)),
+        _ => {}
+    }
+}
+
+/// Every documented write, sent as a browser on another site sends it, is refused before it
+/// reaches its handler: a 403 `cross_site` envelope whatever the path, body or resource.
+#[tokio::test]
+async fn every_documented_write_refuses_cross_site_requests() {
+    let app = spawn().await;
+    let doc = serde_json::to_value(onetrip_server::openapi()).unwrap();
+    let mut writes = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in ["post", "put", "patch", "delete"] {
+            if item.get(method).is_none() {
+                continue;
+            }
+            writes += 1;
+            let uri = format!("/api{path}")
+                .replace("{number}", "7KQ2M9XA3T")
+                .replace("{token}", "0000000000000000000000")
+                .replace("{code}", "ABCD2345")
+                .replace("{id}", "F000000000000000");
+            for header in [
+                ("sec-fetch-site", "cross-site"),
+                ("origin", "https://evil.example"),
+            ] {
+                let req = Request::builder()
+                    .method(method.to_uppercase().as_str())
+                    .uri(&uri)
+                    .header("content-type", "application/json")
+                    .header(header.0, header.1)
+                    .body(Body::from("{}"))
+                    .unwrap();
+                assert_envelope(app.send(req).await, 403, "cross_site").await;
+            }
+        }
+    }
+    assert!(writes >= 27, "{writes}");
+}
+
+/// An Idempotency-Key is a UUID in its usual 36-character form, as the document's pattern
+/// says: the 32-digit form without dashes was taken before.
+#[tokio::test]
+async fn idempotency_keys_are_uuids_with_dashes() {
+    let app = spawn().await;
+    let body = r#"{"page":"/","useful":true}"#;
+    for bad in [
+        "3b241101e2bb42558caf4136c566a962",
+        "{3b241101-e2bb-4255-8caf-4136c566a962}",
+        "urn:uuid:3b241101-e2bb-4255-8caf-4136c566a962",
+    ] {
+        let json = assert_envelope(
+            app.post_json("/api/v1/feedback", Some(bad), body).await,
+            400,
+            "bad_request",
+        )
+        .await;
+        assert_eq!(json["error"]["fields"][0]["code"], "idempotency_key.format");
+    }
+    let upper = "3B241101-E2BB-4255-8CAF-4136C566A962";
+    let res = app.post_json("/api/v1/feedback", Some(upper), body).await;
+    assert_eq!(res.status(), 201);
+}
+
+/// JSON Schema counts `5.0` as the integer 5; so does the server, for the whole numbers of
+/// its requests. A fraction, a negative or a number too large is still refused.
+#[test]
+fn whole_numbers_may_be_written_with_a_decimal_point() {
+    use onetrip_api::progress::RatingRequest;
+    use onetrip_api::staff::StaffAction;
+    let r: RatingRequest =
+        serde_json::from_str(r#"{"level": 5.0, "trips": 1.0, "guide": null}"#).unwrap();
+    assert_eq!((r.level, r.trips, r.guide), (5, Some(1), None));
+    let r: RatingRequest = serde_json::from_str(r#"{"level": 4}"#).unwrap();
+    assert_eq!((r.level, r.trips), (4, None));
+    for bad in [
+        r#"{"level": 4.5}"#,
+        r#"{"level": -1}"#,
+        r#"{"level": 256}"#,
+        r#"{"level": 1e300}"#,
+        r#"{"level": "5"}"#,
+        r#"{"level": 5, "speed": 2.5}"#,
+    ] {
+        assert!(serde_json::from_str::<RatingRequest>(bad).is_err(), "{bad}");
+    }
+    let a: StaffAction = serde_json::from_str(
+        r#"{"action": "request_correction", "matter": "m", "items": [], "days": 26.0}"#,
+    )
+    .unwrap();
+    assert!(matches!(a, StaffAction::RequestCorrection { days: 26, .. }));
+}
+
+/// The staff queue's cursor is what `next` gives: digits, a dot, the number. A signed or
+/// overlong time was parsed before; it is a 400 like any other bad cursor.
+#[tokio::test]
+async fn the_staff_queue_refuses_a_cursor_it_did_not_give() {
+    let app = spawn().await;
+    seed_staff(&app).await;
+    let cookie = staff_cookie(&app, "window").await;
+    for after in ["%2B5.X", "-5.X", "1234567890123456789.X", ".X", "5"] {
+        let res = app
+            .get_with(
+                &format!("/api/v1/staff/applications?list=all&after={after}"),
+                &[("cookie", cookie.as_str())],
+            )
+            .await;
+        assert_envelope(res, 400, "bad_request").await;
+    }
+    let res = app
+        .get_with(
+            "/api/v1/staff/applications?list=all&after=5.X",
+            &[("cookie", cookie.as_str())],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+}

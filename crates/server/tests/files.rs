@@ -493,6 +493,64 @@ async fn the_files_of_a_side_are_put_in_the_order_the_applicant_chose() {
     // A list that leaves one out, or names one twice, changes nothing.
     for wrong in [vec![&ids[0][..], &ids[1]], vec![&ids[0], &ids[0], &ids[1]]] {
         let res = app.send(put(wrong)).await;
-        assert_envelope(res, 422, "validation").await;
+        let err = assert_envelope(res, 409, "conflict").await;
+        assert_eq!(err["error"]["fields"][0]["code"], "files.order_mismatch");
     }
+}
+
+/// Bodies that are not an upload as the app sends it get the envelope, and nothing is kept:
+/// not multipart 415 (axum answered in plain text), no boundary 400, a body cut off inside the
+/// file 400 (it was a 413, "too large"), a field besides material, slot and file 422.
+#[tokio::test]
+async fn malformed_uploads_get_the_envelope_and_store_nothing() {
+    let app = spawn().await;
+    let d = draft(&app).await;
+    let uri = format!("/api/v1/drafts/{}/files", d.token);
+    let post = |content_type: Option<&str>, body: Vec<u8>| {
+        let mut req = Request::post(&uri)
+            .header("sec-fetch-site", "same-origin")
+            .header("x-draft-key", &d.key)
+            .header("idempotency-key", key());
+        if let Some(t) = content_type {
+            req = req.header("content-type", t);
+        }
+        req.body(Body::from(body)).unwrap()
+    };
+    for t in [None, Some("application/json"), Some("text/plain")] {
+        let res = app.send(post(t, b"{}".to_vec())).await;
+        assert_envelope(res, 415, "unsupported_media_type").await;
+    }
+    let res = app
+        .send(post(Some("multipart/form-data"), b"--x--\r\n".to_vec()))
+        .await;
+    assert_envelope(res, 400, "bad_request").await;
+
+    let boundary = "onetrip-test-boundary";
+    let part = |name: &str, value: &str| {
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        )
+    };
+    let multipart = format!("multipart/form-data; boundary={boundary}");
+    let mut cut = part("material", "articles-of-association") + &part("slot", "pages");
+    cut += &format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+    );
+    let mut cut = cut.into_bytes();
+    cut.extend_from_slice(&common::small_pdf(1)[..40]);
+    let res = app.send(post(Some(&multipart), cut)).await;
+    assert_envelope(res, 400, "bad_request").await;
+
+    let extra = part("material", "articles-of-association")
+        + &part("note", "hello")
+        + &format!("--{boundary}--\r\n");
+    let res = app.send(post(Some(&multipart), extra.into_bytes())).await;
+    let err = assert_envelope(res, 422, "validation").await;
+    assert_eq!(
+        common::field_codes(&err),
+        [("form".to_owned(), "field.unknown".to_owned())]
+    );
+
+    let list = app.get_with(&uri, &[("x-draft-key", d.key.as_str())]).await;
+    assert_eq!(body_json(list).await, json!([]));
 }

@@ -641,3 +641,70 @@ async fn the_applicant_withdraws_before_acceptance_and_is_offered_a_restart() {
     .await;
     assert_envelope(res, 403, "forbidden").await;
 }
+
+/// Long polling: a look at the progress page with its ETag and `wait` is answered as soon as
+/// a staff action changes the application (here within about a second), and with 304 when the
+/// wait runs out; a wait beyond 25 s is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiting_poll_is_answered_when_staff_act() {
+    let app = spawn().await;
+    seed_staff(&app).await;
+    let (number, ak) = common::submitted_startup(&app).await;
+    let view = format!("/api/v1/applications/{number}/progress/view?lang=zh-CN");
+    let res = app.get_with(&view, &[("x-application-key", &ak)]).await;
+    assert_eq!(res.status(), 200);
+    let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+
+    // Nothing happens: 304 once the wait is over, not before.
+    let started = std::time::Instant::now();
+    let res = app
+        .get_with(
+            &format!("{view}&wait=1"),
+            &[("x-application-key", &ak), ("if-none-match", &etag)],
+        )
+        .await;
+    assert_eq!(res.status(), 304);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(900));
+
+    // The window accepts while the applicant's page waits.
+    let waiting = {
+        let router = app.router.clone();
+        let (view, ak, etag) = (view.clone(), ak.clone(), etag.clone());
+        tokio::spawn(async move {
+            use tower::ServiceExt;
+            let req = axum::http::Request::get(format!("{view}&wait=20"))
+                .header("x-application-key", ak)
+                .header("if-none-match", etag)
+                .body(Body::empty())
+                .unwrap();
+            let res = router.oneshot(req).await.unwrap();
+            (std::time::Instant::now(), res)
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let window = staff_cookie(&app, "window").await;
+    let res = staff_act(
+        &app,
+        &window,
+        &number,
+        json!({"action": "accept", "defer": ["employee-roster"]}),
+    )
+    .await;
+    assert_eq!(res.status(), 200, "{}", body_string(res).await);
+    let acted = std::time::Instant::now();
+    let (answered, res) = waiting.await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        answered.duration_since(acted) < std::time::Duration::from_millis(1_500),
+        "answered {:?} after the action",
+        answered.duration_since(acted)
+    );
+    assert_ne!(res.headers()["etag"].to_str().unwrap(), etag);
+    let page = body_json(res).await;
+    assert_eq!(page["status"], "processing", "{page}");
+
+    let res = app
+        .get_with(&format!("{view}&wait=26"), &[("x-application-key", &ak)])
+        .await;
+    assert_envelope(res, 422, "validation").await;
+}

@@ -103,7 +103,7 @@ fn receipt(
 #[utoipa::path(post, path = "/applications", tag = "applications",
     request_body = ApplicationRequest,
     params(
-        ("Idempotency-Key" = String, Header, description = "按下“提交”时新生成的 UUID，重试时不变"),
+        ("Idempotency-Key" = String, Header, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "按下“提交”时新生成的 UUID，重试时不变"),
         ("X-Draft-Key" = Option<String>, Header, description = "草稿钥匙：提交成功后删除 `draft` 指定的草稿"),
     ),
     responses(

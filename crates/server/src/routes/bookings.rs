@@ -297,7 +297,7 @@ pub(crate) fn staff_view(state: &AppState, b: &BookingRow) -> StaffBooking {
 /// Retrying with the same `Idempotency-Key` returns the first booking.
 #[utoipa::path(post, path = "/bookings", tag = "bookings",
     request_body = BookingRequest,
-    params(("Idempotency-Key" = String, Header, description = "每次预约新生成的 UUID，重试时不变")),
+    params(("Idempotency-Key" = String, Header, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "每次预约新生成的 UUID，重试时不变")),
     responses(
         (status = 201, description = "已预约", body = BookingView),
         (status = 200, description = "重试：第一次的预约", body = BookingView),

@@ -111,7 +111,7 @@ pub struct IfNoneMatch {
 #[into_params(parameter_in = Query)]
 pub struct MatterListQuery {
     /// 搜索词（选填，最多 50 个字）；有它时按相关程度排序，否则按目录顺序
-    #[param(max_length = 50)]
+    #[param(value_type = Option<crate::api_doc::SearchText>)]
     pub q: Option<String>,
     /// 只列出个人（person）或法人（company）可以办的
     #[serde(rename = "for")]
@@ -125,7 +125,7 @@ pub struct MatterListQuery {
 #[into_params(parameter_in = Query)]
 pub struct BundleListQuery {
     /// 搜索词（选填，最多 50 个字）；有它时按相关程度排序，否则按目录顺序
-    #[param(max_length = 50)]
+    #[param(value_type = Option<crate::api_doc::SearchText>)]
     pub q: Option<String>,
     /// 只列出个人（person）或法人（company）的一件事
     #[serde(rename = "for")]
@@ -138,7 +138,7 @@ pub struct BundleListQuery {
 pub struct SearchQuery {
     /// 搜索词（1 到 50 个字），例如 开公司、上户口
     #[serde(default)]
-    #[param(required = true, min_length = 1, max_length = 50)]
+    #[param(required = true, value_type = crate::api_doc::RequiredSearchText)]
     pub q: String,
     /// 只搜个人（person）或法人（company）的
     #[serde(rename = "for")]

@@ -79,7 +79,7 @@ pub async fn record(state: &AppState, id: &str) -> Result<ChecklistRecord, ApiEr
 /// code. Retrying with the same `Idempotency-Key` and body returns the first checklist.
 #[utoipa::path(post, path = "/checklists", tag = "checklists",
     request_body = ChecklistRequest,
-    params(("Idempotency-Key" = String, Header, description = "每次提交新生成的 UUID，重试时不变")),
+    params(("Idempotency-Key" = String, Header, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "每次提交新生成的 UUID，重试时不变")),
     responses(
         (status = 201, description = "已生成并保存告知单", body = ChecklistRecord,
          headers(("Location" = String, description = "这份告知单的地址"))),

@@ -259,7 +259,7 @@ pub(crate) fn no_store(mut response: Response) -> Response {
 /// saves it (the request's Idempotency-Key itself, so a retried request gets the same key).
 #[utoipa::path(post, path = "/drafts", tag = "applications",
     request_body = DraftRequest,
-    params(("Idempotency-Key" = String, Header, description = "每次开始申请新生成的 UUID，重试时不变；它也是这份草稿的钥匙")),
+    params(("Idempotency-Key" = String, Header, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "每次开始申请新生成的 UUID，重试时不变；它也是这份草稿的钥匙")),
     responses(
         (status = 201, description = "已创建草稿", body = DraftSession),
         (status = 200, description = "重试：第一次创建的草稿", body = DraftSession),
@@ -560,7 +560,7 @@ pub async fn purge_once(state: &AppState) -> Result<u64, crate::storage::Storage
 #[utoipa::path(post, path = "/applications/{number}/restart", tag = "applications",
     params(("number" = String, Path, description = "申请编号"),
            ("X-Application-Key" = String, Header, description = "申请的钥匙"),
-           ("Idempotency-Key" = String, Header, description = "这次操作的唯一标识，也是新草稿的钥匙")),
+           ("Idempotency-Key" = String, Header, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "这次操作的唯一标识，也是新草稿的钥匙")),
     responses(
         (status = 201, description = "新草稿，已带入原来的回答", body = DraftSession),
         (status = 403, description = "没有钥匙或钥匙不对", body = ErrorEnvelope),

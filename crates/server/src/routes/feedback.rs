@@ -13,7 +13,7 @@ use crate::storage::{FeedbackRecord, Inserted};
 /// first answer; the same key with a different body is refused.
 #[utoipa::path(post, path = "/feedback", tag = "feedback",
     request_body = Feedback,
-    params(("Idempotency-Key" = String, Header, description = "每次提交新生成的 UUID，重试时不变")),
+    params(("Idempotency-Key" = String, Header, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "每次提交新生成的 UUID，重试时不变")),
     responses(
         (status = 201, description = "已收到", body = FeedbackReceipt),
         (status = 200, description = "重试：第一次的结果", body = FeedbackReceipt),

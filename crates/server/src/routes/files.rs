@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
 use crate::AppState;
-use crate::error::{ApiError, ApiJson, ApiPath};
+use crate::error::{ApiError, ApiJson, ApiMultipart, ApiPath, multipart_error};
 use crate::routes::drafts::{owned, subject_of};
 use crate::routes::{idempotency, ids};
 use crate::storage::{DraftRow, FileRow, Inserted};
@@ -147,15 +147,29 @@ pub(crate) struct Target {
     pub existing: Vec<FileRow>,
 }
 
+/// The fields of an upload (`multipart/form-data`), in this order; any other is refused.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// 材料代码
+    material: String,
+    /// front、back（身份证的两面）或 pages（默认）
+    slot: Option<String>,
+    /// 照片或 PDF
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 /// Upload one document to a draft: fields `material` (its key), `slot` (`front`, `back` for
 /// the two sides of an identity card, otherwise `pages`) and `file`, in that order.
 #[utoipa::path(post, path = "/drafts/{token}/files", tag = "applications",
     params(
         ("token" = String, Path, description = "草稿令牌"),
         ("X-Draft-Key" = String, Header, description = "草稿钥匙"),
-        ("Idempotency-Key" = String, Header, description = "每个文件新生成的 UUID，重试时不变"),
+        ("Idempotency-Key" = String, Header, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "每个文件新生成的 UUID，重试时不变"),
     ),
-    request_body(content_type = "multipart/form-data", description = "material、slot、file 三个字段"),
+    request_body(content = UploadForm, content_type = "multipart/form-data", description = "material、slot、file 三个字段，依此顺序"),
     responses(
         (status = 201, description = "已检查并保存", body = FileRecord),
         (status = 200, description = "重试：第一次保存的文件", body = FileRecord),
@@ -169,7 +183,7 @@ pub async fn upload(
     State(state): State<AppState>,
     headers: HeaderMap,
     ApiPath(token): ApiPath<String>,
-    multipart: Multipart,
+    ApiMultipart(multipart): ApiMultipart,
 ) -> Result<Response, ApiError> {
     let key = idempotency::key(&headers)?;
     let draft = owned(&state, &token, &headers).await?;
@@ -209,18 +223,14 @@ pub(crate) async fn receive(
     )> = None;
     // The start of the file, where an image's dimensions are, to weigh it before decoding.
     let mut head: Vec<u8> = Vec::new();
-    while let Some(mut field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| ApiError::new(ErrorCode::BadRequest))?
-    {
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         match field.name().unwrap_or_default() {
             "material" => {
                 material = Some(
                     field
                         .text()
                         .await
-                        .map_err(|_| ApiError::new(ErrorCode::BadRequest))?
+                        .map_err(multipart_error)?
                         .chars()
                         .take(64)
                         .collect(),
@@ -231,7 +241,7 @@ pub(crate) async fn receive(
                     field
                         .text()
                         .await
-                        .map_err(|_| ApiError::new(ErrorCode::BadRequest))?
+                        .map_err(multipart_error)?
                         .chars()
                         .take(16)
                         .collect(),
@@ -253,11 +263,7 @@ pub(crate) async fn receive(
                     .map_err(|_| ApiError::new(ErrorCode::Internal))?;
                 let mut size: u64 = 0;
                 let mut hash = Sha256::new();
-                while let Some(chunk) = field
-                    .chunk()
-                    .await
-                    .map_err(|_| ApiError::new(ErrorCode::PayloadTooLarge))?
-                {
+                while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
                     size += chunk.len() as u64;
                     if size > limit {
                         // Refused while reading: the rest is never read.
@@ -280,7 +286,8 @@ pub(crate) async fn receive(
                 let digest: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
                 upload = Some((path, size, digest, declared));
             }
-            _ => {}
+            // The app sends these three only: anything else is a mistake, not to be ignored.
+            _ => return Err(bad("form", "field.unknown")),
         }
     }
     let material = material.ok_or_else(|| bad("material", "field.required"))?;
@@ -354,6 +361,18 @@ pub(crate) async fn receive(
             .with_message(message));
     }
     let object = format!("files/{}", ids::random(26)?);
+    let stored_bytes = processed.bytes.len() as u64;
+    // The bytes first, then the row that names them: whichever instance answers, now or on a
+    // retry with the same key, an acknowledged upload has its bytes in the store. A retry
+    // that finds the first row drops its own copy.
+    state
+        .files
+        .put(&ObjectPath::from(object.as_str()), processed.bytes.into())
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "cannot store an uploaded file");
+            ApiError::new(ErrorCode::Unavailable).retry_after(5)
+        })?;
     let row = FileRow {
         id: format!("F{}", ids::random(ID_LEN)?),
         idempotency_key: key,
@@ -363,7 +382,7 @@ pub(crate) async fn receive(
         slot,
         position: u32::try_from(in_slot).unwrap_or(u32::MAX),
         content_type: processed.content_type.to_owned(),
-        bytes: processed.bytes.len() as u64,
+        bytes: stored_bytes,
         sha256: digest,
         pages: processed.pages,
         width: processed.width,
@@ -380,27 +399,23 @@ pub(crate) async fn receive(
             Ok(())
         },
     )
-    .await?;
+    .await;
     let (status, stored) = match inserted {
-        Inserted::New(r) => {
-            // The row names the object; the object is written before the answer, so an
-            // acknowledged upload always has its bytes.
-            state
-                .files
-                .put(&ObjectPath::from(object), processed.bytes.into())
-                .await
-                .map_err(|e| {
-                    tracing::error!(error = %e, "cannot store an uploaded file");
-                    ApiError::new(ErrorCode::Unavailable).retry_after(5)
-                })?;
-            (StatusCode::CREATED, r)
-        }
-        Inserted::Existing(r)
+        Ok(Inserted::New(r)) => (StatusCode::CREATED, r),
+        Ok(Inserted::Existing(r))
             if r.draft_token == target.draft && r.application == target.application =>
         {
+            forget_object(state, &object).await;
             (StatusCode::OK, r)
         }
-        Inserted::Existing(_) => return Err(idempotency::reused()),
+        Ok(Inserted::Existing(_)) => {
+            forget_object(state, &object).await;
+            return Err(idempotency::reused());
+        }
+        Err(e) => {
+            forget_object(state, &object).await;
+            return Err(e);
+        }
     };
     Ok((status, Json(record(&stored))).into_response())
 }
@@ -461,16 +476,31 @@ pub async fn download(
     serve(&state, &row).await
 }
 
+/// An object no row names (a retry's copy of bytes already stored): deleted, best effort.
+async fn forget_object(state: &AppState, object: &str) {
+    if let Err(e) = state.files.delete(&ObjectPath::from(object)).await {
+        tracing::warn!(error = %e, "could not delete an unused copy of an upload");
+    }
+}
+
 /// A stored file as an attachment: never rendered as a page, never cached.
 pub(crate) async fn serve(state: &AppState, row: &FileRow) -> Result<Response, ApiError> {
+    // A store that cannot be reached (S3 on the network) is a 503 to retry, not a 404.
+    let unavailable = |e: object_store::Error| match e {
+        object_store::Error::NotFound { .. } => ApiError::new(ErrorCode::NotFound),
+        e => {
+            tracing::error!(error = %e, "cannot read a stored file");
+            ApiError::new(ErrorCode::Unavailable).retry_after(5)
+        }
+    };
     let bytes = state
         .files
         .get(&ObjectPath::from(row.object.as_str()))
         .await
-        .map_err(|_| ApiError::new(ErrorCode::NotFound))?
+        .map_err(unavailable)?
         .bytes()
         .await
-        .map_err(|_| ApiError::new(ErrorCode::Unavailable))?;
+        .map_err(unavailable)?;
     let ext = match row.content_type.as_str() {
         "image/jpeg" => "jpg",
         "image/png" => "png",
@@ -533,7 +563,7 @@ pub async fn remove(
         (status = 204, description = "已排序"),
         (status = 403, description = "没有草稿钥匙或钥匙不对", body = ErrorEnvelope),
         (status = 404, description = "草稿不存在或已过期", body = ErrorEnvelope),
-        (status = 422, description = "列出的文件与这一面的文件不一致（files.order_mismatch）", body = ErrorEnvelope),
+        (status = 409, description = "列出的文件与这一面现在的文件不一致（files.order_mismatch），请刷新后再排", body = ErrorEnvelope),
     ))]
 pub async fn order(
     State(state): State<AppState>,
@@ -561,8 +591,10 @@ pub(crate) async fn reorder(
     let mut named: Vec<&str> = order.files.iter().map(String::as_str).collect();
     side.sort_unstable();
     named.sort_unstable();
+    // The list the app holds is not the one stored: the files changed since (409, as any
+    // request made on a state that has moved on).
     if side.is_empty() || side != named {
-        return Err(ApiError::new(ErrorCode::Validation)
+        return Err(ApiError::new(ErrorCode::Conflict)
             .with_field("files", "files.order_mismatch")
             .with_message("文件列表已经变化，请刷新页面后再调整顺序。"));
     }

@@ -8,7 +8,8 @@ use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
 
-/// The `Idempotency-Key` header: a UUID the app makes when the button is first pressed.
+/// The `Idempotency-Key` header: a UUID the app makes when the button is first pressed, in its
+/// usual 36-character form (the pattern the API document gives).
 pub fn key(headers: &HeaderMap) -> Result<String, ApiError> {
     let key = headers
         .get("idempotency-key")
@@ -17,9 +18,11 @@ pub fn key(headers: &HeaderMap) -> Result<String, ApiError> {
             ApiError::new(ErrorCode::BadRequest)
                 .with_field("Idempotency-Key", "idempotency_key.missing")
         })?;
-    uuid::Uuid::parse_str(key)
+    (key.len() == 36)
+        .then(|| uuid::Uuid::parse_str(key).ok())
+        .flatten()
         .map(|u| u.hyphenated().to_string())
-        .map_err(|_| {
+        .ok_or_else(|| {
             ApiError::new(ErrorCode::BadRequest)
                 .with_field("Idempotency-Key", "idempotency_key.format")
         })

@@ -4,6 +4,8 @@
 //! `If-None-Match`, so an unchanged application costs a 304 and no body; any instance answers,
 //! since everything is read from the database. Also 撤回 and 好差评.
 
+use std::time::Duration;
+
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -20,6 +22,8 @@ use onetrip_domain::mask::{mask_id, mask_name, mask_phone};
 use onetrip_domain::workflow::{
     Command, FOLLOWUP_DAYS, RATING_LEVELS, matter_label, needs_followup, rating_problems,
 };
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery};
@@ -485,16 +489,36 @@ pub async fn progress(
     answer(&state, &row, &headers).await
 }
 
+/// The longest a poll of the progress page waits for a change, seconds: under the idle
+/// timeouts of mobile networks and WeChat's browser.
+pub const WAIT_MAX_SECS: u32 = 25;
+
+/// How often a waiting poll looks at the application's stamp.
+const WAIT_STEP: Duration = Duration::from_millis(500);
+
+/// `GET …/progress/view` query.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PollQuery {
+    /// zh-CN（默认）或 en
+    #[param(value_type = Option<crate::api_doc::Lang>)]
+    pub lang: Option<String>,
+    /// 最多等待的秒数（0–25）。带 If-None-Match 且进度没有变化时，等到有变化或到时再回答（长轮询）。
+    #[param(maximum = 25)]
+    pub wait: Option<u32>,
+}
+
 /// Where the application is, as the page the app shows (rendered here: the phone pays no wasm
 /// for it), with the actions the app offers as buttons.
 #[utoipa::path(get, path = "/applications/{number}/progress/view", tag = "applications",
-    params(("number" = String, Path, description = "申请编号"), ViewQuery,
+    params(("number" = String, Path, description = "申请编号"), PollQuery,
            ("X-Application-Key" = String, Header, description = "申请的钥匙"),
-           ("If-None-Match" = Option<String>, Header, description = "上次的 ETag：未变化时答 304")),
+           ("If-None-Match" = Option<String>, Header, description = "上次的 ETag：未变化时答 304（有 wait 时先等待变化）")),
     responses(
         (status = 200, description = "办件进度页", body = ProgressView),
         (status = 304, description = "没有变化"),
         (status = 400, description = "语言参数有误", body = ErrorEnvelope),
+        (status = 422, description = "wait 超出 0–25", body = ErrorEnvelope),
         (status = 403, description = "没有钥匙或钥匙不对", body = ErrorEnvelope),
         (status = 404, description = "没有这份申请", body = ErrorEnvelope),
     ))]
@@ -502,11 +526,35 @@ pub async fn progress_view(
     State(state): State<AppState>,
     headers: HeaderMap,
     ApiPath(number): ApiPath<String>,
-    ApiQuery(q): ApiQuery<ViewQuery>,
+    ApiQuery(q): ApiQuery<PollQuery>,
 ) -> Result<Response, ApiError> {
     let l = crate::routes::views::locale(q.lang.as_deref())?;
-    let row = owned_application(&state, &number, &headers).await?;
-    let etag = etag_of(&state, &row, &format!("view-{}", l.tag())).await?;
+    let wait = match q.wait {
+        None => 0,
+        Some(w) if w <= WAIT_MAX_SECS => w,
+        Some(_) => {
+            return Err(ApiError::new(onetrip_api::ErrorCode::Validation)
+                .with_field("wait", "range")
+                .with_message("wait 应为 0 到 25 秒。"));
+        }
+    };
+    let mut row = owned_application(&state, &number, &headers).await?;
+    let what = format!("view-{}", l.tag());
+    let mut etag = etag_of(&state, &row, &what).await?;
+    if holds(&headers, &etag) && wait > 0 {
+        // Long polling: the applicant's page asks again as soon as it is answered, so a change
+        // made on any instance reaches it within about a second, at one request per
+        // `WAIT_MAX_SECS` while nothing happens.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(u64::from(wait));
+        while holds(&headers, &etag) && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(WAIT_STEP).await;
+            etag = etag_of(&state, &row, &what).await?;
+        }
+        if !holds(&headers, &etag) {
+            row = owned_application(&state, &number, &headers).await?;
+            etag = etag_of(&state, &row, &what).await?;
+        }
+    }
     if holds(&headers, &etag) {
         return Ok(tagged(StatusCode::NOT_MODIFIED.into_response(), &etag));
     }

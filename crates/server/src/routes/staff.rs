@@ -187,16 +187,27 @@ pub async fn who_am_i(State(state): State<AppState>, s: Staff) -> Response {
 #[into_params(parameter_in = Query)]
 pub struct QueueParams {
     #[serde(default)]
+    #[param(value_type = Option<QueueList>)]
     pub list: Option<String>,
     #[serde(default)]
     pub overdue: Option<bool>,
     /// The `next` of the previous page.
     #[serde(default)]
+    #[param(pattern = "^[0-9]{1,18}\\.")]
     pub after: Option<String>,
     /// 1–100, 20 unless given.
     #[serde(default)]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
 }
+
+crate::api_doc::string_schema!(
+    /// The lists of `statuses`: new（待受理）、processing（办理中）、finished（已办结）、closed（已归档）、all（全部）.
+    QueueList => crate::api_doc::enumeration(
+        &["new", "processing", "finished", "closed", "all"],
+        "new（待受理）、processing（办理中）、finished（已办结）、closed（已归档）或 all（全部）",
+    )
+);
 
 fn statuses(list: &str) -> Option<Vec<&'static str>> {
     Some(match list {
@@ -241,7 +252,11 @@ pub async fn queue(
     let after = match params.after.as_deref() {
         None => None,
         Some(cursor) => {
+            // `{created_at}.{number}`, as `next` gives it: 1 to 18 digits, then the number.
             let (at, number) = cursor.split_once('.').ok_or_else(bad)?;
+            if at.is_empty() || at.len() > 18 || !at.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
             let at: i64 = at.parse().map_err(|_| bad())?;
             Some((crate::clock::Timestamp(at), number.to_owned()))
         }

@@ -7,7 +7,7 @@
 //! every side of its material has a file uploaded since it was asked for.
 
 use axum::Json;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use onetrip_api::application::{
@@ -20,7 +20,7 @@ use onetrip_domain::application::missing_problems;
 use onetrip_domain::catalog::checklist::ChecklistMaterial;
 
 use crate::AppState;
-use crate::error::{ApiError, ApiJson, ApiPath};
+use crate::error::{ApiError, ApiJson, ApiMultipart, ApiPath};
 use crate::routes::applications::{application, application_key_hash};
 use crate::routes::drafts::{factor_matches, no_store, refuse_if_locked};
 use crate::routes::files::{Target, asked_of, discard, receive, record, serve};
@@ -190,9 +190,9 @@ pub async fn materials(
     params(
         ("number" = String, Path, description = "申请编号"),
         ("X-Application-Key" = String, Header, description = "申请钥匙"),
-        ("Idempotency-Key" = String, Header, description = "每个文件新生成的 UUID，重试时不变"),
+        ("Idempotency-Key" = String, Header, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "每个文件新生成的 UUID，重试时不变"),
     ),
-    request_body(content_type = "multipart/form-data", description = "material、slot、file 三个字段"),
+    request_body(content = crate::routes::files::UploadForm, content_type = "multipart/form-data", description = "material、slot、file 三个字段，依此顺序"),
     responses(
         (status = 201, description = "已检查并保存", body = FileRecord),
         (status = 200, description = "重试：第一次保存的文件", body = FileRecord),
@@ -206,7 +206,7 @@ pub async fn upload(
     State(state): State<AppState>,
     headers: HeaderMap,
     ApiPath(number): ApiPath<String>,
-    multipart: Multipart,
+    ApiMultipart(multipart): ApiMultipart,
 ) -> Result<Response, ApiError> {
     let key = idempotency::key(&headers)?;
     let row = owned_application(&state, &number, &headers).await?;
@@ -394,7 +394,7 @@ pub async fn hand_in(
         (status = 204, description = "已排序"),
         (status = 403, description = "没有申请钥匙或钥匙不对", body = ErrorEnvelope),
         (status = 404, description = "没有这份申请", body = ErrorEnvelope),
-        (status = 422, description = "列出的文件与这一面的文件不一致（files.order_mismatch）", body = ErrorEnvelope),
+        (status = 409, description = "列出的文件与这一面现在的文件不一致（files.order_mismatch），请刷新后再排", body = ErrorEnvelope),
     ))]
 pub async fn order(
     State(state): State<AppState>,

@@ -26,6 +26,7 @@ use crate::routes::catalog::{
 #[into_params(parameter_in = Query)]
 pub struct ViewQuery {
     /// zh-CN（默认）或 en
+    #[param(value_type = Option<crate::api_doc::Lang>)]
     pub lang: Option<String>,
 }
 
@@ -35,8 +36,10 @@ pub struct ViewQuery {
 pub struct ViewSearchQuery {
     /// 搜索词（1 到 50 个字）
     #[serde(default)]
+    #[param(required = true, value_type = crate::api_doc::RequiredSearchText)]
     pub q: String,
     /// zh-CN（默认）或 en
+    #[param(value_type = Option<crate::api_doc::Lang>)]
     pub lang: Option<String>,
 }
 

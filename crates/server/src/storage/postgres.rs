@@ -82,6 +82,14 @@ fn query_err(e: impl std::fmt::Display) -> StorageError {
     StorageError::Query(e.to_string())
 }
 
+/// The server's own words for an error (tokio-postgres alone says only "db error").
+fn db_message(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {}", db.code().code(), db.message()),
+        None => e.to_string(),
+    }
+}
+
 impl Postgres {
     pub async fn open(url: &str) -> Result<Postgres, StorageError> {
         let config: tokio_postgres::Config = url
@@ -112,17 +120,28 @@ impl Postgres {
 
     async fn migrate(&self) -> Result<(), StorageError> {
         let mut client = self.client().await?;
-        client
-            .batch_execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-            )
+        // Under the lock too: two servers running CREATE TABLE IF NOT EXISTS at the same moment
+        // can both find the table missing; the second then fails on a unique index of
+        // PostgreSQL's own system catalogue.
+        let fail = |e: tokio_postgres::Error| StorageError::Migration {
+            version: 0,
+            message: db_message(&e),
+        };
+        let tx = client.transaction().await.map_err(fail)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
             .await
-            .map_err(query_err)?;
+            .map_err(fail)?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+        )
+        .await
+        .map_err(fail)?;
+        tx.commit().await.map_err(fail)?;
         for &(version, name, sql) in MIGRATIONS {
             let fail = |e: tokio_postgres::Error| StorageError::Migration {
                 version,
-                message: e.to_string(),
+                message: db_message(&e),
             };
             let tx = client.transaction().await.map_err(fail)?;
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])

@@ -89,21 +89,47 @@ pub struct Sqlite {
     path: PathBuf,
 }
 
+/// Statements from the connection's cache: each SQL text is parsed once per connection, not on
+/// every call (parsing was a tenth of a status read).
+mod cached {
+    use rusqlite::{CachedStatement, Connection, Params, Row};
+
+    pub fn one<T, P, F>(conn: &Connection, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: Params,
+        F: FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    {
+        conn.prepare_cached(sql)?.query_row(params, f)
+    }
+
+    pub fn run<P: Params>(conn: &Connection, sql: &str, params: P) -> rusqlite::Result<usize> {
+        conn.prepare_cached(sql)?.execute(params)
+    }
+
+    pub fn statement<'c>(conn: &'c Connection, sql: &str) -> rusqlite::Result<CachedStatement<'c>> {
+        conn.prepare_cached(sql)
+    }
+}
+
 fn query_err(e: rusqlite::Error) -> StorageError {
-    StorageError::Query(e.to_string())
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DiskFull) => StorageError::Full,
+        _ => StorageError::Query(e.to_string()),
+    }
 }
 
 fn open_connection(path: &Path) -> Result<Connection, StorageError> {
     let conn = Connection::open(path).map_err(|e| StorageError::Open(e.to_string()))?;
     conn.busy_timeout(std::time::Duration::from_secs(5))
         .map_err(query_err)?;
+    conn.set_prepared_statement_cache_capacity(256);
     conn.execute_batch("PRAGMA foreign_keys = ON;")
         .map_err(query_err)?;
     Ok(conn)
 }
 
 fn pragma(conn: &Connection, name: &str) -> Result<String, StorageError> {
-    conn.query_row(&format!("PRAGMA {name}"), [], |row| {
+    cached::one(conn, &format!("PRAGMA {name}"), [], |row| {
         let v: rusqlite::types::Value = row.get(0)?;
         Ok(match v {
             rusqlite::types::Value::Integer(i) => i.to_string(),
@@ -170,9 +196,20 @@ fn writer_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
             drop(batch);
             continue;
         }
-        for job in batch {
+        let mut batch = batch.into_iter();
+        let mut rolled_back = false;
+        for job in batch.by_ref() {
             let ok_sp = conn.execute_batch("SAVEPOINT job").is_ok();
             let (ok, done) = job(&conn);
+            answers.push(done);
+            // Some errors (a full disk, out of memory) make SQLite roll back the whole
+            // transaction. The jobs left must not then run statement by statement outside
+            // one, half-writing what they write: they are dropped (their callers get an
+            // error) and the batch fails as a whole.
+            if conn.is_autocommit() {
+                rolled_back = true;
+                break;
+            }
             if ok_sp {
                 let end = if ok {
                     "RELEASE job"
@@ -181,10 +218,15 @@ fn writer_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
                 };
                 let _ = conn.execute_batch(end);
             }
-            answers.push(done);
         }
-        let committed = conn.execute_batch("COMMIT").map_err(query_err);
-        if committed.is_err() {
+        drop(batch);
+        let committed = if rolled_back {
+            tracing::error!("sqlite rolled back a whole batch (the disk or the database is full?)");
+            Err(StorageError::Full)
+        } else {
+            conn.execute_batch("COMMIT").map_err(query_err)
+        };
+        if committed.is_err() && !conn.is_autocommit() {
             let _ = conn.execute_batch("ROLLBACK");
         }
         for done in answers {
@@ -195,13 +237,18 @@ fn writer_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
 
 impl Sqlite {
     pub async fn open(path: &Path) -> Result<Sqlite, StorageError> {
+        Sqlite::open_with(path, None).await
+    }
+
+    /// `open`, with the writer limited to `max_pages` pages (`PRAGMA max_page_count`).
+    pub async fn open_with(path: &Path, max_pages: Option<u64>) -> Result<Sqlite, StorageError> {
         let path = path.to_path_buf();
-        tokio::task::spawn_blocking(move || Sqlite::open_blocking(path))
+        tokio::task::spawn_blocking(move || Sqlite::open_blocking(path, max_pages))
             .await
             .map_err(|e| StorageError::Open(e.to_string()))?
     }
 
-    fn open_blocking(path: PathBuf) -> Result<Sqlite, StorageError> {
+    fn open_blocking(path: PathBuf, max_pages: Option<u64>) -> Result<Sqlite, StorageError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| StorageError::Open(format!("{}: {e}", dir.display())))?;
@@ -219,6 +266,11 @@ impl Sqlite {
             )));
         }
         migrate(&mut conn)?;
+        if let Some(max) = max_pages {
+            // Only the writer grows the file.
+            conn.query_row(&format!("PRAGMA max_page_count = {max}"), [], |_| Ok(()))
+                .map_err(query_err)?;
+        }
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
@@ -388,7 +440,8 @@ fn row_to_request(row: &rusqlite::Row<'_>) -> rusqlite::Result<MaterialRequestRo
 }
 
 fn insert_request(conn: &Connection, r: &MaterialRequestRow) -> rusqlite::Result<usize> {
-    conn.execute(
+    cached::run(
+        conn,
         &format!(
             "INSERT INTO material_requests ({REQUEST_COLUMNS})
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING"
@@ -458,11 +511,8 @@ impl Storage for Sqlite {
     }
 
     async fn ping(&self) -> Result<(), StorageError> {
-        self.read(|conn| {
-            conn.query_row("SELECT 1", [], |_| Ok(()))
-                .map_err(query_err)
-        })
-        .await
+        self.read(|conn| cached::one(conn, "SELECT 1", [], |_| Ok(())).map_err(query_err))
+            .await
     }
 
     async fn record_catalog_version(
@@ -472,15 +522,16 @@ impl Storage for Sqlite {
     ) -> Result<bool, StorageError> {
         let version = version.to_owned();
         self.write(move |conn| {
-            let inserted = conn
-                .execute(
-                    "INSERT INTO catalog_versions (version, first_seen, last_seen)
+            let inserted = cached::run(
+                conn,
+                "INSERT INTO catalog_versions (version, first_seen, last_seen)
                      VALUES (?1, ?2, ?2) ON CONFLICT (version) DO NOTHING",
-                    params![version, now.0],
-                )
-                .map_err(query_err)?;
+                params![version, now.0],
+            )
+            .map_err(query_err)?;
             if inserted == 0 {
-                conn.execute(
+                cached::run(
+                    conn,
                     "UPDATE catalog_versions SET last_seen = ?2 WHERE version = ?1",
                     params![version, now.0],
                 )
@@ -493,12 +544,12 @@ impl Storage for Sqlite {
 
     async fn catalog_versions(&self) -> Result<Vec<(String, Timestamp, Timestamp)>, StorageError> {
         self.read(|conn| {
-            let mut stmt = conn
-                .prepare(
-                    "SELECT version, first_seen, last_seen FROM catalog_versions
+            let mut stmt = cached::statement(
+                conn,
+                "SELECT version, first_seen, last_seen FROM catalog_versions
                      ORDER BY first_seen DESC, version",
-                )
-                .map_err(query_err)?;
+            )
+            .map_err(query_err)?;
             let rows = stmt
                 .query_map([], |r| {
                     Ok((r.get(0)?, Timestamp(r.get(1)?), Timestamp(r.get(2)?)))
@@ -514,30 +565,30 @@ impl Storage for Sqlite {
         record: FeedbackRecord,
     ) -> Result<Inserted<FeedbackRecord>, StorageError> {
         self.write(move |conn| {
-            let inserted = conn
-                .execute(
-                    "INSERT INTO feedback (id, fingerprint, page, useful, comment, created_at)
+            let inserted = cached::run(
+                conn,
+                "INSERT INTO feedback (id, fingerprint, page, useful, comment, created_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
-                    params![
-                        record.id,
-                        record.fingerprint,
-                        record.page,
-                        record.useful as i64,
-                        record.comment,
-                        record.created_at.0
-                    ],
-                )
-                .map_err(query_err)?;
+                params![
+                    record.id,
+                    record.fingerprint,
+                    record.page,
+                    record.useful as i64,
+                    record.comment,
+                    record.created_at.0
+                ],
+            )
+            .map_err(query_err)?;
             if inserted == 1 {
                 return Ok(Inserted::New(record));
             }
-            let existing = conn
-                .query_row(
-                    &format!("SELECT {FEEDBACK_COLUMNS} FROM feedback WHERE id = ?1"),
-                    [&record.id],
-                    row_to_feedback,
-                )
-                .map_err(query_err)?;
+            let existing = cached::one(
+                conn,
+                &format!("SELECT {FEEDBACK_COLUMNS} FROM feedback WHERE id = ?1"),
+                [&record.id],
+                row_to_feedback,
+            )
+            .map_err(query_err)?;
             Ok(Inserted::Existing(existing))
         })
         .await
@@ -545,9 +596,11 @@ impl Storage for Sqlite {
 
     async fn feedback_count(&self) -> Result<u64, StorageError> {
         self.read(|conn| {
-            conn.query_row("SELECT COUNT(*) FROM feedback", [], |r| r.get::<_, i64>(0))
-                .map(|n| n as u64)
-                .map_err(query_err)
+            cached::one(conn, "SELECT COUNT(*) FROM feedback", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n as u64)
+            .map_err(query_err)
         })
         .await
     }
@@ -558,29 +611,30 @@ impl Storage for Sqlite {
     ) -> Result<Inserted<ChecklistRow>, StorageError> {
         self.write(move |conn| {
             // No conflict target: a taken id and a known key both end here, told apart below.
-            let inserted = conn
-                .execute(
-                    &format!(
-                        "INSERT INTO checklists ({CHECKLIST_COLUMNS})
+            let inserted = cached::run(
+                conn,
+                &format!(
+                    "INSERT INTO checklists ({CHECKLIST_COLUMNS})
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING"
-                    ),
-                    params![
-                        row.id,
-                        row.idempotency_key,
-                        row.fingerprint,
-                        row.subject_kind,
-                        row.subject_code,
-                        row.answers,
-                        row.catalog_version,
-                        row.checklist,
-                        row.created_at.0
-                    ],
-                )
-                .map_err(query_err)?;
+                ),
+                params![
+                    row.id,
+                    row.idempotency_key,
+                    row.fingerprint,
+                    row.subject_kind,
+                    row.subject_code,
+                    row.answers,
+                    row.catalog_version,
+                    row.checklist,
+                    row.created_at.0
+                ],
+            )
+            .map_err(query_err)?;
             if inserted == 1 {
                 return Ok(Inserted::New(row));
             }
-            conn.query_row(
+            cached::one(
+                conn,
                 &format!("SELECT {CHECKLIST_COLUMNS} FROM checklists WHERE idempotency_key = ?1"),
                 [&row.idempotency_key],
                 row_to_checklist,
@@ -596,7 +650,8 @@ impl Storage for Sqlite {
     async fn checklist(&self, id: &str) -> Result<Option<ChecklistRow>, StorageError> {
         let id = id.to_owned();
         self.read(move |conn| {
-            conn.query_row(
+            cached::one(
+                conn,
                 &format!("SELECT {CHECKLIST_COLUMNS} FROM checklists WHERE id = ?1"),
                 [&id],
                 row_to_checklist,
@@ -609,7 +664,7 @@ impl Storage for Sqlite {
 
     async fn checklist_count(&self) -> Result<u64, StorageError> {
         self.read(|conn| {
-            conn.query_row("SELECT COUNT(*) FROM checklists", [], |r| {
+            cached::one(conn, "SELECT COUNT(*) FROM checklists", [], |r| {
                 r.get::<_, i64>(0)
             })
             .map(|n| n as u64)
@@ -621,39 +676,40 @@ impl Storage for Sqlite {
     async fn insert_draft(&self, row: DraftRow) -> Result<Inserted<DraftRow>, StorageError> {
         self.write(move |conn| {
             // No conflict target: a taken token and a known key both end here, told apart below.
-            let inserted = conn
-                .execute(
-                    &format!(
-                        "INSERT INTO drafts ({DRAFT_COLUMNS})
+            let inserted = cached::run(
+                conn,
+                &format!(
+                    "INSERT INTO drafts ({DRAFT_COLUMNS})
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
                              ?15, ?16, ?17)
                          ON CONFLICT DO NOTHING"
-                    ),
-                    params![
-                        row.token,
-                        row.idempotency_key,
-                        row.fingerprint,
-                        row.key_hash,
-                        row.subject_kind,
-                        row.subject_code,
-                        row.answers,
-                        row.data,
-                        row.form,
-                        row.catalog_version,
-                        row.factor_kind,
-                        row.factor_hash,
-                        row.failed_opens,
-                        row.locked_until.map(|t| t.0),
-                        row.created_at.0,
-                        row.saved_at.0,
-                        row.expires_at.0
-                    ],
-                )
-                .map_err(query_err)?;
+                ),
+                params![
+                    row.token,
+                    row.idempotency_key,
+                    row.fingerprint,
+                    row.key_hash,
+                    row.subject_kind,
+                    row.subject_code,
+                    row.answers,
+                    row.data,
+                    row.form,
+                    row.catalog_version,
+                    row.factor_kind,
+                    row.factor_hash,
+                    row.failed_opens,
+                    row.locked_until.map(|t| t.0),
+                    row.created_at.0,
+                    row.saved_at.0,
+                    row.expires_at.0
+                ],
+            )
+            .map_err(query_err)?;
             if inserted == 1 {
                 return Ok(Inserted::New(row));
             }
-            conn.query_row(
+            cached::one(
+                conn,
                 &format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE idempotency_key = ?1"),
                 [&row.idempotency_key],
                 row_to_draft,
@@ -669,7 +725,8 @@ impl Storage for Sqlite {
     async fn draft(&self, token: &str) -> Result<Option<DraftRow>, StorageError> {
         let token = token.to_owned();
         self.read(move |conn| {
-            conn.query_row(
+            cached::one(
+                conn,
                 &format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE token = ?1"),
                 [&token],
                 row_to_draft,
@@ -682,31 +739,31 @@ impl Storage for Sqlite {
 
     async fn update_draft(&self, row: DraftRow) -> Result<bool, StorageError> {
         self.write(move |conn| {
-            let updated = conn
-                .execute(
-                    "UPDATE drafts SET key_hash = ?2, subject_kind = ?3, subject_code = ?4,
+            let updated = cached::run(
+                conn,
+                "UPDATE drafts SET key_hash = ?2, subject_kind = ?3, subject_code = ?4,
                          answers = ?5, data = ?6, form = ?7, catalog_version = ?8,
                          factor_kind = ?9, factor_hash = ?10, failed_opens = ?11,
                          locked_until = ?12, saved_at = ?13, expires_at = ?14
                      WHERE token = ?1",
-                    params![
-                        row.token,
-                        row.key_hash,
-                        row.subject_kind,
-                        row.subject_code,
-                        row.answers,
-                        row.data,
-                        row.form,
-                        row.catalog_version,
-                        row.factor_kind,
-                        row.factor_hash,
-                        row.failed_opens,
-                        row.locked_until.map(|t| t.0),
-                        row.saved_at.0,
-                        row.expires_at.0
-                    ],
-                )
-                .map_err(query_err)?;
+                params![
+                    row.token,
+                    row.key_hash,
+                    row.subject_kind,
+                    row.subject_code,
+                    row.answers,
+                    row.data,
+                    row.form,
+                    row.catalog_version,
+                    row.factor_kind,
+                    row.factor_hash,
+                    row.failed_opens,
+                    row.locked_until.map(|t| t.0),
+                    row.saved_at.0,
+                    row.expires_at.0
+                ],
+            )
+            .map_err(query_err)?;
             Ok(updated == 1)
         })
         .await
@@ -714,7 +771,7 @@ impl Storage for Sqlite {
 
     async fn purge_drafts(&self, now: Timestamp) -> Result<u64, StorageError> {
         self.write(move |conn| {
-            conn.execute("DELETE FROM drafts WHERE expires_at < ?1", [now.0])
+            cached::run(conn, "DELETE FROM drafts WHERE expires_at < ?1", [now.0])
                 .map(|n| n as u64)
                 .map_err(query_err)
         })
@@ -723,13 +780,13 @@ impl Storage for Sqlite {
 
     async fn purge_draft_files(&self, now: Timestamp) -> Result<Vec<String>, StorageError> {
         self.write(move |conn| {
-            let mut stmt = conn
-                .prepare(
-                    "DELETE FROM files WHERE application IS NULL AND draft_token NOT IN
+            let mut stmt = cached::statement(
+                conn,
+                "DELETE FROM files WHERE application IS NULL AND draft_token NOT IN
                          (SELECT token FROM drafts WHERE expires_at >= ?1)
                      RETURNING object",
-                )
-                .map_err(query_err)?;
+            )
+            .map_err(query_err)?;
             let objects = stmt
                 .query_map([now.0], |r| r.get::<_, String>(0))
                 .map_err(query_err)?
@@ -742,9 +799,11 @@ impl Storage for Sqlite {
 
     async fn draft_count(&self) -> Result<u64, StorageError> {
         self.read(|conn| {
-            conn.query_row("SELECT COUNT(*) FROM drafts", [], |r| r.get::<_, i64>(0))
-                .map(|n| n as u64)
-                .map_err(query_err)
+            cached::one(conn, "SELECT COUNT(*) FROM drafts", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n as u64)
+            .map_err(query_err)
         })
         .await
     }
@@ -761,47 +820,48 @@ impl Storage for Sqlite {
         self.write(move |conn| {
             // No conflict target: a taken number and a known key both end here, told apart
             // below.
-            let inserted = conn
-                .execute(
-                    &format!(
-                        "INSERT INTO applications ({APPLICATION_COLUMNS})
+            let inserted = cached::run(
+                conn,
+                &format!(
+                    "INSERT INTO applications ({APPLICATION_COLUMNS})
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
                              ?15, ?16, ?17, ?18, ?19, ?20, ?21)
                          ON CONFLICT DO NOTHING"
-                    ),
-                    params![
-                        row.number,
-                        row.idempotency_key,
-                        row.fingerprint,
-                        row.subject_kind,
-                        row.subject_code,
-                        row.answers,
-                        row.data,
-                        row.receipt,
-                        row.catalog_version,
-                        row.created_at.0,
-                        row.key_hash,
-                        row.factor_kind,
-                        row.factor_salt,
-                        row.factor_hash,
-                        row.failed_opens,
-                        row.locked_until.map(|t| t.0),
-                        row.status,
-                        row.version,
-                        row.updated_at.map(|t| t.0),
-                        row.accept_by,
-                        row.due_on
-                    ],
-                )
-                .map_err(query_err)?;
+                ),
+                params![
+                    row.number,
+                    row.idempotency_key,
+                    row.fingerprint,
+                    row.subject_kind,
+                    row.subject_code,
+                    row.answers,
+                    row.data,
+                    row.receipt,
+                    row.catalog_version,
+                    row.created_at.0,
+                    row.key_hash,
+                    row.factor_kind,
+                    row.factor_salt,
+                    row.factor_hash,
+                    row.failed_opens,
+                    row.locked_until.map(|t| t.0),
+                    row.status,
+                    row.version,
+                    row.updated_at.map(|t| t.0),
+                    row.accept_by,
+                    row.due_on
+                ],
+            )
+            .map_err(query_err)?;
             if inserted == 1 {
                 // Same closure, same transaction: the application and the end of its draft
                 // commit together. A retry (below) never deletes anything.
                 if let Some(token) = &draft {
-                    conn.execute("DELETE FROM drafts WHERE token = ?1", [token])
+                    cached::run(conn, "DELETE FROM drafts WHERE token = ?1", [token])
                         .map_err(query_err)?;
                     // The draft's documents now belong to the application.
-                    conn.execute(
+                    cached::run(
+                        conn,
                         "UPDATE files SET application = ?1
                          WHERE draft_token = ?2 AND application IS NULL",
                         [&row.number, token],
@@ -846,7 +906,8 @@ impl Storage for Sqlite {
                 }
                 return Ok(Inserted::New(row));
             }
-            conn.query_row(
+            cached::one(
+                conn,
                 &format!(
                     "SELECT {APPLICATION_COLUMNS} FROM applications WHERE idempotency_key = ?1"
                 ),
@@ -864,7 +925,8 @@ impl Storage for Sqlite {
     async fn application(&self, number: &str) -> Result<Option<ApplicationRow>, StorageError> {
         let number = number.to_owned();
         self.read(move |conn| {
-            conn.query_row(
+            cached::one(
+                conn,
                 &format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE number = ?1"),
                 [&number],
                 row_to_application,
@@ -881,7 +943,8 @@ impl Storage for Sqlite {
     ) -> Result<Option<ApplicationRow>, StorageError> {
         let key = idempotency_key.to_owned();
         self.read(move |conn| {
-            conn.query_row(
+            cached::one(
+                conn,
                 &format!(
                     "SELECT {APPLICATION_COLUMNS} FROM applications WHERE idempotency_key = ?1"
                 ),
@@ -896,7 +959,8 @@ impl Storage for Sqlite {
 
     async fn update_application_access(&self, row: ApplicationRow) -> Result<bool, StorageError> {
         self.write(move |conn| {
-            conn.execute(
+            cached::run(
+                conn,
                 "UPDATE applications SET key_hash = ?2, failed_opens = ?3, locked_until = ?4
                  WHERE number = ?1",
                 params![
@@ -929,12 +993,14 @@ impl Storage for Sqlite {
     ) -> Result<Vec<MaterialRequestRow>, StorageError> {
         let application = application.to_owned();
         self.read(move |conn| {
-            let mut stmt = conn
-                .prepare(&format!(
+            let mut stmt = cached::statement(
+                conn,
+                &format!(
                     "SELECT {REQUEST_COLUMNS} FROM material_requests WHERE application = ?1
                      ORDER BY resolved_at IS NOT NULL, requested_at, id"
-                ))
-                .map_err(query_err)?;
+                ),
+            )
+            .map_err(query_err)?;
             let rows = stmt
                 .query_map([&application], row_to_request)
                 .map_err(query_err)?;
@@ -954,16 +1020,17 @@ impl Storage for Sqlite {
         self.write(move |conn| {
             let mut resolved = 0;
             for id in &ids {
-                resolved += conn
-                    .execute(
-                        "UPDATE material_requests SET resolved_at = ?3
+                resolved += cached::run(
+                    conn,
+                    "UPDATE material_requests SET resolved_at = ?3
                          WHERE id = ?1 AND application = ?2 AND resolved_at IS NULL",
-                        params![id, application, now.0],
-                    )
-                    .map_err(query_err)? as u64;
+                    params![id, application, now.0],
+                )
+                .map_err(query_err)? as u64;
             }
             for m in &materials {
-                conn.execute(
+                cached::run(
+                    conn,
                     "UPDATE files SET handed_in_at = ?3
                      WHERE application = ?1 AND material = ?2 AND draft_token IS NULL
                          AND handed_in_at IS NULL",
@@ -979,12 +1046,14 @@ impl Storage for Sqlite {
     async fn files_of_application(&self, number: &str) -> Result<Vec<FileRow>, StorageError> {
         let number = number.to_owned();
         self.read(move |conn| {
-            let mut stmt = conn
-                .prepare(&format!(
+            let mut stmt = cached::statement(
+                conn,
+                &format!(
                     "SELECT {FILE_COLUMNS} FROM files WHERE application = ?1
                      ORDER BY {FILE_ORDER}"
-                ))
-                .map_err(query_err)?;
+                ),
+            )
+            .map_err(query_err)?;
             let rows = stmt.query_map([&number], row_to_file).map_err(query_err)?;
             rows.collect::<Result<Vec<_>, _>>().map_err(query_err)
         })
@@ -993,7 +1062,7 @@ impl Storage for Sqlite {
 
     async fn application_count(&self) -> Result<u64, StorageError> {
         self.read(|conn| {
-            conn.query_row("SELECT COUNT(*) FROM applications", [], |r| {
+            cached::one(conn, "SELECT COUNT(*) FROM applications", [], |r| {
                 r.get::<_, i64>(0)
             })
             .map(|n| n as u64)
@@ -1005,38 +1074,39 @@ impl Storage for Sqlite {
     async fn insert_file(&self, row: FileRow) -> Result<Inserted<FileRow>, StorageError> {
         self.write(move |conn| {
             // No conflict target: a taken id and a known key both end here, told apart below.
-            let inserted = conn
-                .execute(
-                    &format!(
-                        "INSERT INTO files ({FILE_COLUMNS})
+            let inserted = cached::run(
+                conn,
+                &format!(
+                    "INSERT INTO files ({FILE_COLUMNS})
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
                              ?15, ?16)
                          ON CONFLICT DO NOTHING"
-                    ),
-                    params![
-                        row.id,
-                        row.idempotency_key,
-                        row.draft_token,
-                        row.application,
-                        row.material,
-                        row.slot,
-                        row.position,
-                        row.content_type,
-                        row.bytes,
-                        row.sha256,
-                        row.pages,
-                        row.width,
-                        row.height,
-                        row.object,
-                        row.created_at.0,
-                        row.handed_in_at.map(|t| t.0)
-                    ],
-                )
-                .map_err(query_err)?;
+                ),
+                params![
+                    row.id,
+                    row.idempotency_key,
+                    row.draft_token,
+                    row.application,
+                    row.material,
+                    row.slot,
+                    row.position,
+                    row.content_type,
+                    row.bytes,
+                    row.sha256,
+                    row.pages,
+                    row.width,
+                    row.height,
+                    row.object,
+                    row.created_at.0,
+                    row.handed_in_at.map(|t| t.0)
+                ],
+            )
+            .map_err(query_err)?;
             if inserted == 1 {
                 return Ok(Inserted::New(row));
             }
-            conn.query_row(
+            cached::one(
+                conn,
                 &format!("SELECT {FILE_COLUMNS} FROM files WHERE idempotency_key = ?1"),
                 [&row.idempotency_key],
                 row_to_file,
@@ -1052,7 +1122,8 @@ impl Storage for Sqlite {
     async fn file(&self, id: &str) -> Result<Option<FileRow>, StorageError> {
         let id = id.to_owned();
         self.read(move |conn| {
-            conn.query_row(
+            cached::one(
+                conn,
                 &format!("SELECT {FILE_COLUMNS} FROM files WHERE id = ?1"),
                 [&id],
                 row_to_file,
@@ -1066,12 +1137,14 @@ impl Storage for Sqlite {
     async fn files_of_draft(&self, token: &str) -> Result<Vec<FileRow>, StorageError> {
         let token = token.to_owned();
         self.read(move |conn| {
-            let mut stmt = conn
-                .prepare(&format!(
+            let mut stmt = cached::statement(
+                conn,
+                &format!(
                     "SELECT {FILE_COLUMNS} FROM files WHERE draft_token = ?1
                      ORDER BY {FILE_ORDER}"
-                ))
-                .map_err(query_err)?;
+                ),
+            )
+            .map_err(query_err)?;
             let rows = stmt.query_map([&token], row_to_file).map_err(query_err)?;
             rows.collect::<Result<Vec<_>, _>>().map_err(query_err)
         })
@@ -1081,7 +1154,7 @@ impl Storage for Sqlite {
     async fn delete_file(&self, id: &str) -> Result<bool, StorageError> {
         let id = id.to_owned();
         self.write(move |conn| {
-            conn.execute("DELETE FROM files WHERE id = ?1", [&id])
+            cached::run(conn, "DELETE FROM files WHERE id = ?1", [&id])
                 .map(|n| n == 1)
                 .map_err(query_err)
         })
@@ -1092,7 +1165,8 @@ impl Storage for Sqlite {
         // Each job of the writer's batch runs in its own savepoint: all or nothing.
         self.write(move |conn| {
             for (position, id) in ids.iter().enumerate() {
-                conn.execute(
+                cached::run(
+                    conn,
                     "UPDATE files SET position = ?1 WHERE id = ?2",
                     rusqlite::params![position as i64, id],
                 )

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::query_err;
+use super::{cached, query_err};
 use crate::clock::Timestamp;
 use crate::storage::{BankAppointmentRow, BankUpdate, StorageError};
 
@@ -23,24 +23,24 @@ fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<BankAppointmentRow> {
 }
 
 pub(super) fn insert(conn: &Connection, b: &BankAppointmentRow) -> Result<bool, StorageError> {
-    let n = conn
-        .execute(
-            &format!(
-                "INSERT INTO bank_appointments ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+    let n = cached::run(
+        conn,
+        &format!(
+            "INSERT INTO bank_appointments ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT DO NOTHING"
-            ),
-            params![
-                b.application,
-                b.bank,
-                b.branch,
-                b.account_type,
-                b.status,
-                b.signing_at,
-                b.created_at.0,
-                b.updated_at.0
-            ],
-        )
-        .map_err(query_err)?;
+        ),
+        params![
+            b.application,
+            b.bank,
+            b.branch,
+            b.account_type,
+            b.status,
+            b.signing_at,
+            b.created_at.0,
+            b.updated_at.0
+        ],
+    )
+    .map_err(query_err)?;
     Ok(n == 1)
 }
 
@@ -48,7 +48,8 @@ pub(super) fn one(
     conn: &Connection,
     application: &str,
 ) -> Result<Option<BankAppointmentRow>, StorageError> {
-    conn.query_row(
+    cached::one(
+        conn,
         &format!("SELECT {COLUMNS} FROM bank_appointments WHERE application = ?1"),
         [application],
         row_of,
@@ -63,7 +64,8 @@ pub(super) fn update(
     application: &str,
     u: &BankUpdate,
 ) -> Result<(), StorageError> {
-    conn.execute(
+    cached::run(
+        conn,
         "UPDATE bank_appointments SET status = ?2, signing_at = COALESCE(?3, signing_at),
              updated_at = ?4 WHERE application = ?1",
         params![application, u.status, u.signing_at, u.at.0],

@@ -5,7 +5,7 @@
 use onetrip_domain::booking::Counts;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::query_err;
+use super::{cached, query_err};
 use crate::clock::Timestamp;
 use crate::storage::{Admit, BookOutcome, BookingRow, StorageError};
 
@@ -45,7 +45,8 @@ fn one_where(
     column: &str,
     value: &str,
 ) -> Result<Option<BookingRow>, StorageError> {
-    conn.query_row(
+    cached::one(
+        conn,
         &format!("SELECT {COLUMNS} FROM bookings WHERE {column} = ?1"),
         [value],
         row_of,
@@ -63,7 +64,7 @@ pub(super) fn by_code(conn: &Connection, code: &str) -> Result<Option<BookingRow
 }
 
 fn count(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<u32, StorageError> {
-    conn.query_row(sql, p, |r| r.get::<_, i64>(0))
+    cached::one(conn, sql, p, |r| r.get::<_, i64>(0))
         .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
         .map_err(query_err)
 }
@@ -78,15 +79,15 @@ pub(super) fn book(
     if let Some(existing) = one_where(conn, "idempotency_key", &b.idempotency_key)? {
         return Ok(BookOutcome::Existing(existing));
     }
-    let (taken, taken_priority) = conn
-        .query_row(
-            "SELECT COUNT(*), COALESCE(SUM(priority), 0) FROM bookings
+    let (taken, taken_priority) = cached::one(
+        conn,
+        "SELECT COUNT(*), COALESCE(SUM(priority), 0) FROM bookings
              WHERE hall = ?1 AND window_code = ?2 AND day = ?3 AND start_min = ?4
                AND status IN ('active', 'arrived')",
-            params![b.hall, b.window, b.day, b.start_min],
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
-        )
-        .map_err(query_err)?;
+        params![b.hall, b.window, b.day, b.start_min],
+        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+    )
+    .map_err(query_err)?;
     let counts = Counts {
         taken: u32::try_from(taken).unwrap_or(u32::MAX),
         taken_priority: u32::try_from(taken_priority).unwrap_or(u32::MAX),
@@ -118,7 +119,8 @@ pub(super) fn book(
     if let Err(refusal) = admit(counts) {
         return Ok(BookOutcome::Refused(refusal));
     }
-    conn.execute(
+    cached::run(
+        conn,
         &format!(
             "INSERT INTO bookings ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
              ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
@@ -158,13 +160,13 @@ pub(super) fn slot_counts(
     window: &str,
     day: &str,
 ) -> Result<Vec<(u32, u32, u32)>, StorageError> {
-    let mut stmt = conn
-        .prepare(
-            "SELECT start_min, COUNT(*), COALESCE(SUM(priority), 0) FROM bookings
+    let mut stmt = cached::statement(
+        conn,
+        "SELECT start_min, COUNT(*), COALESCE(SUM(priority), 0) FROM bookings
              WHERE hall = ?1 AND window_code = ?2 AND day = ?3 AND status IN ('active', 'arrived')
              GROUP BY start_min ORDER BY start_min",
-        )
-        .map_err(query_err)?;
+    )
+    .map_err(query_err)?;
     let rows = stmt
         .query_map(params![hall, window, day], |r| {
             Ok((
@@ -180,13 +182,13 @@ pub(super) fn slot_counts(
 }
 
 pub(super) fn cancel(conn: &Connection, id: &str, at: Timestamp) -> Result<bool, StorageError> {
-    let n = conn
-        .execute(
-            "UPDATE bookings SET status = 'cancelled', cancelled_at = ?2
+    let n = cached::run(
+        conn,
+        "UPDATE bookings SET status = 'cancelled', cancelled_at = ?2
              WHERE id = ?1 AND status = 'active'",
-            params![id, at.0],
-        )
-        .map_err(query_err)?;
+        params![id, at.0],
+    )
+    .map_err(query_err)?;
     Ok(n == 1)
 }
 
@@ -196,15 +198,16 @@ pub(super) fn arrive(
     at: Timestamp,
     by: &str,
 ) -> Result<bool, StorageError> {
-    let n = conn
-        .execute(
-            "UPDATE bookings SET status = 'arrived', arrived_at = ?2, arrived_by = ?3
+    let n = cached::run(
+        conn,
+        "UPDATE bookings SET status = 'arrived', arrived_at = ?2, arrived_by = ?3
              WHERE id = ?1 AND status = 'active'",
-            params![id, at.0, by],
-        )
-        .map_err(query_err)?;
+        params![id, at.0, by],
+    )
+    .map_err(query_err)?;
     if n == 1 {
-        conn.execute(
+        cached::run(
+            conn,
             "INSERT INTO verified_identities (id_hash, verified_at)
              SELECT id_hash, ?2 FROM bookings WHERE id = ?1
              ON CONFLICT (id_hash) DO UPDATE SET verified_at = excluded.verified_at",

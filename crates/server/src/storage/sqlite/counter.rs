@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::query_err;
+use super::{cached, query_err};
 use crate::clock::Timestamp;
 use crate::storage::{CounterCodeRow, StorageError};
 
@@ -20,27 +20,28 @@ fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<CounterCodeRow> {
 }
 
 pub(super) fn insert(conn: &Connection, c: &CounterCodeRow) -> Result<bool, StorageError> {
-    let n = conn
-        .execute(
-            &format!(
-                "INSERT INTO counter_codes ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+    let n = cached::run(
+        conn,
+        &format!(
+            "INSERT INTO counter_codes ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT DO NOTHING"
-            ),
-            params![
-                c.code,
-                c.application,
-                c.created_at.0,
-                c.expires_at.0,
-                c.revoked_at.map(|t| t.0),
-                c.revoked_by
-            ],
-        )
-        .map_err(query_err)?;
+        ),
+        params![
+            c.code,
+            c.application,
+            c.created_at.0,
+            c.expires_at.0,
+            c.revoked_at.map(|t| t.0),
+            c.revoked_by
+        ],
+    )
+    .map_err(query_err)?;
     Ok(n == 1)
 }
 
 pub(super) fn one(conn: &Connection, code: &str) -> Result<Option<CounterCodeRow>, StorageError> {
-    conn.query_row(
+    cached::one(
+        conn,
         &format!("SELECT {COLUMNS} FROM counter_codes WHERE code = ?1"),
         [code],
         row_of,
@@ -53,12 +54,14 @@ pub(super) fn of(
     conn: &Connection,
     application: &str,
 ) -> Result<Vec<CounterCodeRow>, StorageError> {
-    let mut stmt = conn
-        .prepare(&format!(
+    let mut stmt = cached::statement(
+        conn,
+        &format!(
             "SELECT {COLUMNS} FROM counter_codes WHERE application = ?1
              ORDER BY created_at DESC, code"
-        ))
-        .map_err(query_err)?;
+        ),
+    )
+    .map_err(query_err)?;
     let rows = stmt
         .query_map([application], row_of)
         .map_err(query_err)?
@@ -73,12 +76,12 @@ pub(super) fn revoke(
     at: Timestamp,
     by: &str,
 ) -> Result<bool, StorageError> {
-    let n = conn
-        .execute(
-            "UPDATE counter_codes SET revoked_at = ?2, revoked_by = ?3
+    let n = cached::run(
+        conn,
+        "UPDATE counter_codes SET revoked_at = ?2, revoked_by = ?3
              WHERE code = ?1 AND revoked_at IS NULL",
-            params![code, at.0, by],
-        )
-        .map_err(query_err)?;
+        params![code, at.0, by],
+    )
+    .map_err(query_err)?;
     Ok(n == 1)
 }

@@ -4,7 +4,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{insert_request, query_err};
+use super::{cached, insert_request, query_err};
 use crate::clock::Timestamp;
 use crate::storage::{
     AuditRow, Change, EventRow, MatterRow, MessageRow, NoticeRow, QueueQuery, QueueRow, RatingRow,
@@ -13,7 +13,8 @@ use crate::storage::{
 
 pub(super) fn insert_events(conn: &Connection, events: &[EventRow]) -> Result<(), StorageError> {
     for e in events {
-        conn.execute(
+        cached::run(
+            conn,
             "INSERT INTO events (application, matter, from_status, to_status, actor_kind, actor,
                  department, note, at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -38,7 +39,8 @@ pub(super) fn insert_matters(conn: &Connection, matters: &[MatterRow]) -> Result
     for m in matters {
         let waits_for =
             serde_json::to_string(&m.waits_for).map_err(|e| StorageError::Query(e.to_string()))?;
-        conn.execute(
+        cached::run(
+            conn,
             "INSERT INTO application_matters (application, matter, position, department,
                  waits_for, status, due_on)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -61,11 +63,13 @@ pub(super) fn insert_matters(conn: &Connection, matters: &[MatterRow]) -> Result
 fn project(conn: &Connection, events: &[EventRow]) -> Result<(), StorageError> {
     for e in events {
         match &e.matter {
-            None => conn.execute(
+            None => cached::run(
+                conn,
                 "UPDATE applications SET status = ?2 WHERE number = ?1",
                 params![e.application, e.to_status],
             ),
-            Some(m) => conn.execute(
+            Some(m) => cached::run(
+                conn,
                 "UPDATE application_matters SET status = ?3 WHERE application = ?1 AND matter = ?2",
                 params![e.application, m, e.to_status],
             ),
@@ -78,13 +82,13 @@ fn project(conn: &Connection, events: &[EventRow]) -> Result<(), StorageError> {
 pub(super) fn append(conn: &Connection, c: &Change) -> Result<u64, StorageError> {
     let added = c.events.len() as u64;
     let last = c.events.last().map(|e| e.at.0);
-    let moved = conn
-        .execute(
-            "UPDATE applications SET version = version + ?3, updated_at = COALESCE(?4, updated_at)
+    let moved = cached::run(
+        conn,
+        "UPDATE applications SET version = version + ?3, updated_at = COALESCE(?4, updated_at)
              WHERE number = ?1 AND version = ?2",
-            params![c.application, c.expected_version, added, last],
-        )
-        .map_err(query_err)?;
+        params![c.application, c.expected_version, added, last],
+    )
+    .map_err(query_err)?;
     if moved != 1 {
         return Err(StorageError::Conflict);
     }
@@ -96,7 +100,8 @@ pub(super) fn append(conn: &Connection, c: &Change) -> Result<u64, StorageError>
         }
     }
     for n in &c.notices {
-        conn.execute(
+        cached::run(
+            conn,
             "INSERT INTO outbox (application, kind, text, created_at, next_at)
              VALUES (?1, ?2, ?3, ?4, ?4)",
             params![n.application, n.kind, n.text, n.created_at.0],
@@ -104,7 +109,8 @@ pub(super) fn append(conn: &Connection, c: &Change) -> Result<u64, StorageError>
         .map_err(query_err)?;
     }
     if let Some(r) = &c.rating {
-        conn.execute(
+        cached::run(
+            conn,
             "INSERT INTO ratings (application, level, dimensions, comment, rated_at, followup_due)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
@@ -146,11 +152,11 @@ fn row_to_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<EventRow> {
 }
 
 pub(super) fn events(conn: &Connection, application: &str) -> Result<Vec<EventRow>, StorageError> {
-    let mut stmt = conn
-        .prepare(&format!(
-            "SELECT {EVENT_COLUMNS} FROM events WHERE application = ?1 ORDER BY seq"
-        ))
-        .map_err(query_err)?;
+    let mut stmt = cached::statement(
+        conn,
+        &format!("SELECT {EVENT_COLUMNS} FROM events WHERE application = ?1 ORDER BY seq"),
+    )
+    .map_err(query_err)?;
     let rows = stmt
         .query_map([application], row_to_event)
         .map_err(query_err)?;
@@ -161,12 +167,12 @@ pub(super) fn matters(
     conn: &Connection,
     application: &str,
 ) -> Result<Vec<MatterRow>, StorageError> {
-    let mut stmt = conn
-        .prepare(
-            "SELECT application, matter, position, department, waits_for, status, due_on
+    let mut stmt = cached::statement(
+        conn,
+        "SELECT application, matter, position, department, waits_for, status, due_on
              FROM application_matters WHERE application = ?1 ORDER BY position",
-        )
-        .map_err(query_err)?;
+    )
+    .map_err(query_err)?;
     let rows = stmt
         .query_map([application], |row| {
             let waits_for: String = row.get(4)?;
@@ -236,7 +242,7 @@ pub(super) fn queue(conn: &Connection, q: &QueueQuery) -> Result<Vec<QueueRow>, 
     }
     let limit = arg(i64::from(q.limit).into());
     sql += &format!(" ORDER BY a.created_at DESC, a.number DESC LIMIT {limit}");
-    let mut stmt = conn.prepare(&sql).map_err(query_err)?;
+    let mut stmt = cached::statement(conn, &sql).map_err(query_err)?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(args), |row| {
             Ok(QueueRow {
@@ -272,25 +278,25 @@ fn row_to_staff(row: &rusqlite::Row<'_>, from: usize) -> rusqlite::Result<StaffR
 }
 
 pub(super) fn insert_staff(conn: &Connection, s: &StaffRow) -> Result<(), StorageError> {
-    let n = conn
-        .execute(
-            &format!(
-                "INSERT INTO staff ({STAFF_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+    let n = cached::run(
+        conn,
+        &format!(
+            "INSERT INTO staff ({STAFF_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT DO NOTHING"
-            ),
-            params![
-                s.id,
-                s.username,
-                s.name,
-                s.role,
-                s.department,
-                s.password_hash,
-                i64::from(s.active),
-                s.created_at.0,
-                s.bank
-            ],
-        )
-        .map_err(query_err)?;
+        ),
+        params![
+            s.id,
+            s.username,
+            s.name,
+            s.role,
+            s.department,
+            s.password_hash,
+            i64::from(s.active),
+            s.created_at.0,
+            s.bank
+        ],
+    )
+    .map_err(query_err)?;
     if n == 1 {
         Ok(())
     } else {
@@ -302,7 +308,8 @@ pub(super) fn staff_by_username(
     conn: &Connection,
     username: &str,
 ) -> Result<Option<StaffRow>, StorageError> {
-    conn.query_row(
+    cached::one(
+        conn,
         &format!("SELECT {STAFF_COLUMNS} FROM staff WHERE username = ?1"),
         [username],
         |r| row_to_staff(r, 0),
@@ -312,11 +319,11 @@ pub(super) fn staff_by_username(
 }
 
 pub(super) fn staff_list(conn: &Connection) -> Result<Vec<StaffRow>, StorageError> {
-    let mut stmt = conn
-        .prepare(&format!(
-            "SELECT {STAFF_COLUMNS} FROM staff ORDER BY username"
-        ))
-        .map_err(query_err)?;
+    let mut stmt = cached::statement(
+        conn,
+        &format!("SELECT {STAFF_COLUMNS} FROM staff ORDER BY username"),
+    )
+    .map_err(query_err)?;
     let rows = stmt
         .query_map([], |r| row_to_staff(r, 0))
         .map_err(query_err)?;
@@ -324,21 +331,22 @@ pub(super) fn staff_list(conn: &Connection) -> Result<Vec<StaffRow>, StorageErro
 }
 
 pub(super) fn update_staff(conn: &Connection, s: &StaffRow) -> Result<bool, StorageError> {
-    let n = conn
-        .execute(
-            "UPDATE staff SET password_hash = ?2, active = ?3 WHERE id = ?1",
-            params![s.id, s.password_hash, i64::from(s.active)],
-        )
-        .map_err(query_err)?;
+    let n = cached::run(
+        conn,
+        "UPDATE staff SET password_hash = ?2, active = ?3 WHERE id = ?1",
+        params![s.id, s.password_hash, i64::from(s.active)],
+    )
+    .map_err(query_err)?;
     if !s.active {
-        conn.execute("DELETE FROM staff_sessions WHERE staff = ?1", [&s.id])
+        cached::run(conn, "DELETE FROM staff_sessions WHERE staff = ?1", [&s.id])
             .map_err(query_err)?;
     }
     Ok(n == 1)
 }
 
 pub(super) fn insert_session(conn: &Connection, s: &SessionRow) -> Result<(), StorageError> {
-    conn.execute(
+    cached::run(
+        conn,
         "INSERT INTO staff_sessions (token_hash, staff, created_at, last_seen, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
@@ -359,38 +367,39 @@ pub(super) fn touch_session(
     now: Timestamp,
     idle_since: Timestamp,
 ) -> Result<Option<(SessionRow, StaffRow)>, StorageError> {
-    let found = conn
-        .query_row(
-            &format!(
-                "SELECT s.token_hash, s.staff, s.created_at, s.last_seen, s.expires_at,
+    let found = cached::one(
+        conn,
+        &format!(
+            "SELECT s.token_hash, s.staff, s.created_at, s.last_seen, s.expires_at,
                      {}
                  FROM staff_sessions s JOIN staff t ON t.id = s.staff
                  WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen > ?3
                      AND t.active = 1",
-                STAFF_COLUMNS
-                    .split(", ")
-                    .map(|c| format!("t.{c}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            params![token_hash, now.0, idle_since.0],
-            |r| {
-                Ok((
-                    SessionRow {
-                        token_hash: r.get(0)?,
-                        staff: r.get(1)?,
-                        created_at: Timestamp(r.get(2)?),
-                        last_seen: Timestamp(now.0),
-                        expires_at: Timestamp(r.get(4)?),
-                    },
-                    row_to_staff(r, 5)?,
-                ))
-            },
-        )
-        .optional()
-        .map_err(query_err)?;
+            STAFF_COLUMNS
+                .split(", ")
+                .map(|c| format!("t.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        params![token_hash, now.0, idle_since.0],
+        |r| {
+            Ok((
+                SessionRow {
+                    token_hash: r.get(0)?,
+                    staff: r.get(1)?,
+                    created_at: Timestamp(r.get(2)?),
+                    last_seen: Timestamp(now.0),
+                    expires_at: Timestamp(r.get(4)?),
+                },
+                row_to_staff(r, 5)?,
+            ))
+        },
+    )
+    .optional()
+    .map_err(query_err)?;
     if found.is_some() {
-        conn.execute(
+        cached::run(
+            conn,
             "UPDATE staff_sessions SET last_seen = ?2 WHERE token_hash = ?1",
             params![token_hash, now.0],
         )
@@ -400,7 +409,8 @@ pub(super) fn touch_session(
 }
 
 pub(super) fn delete_session(conn: &Connection, token_hash: &str) -> Result<(), StorageError> {
-    conn.execute(
+    cached::run(
+        conn,
         "DELETE FROM staff_sessions WHERE token_hash = ?1",
         [token_hash],
     )
@@ -409,7 +419,8 @@ pub(super) fn delete_session(conn: &Connection, token_hash: &str) -> Result<(), 
 }
 
 pub(super) fn audit(conn: &Connection, a: &AuditRow) -> Result<(), StorageError> {
-    conn.execute(
+    cached::run(
+        conn,
         "INSERT INTO audit_log (at, staff, action, application, detail)
          VALUES (?1, ?2, ?3, ?4, ?5)",
         params![a.at.0, a.staff, a.action, a.application, a.detail],
@@ -422,12 +433,12 @@ pub(super) fn audit_of(
     conn: &Connection,
     application: &str,
 ) -> Result<Vec<AuditRow>, StorageError> {
-    let mut stmt = conn
-        .prepare(
-            "SELECT at, staff, action, application, detail FROM audit_log
+    let mut stmt = cached::statement(
+        conn,
+        "SELECT at, staff, action, application, detail FROM audit_log
              WHERE application = ?1 ORDER BY seq",
-        )
-        .map_err(query_err)?;
+    )
+    .map_err(query_err)?;
     let rows = stmt
         .query_map([application], |r| {
             Ok(AuditRow {
@@ -443,12 +454,13 @@ pub(super) fn audit_of(
 }
 
 pub(super) fn purge_audit(conn: &Connection, before: Timestamp) -> Result<u64, StorageError> {
-    conn.execute(
+    cached::run(
+        conn,
         "DELETE FROM staff_sessions WHERE expires_at < ?1",
         [before.0],
     )
     .map_err(query_err)?;
-    conn.execute("DELETE FROM audit_log WHERE at < ?1", [before.0])
+    cached::run(conn, "DELETE FROM audit_log WHERE at < ?1", [before.0])
         .map(|n| n as u64)
         .map_err(query_err)
 }
@@ -459,16 +471,16 @@ pub(super) fn claim_notices(
     lease_until: Timestamp,
     limit: u32,
 ) -> Result<Vec<NoticeRow>, StorageError> {
-    let mut stmt = conn
-        .prepare(
-            "UPDATE outbox SET claimed_until = ?2, attempts = attempts + 1
+    let mut stmt = cached::statement(
+        conn,
+        "UPDATE outbox SET claimed_until = ?2, attempts = attempts + 1
              WHERE id IN (SELECT id FROM outbox
                  WHERE sent_at IS NULL AND next_at <= ?1
                      AND (claimed_until IS NULL OR claimed_until <= ?1)
                  ORDER BY id LIMIT ?3)
              RETURNING id, application, kind, text, created_at, attempts",
-        )
-        .map_err(query_err)?;
+    )
+    .map_err(query_err)?;
     let rows = stmt
         .query_map(params![now.0, lease_until.0, limit], |r| {
             Ok(NoticeRow {
@@ -492,13 +504,15 @@ pub(super) fn notice_sent(
     now: Timestamp,
     message: Option<&MessageRow>,
 ) -> Result<(), StorageError> {
-    conn.execute(
+    cached::run(
+        conn,
         "UPDATE outbox SET sent_at = ?2, claimed_until = NULL WHERE id = ?1",
         params![id, now.0],
     )
     .map_err(query_err)?;
     if let Some(m) = message {
-        conn.execute(
+        cached::run(
+            conn,
             "INSERT INTO messages (application, outbox, kind, text, at)
              VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (outbox) DO NOTHING",
             params![m.application, id, m.kind, m.text, m.at.0],
@@ -514,7 +528,8 @@ pub(super) fn notice_failed(
     error: &str,
     next_at: Timestamp,
 ) -> Result<(), StorageError> {
-    conn.execute(
+    cached::run(
+        conn,
         "UPDATE outbox SET last_error = ?2, next_at = ?3, claimed_until = NULL WHERE id = ?1",
         params![id, error, next_at.0],
     )
@@ -526,12 +541,12 @@ pub(super) fn messages(
     conn: &Connection,
     application: &str,
 ) -> Result<Vec<MessageRow>, StorageError> {
-    let mut stmt = conn
-        .prepare(
-            "SELECT id, application, kind, text, at FROM messages
+    let mut stmt = cached::statement(
+        conn,
+        "SELECT id, application, kind, text, at FROM messages
              WHERE application = ?1 ORDER BY id",
-        )
-        .map_err(query_err)?;
+    )
+    .map_err(query_err)?;
     let rows = stmt
         .query_map([application], |r| {
             Ok(MessageRow {
@@ -567,7 +582,8 @@ pub(super) fn rating(
     conn: &Connection,
     application: &str,
 ) -> Result<Option<RatingRow>, StorageError> {
-    conn.query_row(
+    cached::one(
+        conn,
         &format!("SELECT {RATING_COLUMNS} FROM ratings WHERE application = ?1"),
         [application],
         row_to_rating,
@@ -580,13 +596,15 @@ pub(super) fn open_followups(
     conn: &Connection,
     limit: u32,
 ) -> Result<Vec<RatingRow>, StorageError> {
-    let mut stmt = conn
-        .prepare(&format!(
+    let mut stmt = cached::statement(
+        conn,
+        &format!(
             "SELECT {RATING_COLUMNS} FROM ratings
              WHERE followup_due IS NOT NULL AND replied_at IS NULL
              ORDER BY followup_due, rated_at LIMIT ?1"
-        ))
-        .map_err(query_err)?;
+        ),
+    )
+    .map_err(query_err)?;
     let rows = stmt.query_map([limit], row_to_rating).map_err(query_err)?;
     rows.collect::<Result<Vec<_>, _>>().map_err(query_err)
 }
@@ -598,7 +616,8 @@ pub(super) fn reply_followup(
     by: &str,
     at: Timestamp,
 ) -> Result<bool, StorageError> {
-    conn.execute(
+    cached::run(
+        conn,
         "UPDATE ratings SET reply = ?2, replied_by = ?3, replied_at = ?4
          WHERE application = ?1 AND followup_due IS NOT NULL AND replied_at IS NULL",
         params![application, reply, by, at.0],
@@ -611,7 +630,8 @@ pub(super) fn progress_stamp(
     conn: &Connection,
     application: &str,
 ) -> Result<Option<String>, StorageError> {
-    conn.query_row(
+    cached::one(
+        conn,
         "SELECT a.version,
                  (SELECT COUNT(*) FROM material_requests r
                   WHERE r.application = a.number AND r.resolved_at IS NULL),

@@ -89,6 +89,27 @@ pub fn startup_data() -> Value {
     })
 }
 
+/// 灵活就业人员参保登记: every document comes from data sharing, so a submission needs no
+/// draft and no upload; `n` varies the address so that no two are the same.
+pub fn insurance(n: usize) -> Value {
+    json!({
+        "subject": {"kind": "matter", "code": "flexible-employment-insurance"},
+        "answers": {},
+        "consent": {"privacy": true, "sensitive": true},
+        "data": {
+            "values": {
+                "applicant.name": "王五",
+                "applicant.id_number": ADULT,
+                "applicant.mobile": "13812345678",
+                "residence.address": format!("杭州市西湖区文三路 {n} 号"),
+                "payroll.start_date": "2026-12-01"
+            },
+            "groups": {},
+            "declarations": ["hrss"]
+        }
+    })
+}
+
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
