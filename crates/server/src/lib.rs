@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod api_doc;
+pub mod body_cache;
 pub mod catalog;
 pub mod clock;
 pub mod config;
@@ -55,7 +56,12 @@ pub struct AppState {
     pub files: Arc<dyn object_store::ObjectStore>,
     /// Uploads checked at once (decoding images is memory-hungry: this bounds it).
     pub upload_permits: Arc<tokio::sync::Semaphore>,
+    /// The applicant's progress answers, by application and ETag (`body_cache`).
+    pub progress_cache: Arc<body_cache::BodyCache>,
 }
+
+/// Progress answers kept per generation: a few KB each, so at most some tens of MB.
+const PROGRESS_CACHE_ENTRIES: usize = 4096;
 
 pub struct Limits {
     pub read: RateLimiter,
@@ -117,6 +123,7 @@ impl AppState {
             clock,
             test_clock,
             csp: csp.into(),
+            progress_cache: Arc::new(body_cache::BodyCache::new(PROGRESS_CACHE_ENTRIES)),
         }
     }
 }

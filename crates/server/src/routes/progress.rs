@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -435,13 +436,22 @@ async fn answer(
     if holds(headers, &etag) {
         return Ok(tagged(StatusCode::NOT_MODIFIED.into_response(), &etag));
     }
-    let progress = progress_of(state, row).await?;
-    let body = serde_json::to_string(&progress)
-        .map_err(|_| ApiError::new(onetrip_api::ErrorCode::Internal))?;
+    let body = match state.progress_cache.get(&row.number, &etag) {
+        Some(body) => body,
+        None => {
+            let progress = progress_of(state, row).await?;
+            let body = Bytes::from(
+                serde_json::to_string(&progress)
+                    .map_err(|_| ApiError::new(onetrip_api::ErrorCode::Internal))?,
+            );
+            state.progress_cache.put(&row.number, &etag, body.clone());
+            body
+        }
+    };
     Ok(tagged(json_body(body), &etag))
 }
 
-fn json_body(body: String) -> Response {
+fn json_body(body: Bytes) -> Response {
     (
         [(
             header::CONTENT_TYPE,
@@ -558,6 +568,9 @@ pub async fn progress_view(
     if holds(&headers, &etag) {
         return Ok(tagged(StatusCode::NOT_MODIFIED.into_response(), &etag));
     }
+    if let Some(body) = state.progress_cache.get(&row.number, &etag) {
+        return Ok(tagged(json_body(body), &etag));
+    }
     let p = progress_of(&state, &row).await?;
     let page = onetrip_ui::progress_page::progress(l, &p);
     let view = ProgressView {
@@ -567,8 +580,11 @@ pub async fn progress_view(
         actions: p.actions,
         name: p.name,
     };
-    let body = serde_json::to_string(&view)
-        .map_err(|_| ApiError::new(onetrip_api::ErrorCode::Internal))?;
+    let body = Bytes::from(
+        serde_json::to_string(&view)
+            .map_err(|_| ApiError::new(onetrip_api::ErrorCode::Internal))?,
+    );
+    state.progress_cache.put(&row.number, &etag, body.clone());
     Ok(tagged(json_body(body), &etag))
 }
 
