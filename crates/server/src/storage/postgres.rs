@@ -78,8 +78,15 @@ pub struct Postgres {
     pool: Pool,
 }
 
-fn query_err(e: impl std::fmt::Display) -> StorageError {
-    StorageError::Query(e.to_string())
+fn query_err<E: std::error::Error + 'static>(e: E) -> StorageError {
+    let pg = (&e as &(dyn std::error::Error + 'static)).downcast_ref::<tokio_postgres::Error>();
+    // 53100 disk_full (and 53200 out_of_memory, 53300 too_many_connections are not ours to
+    // promise anything about): the applicant hears that nothing was saved and to try later.
+    if pg.and_then(tokio_postgres::Error::code) == Some(&tokio_postgres::error::SqlState::DISK_FULL)
+    {
+        return StorageError::Full;
+    }
+    StorageError::Query(pg.map_or_else(|| e.to_string(), db_message))
 }
 
 /// The server's own words for an error (tokio-postgres alone says only "db error").
