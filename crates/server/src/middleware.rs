@@ -210,6 +210,27 @@ fn is_catalogue(path: &str) -> bool {
         })
 }
 
+/// Marks an answer the compression layer may compress: catalogue reads and views, public and
+/// without personal data (nothing secret beside text an attacker could choose, so no BREACH).
+/// Personal answers (drafts, progress) go as they are.
+#[derive(Clone, Copy, Debug)]
+pub struct Compressible;
+
+/// The compression layer's rule: marked answers only, and among them what the default rule
+/// takes (more than 32 bytes, not images).
+#[derive(Clone, Copy, Debug)]
+pub struct OnlyCompressible;
+
+impl tower_http::compression::Predicate for OnlyCompressible {
+    fn should_compress<B>(&self, response: &axum::http::Response<B>) -> bool
+    where
+        B: axum::body::HttpBody,
+    {
+        response.extensions().get::<Compressible>().is_some()
+            && tower_http::compression::DefaultPredicate::new().should_compress(response)
+    }
+}
+
 /// A strong ETag for a catalogue answer: the catalogue version, the server's own version (the
 /// shape of an answer may change with it) and the path with its query.
 pub fn catalogue_etag_of(catalog_version: &str, path_and_query: &str) -> String {
@@ -262,6 +283,7 @@ pub async fn catalogue_etag(
     let Ok(value) = HeaderValue::from_str(&etag) else {
         return response;
     };
+    response.extensions_mut().insert(Compressible);
     let h = response.headers_mut();
     h.insert(header::ETAG, value);
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));

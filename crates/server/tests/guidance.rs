@@ -688,3 +688,55 @@ async fn postgres_checklists_round_trip() {
     let qr = app.get(&format!("{uri}/qr.png")).await;
     assert_eq!(qr.status(), 200);
 }
+
+/// Views travel compressed to a phone that accepts it (brotli or gzip), with the same ETag
+/// and the same text; personal answers (the applicant's progress) are never compressed.
+#[tokio::test]
+async fn views_travel_compressed_and_personal_answers_do_not() {
+    use std::io::Read;
+    let app = spawn().await;
+    let uri = "/api/v1/views/bundles/company-startup?lang=zh-CN";
+    let plain = app.get(uri).await;
+    let etag = plain.headers()["etag"].clone();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = body_string(plain).await;
+    let res = app.get_with(uri, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    assert_eq!(res.headers()["etag"], etag);
+    let zipped = res.into_body().collect().await.unwrap().to_bytes();
+    assert!(
+        zipped.len() * 2 < plain.len(),
+        "{} bytes for {}",
+        zipped.len(),
+        plain.len()
+    );
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&zipped[..])
+        .read_to_string(&mut text)
+        .unwrap();
+    assert_eq!(text, plain);
+    let res = app.get_with(uri, &[("accept-encoding", "br, gzip")]).await;
+    assert_eq!(res.headers()["content-encoding"], "br");
+    // Revalidation still answers 304 without a body.
+    let res = app
+        .get_with(
+            uri,
+            &[
+                ("accept-encoding", "gzip"),
+                ("if-none-match", etag.to_str().unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 304);
+
+    let (number, key) = submitted_startup(&app).await;
+    let res = app
+        .get_with(
+            &format!("/api/v1/applications/{number}/progress"),
+            &[("x-application-key", &key), ("accept-encoding", "br, gzip")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers().get("content-encoding").is_none());
+}
