@@ -56,7 +56,7 @@ test('the form answers a press of 继续 within 80 ms on a phone 4x slower @benc
   const flow = new ApplyFlow(page);
   const cdp = await page.context().newCDPSession(page);
   const errorsAt4x: number[] = [];
-  let nextAt4x = 0;
+  const nextAt4x: number[] = [];
   for (const rate of [1, 4]) {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
     await flow.start(await seedChecklist(request));
@@ -69,14 +69,18 @@ test('the form answers a press of 继续 within 80 ms on a phone 4x slower @benc
       await page.reload();
       await flow.expectSection('企业基本信息');
     }
-    // Filled in: the next step.
+    // Filled in: the next step, five times (back, as Android's back key does, keeps the answers).
     await flow.company();
-    const s = await press(page, flow, 'heading', '企业基本信息');
-    console.log(`BENCH latency action=next-step cpu=${rate}x ms=${s.ms.toFixed(1)} event=${s.event}`);
-    if (rate === 4) nextAt4x = s.ms;
+    for (let i = 0; i < 5; i++) {
+      const s = await press(page, flow, 'heading', '企业基本信息');
+      console.log(`BENCH latency action=next-step cpu=${rate}x ms=${s.ms.toFixed(1)} event=${s.event}`);
+      if (rate === 4) nextAt4x.push(s.ms);
+      await page.goBack();
+      await flow.expectSection('企业基本信息');
+    }
   }
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-  const median = [...errorsAt4x].sort((a, b) => a - b)[2];
-  expect(median, 'validation errors shown, median of 5 at 4x').toBeLessThanOrEqual(80);
-  expect(nextAt4x, 'next step shown at 4x').toBeLessThanOrEqual(80);
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  expect(median(errorsAt4x), 'validation errors shown, median of 5 at 4x').toBeLessThanOrEqual(80);
+  expect(median(nextAt4x), 'next step shown, median of 5 at 4x').toBeLessThanOrEqual(80);
 });

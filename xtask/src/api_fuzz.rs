@@ -119,6 +119,8 @@ pub fn run() -> Result {
         println!("|---|---:|---:|---:|---:|---:|---:|---:|");
         println!("{}", fuzzed.row());
         println!("{}", refused.row());
+        fuzzed.summarise();
+        refused.summarise();
         println!(
             "\nseed {}, {MAX_EXAMPLES} examples per operation; logs and reports in {}",
             seed(),
@@ -263,6 +265,23 @@ impl Outcome {
             self.content_type,
             self.other
         )
+    }
+
+    fn summarise(&self) {
+        crate::summary::add(
+            "API fuzzing (schemathesis)",
+            &self.run,
+            format!(
+                "{} operations, {} cases: {} server errors, {} schema violations, {} other findings",
+                self.operations,
+                self.cases,
+                self.server_errors,
+                self.schema,
+                self.findings.len()
+            ),
+            "no finding",
+            Some(self.findings.is_empty()),
+        );
     }
 
     fn verdict(&self) -> Result {

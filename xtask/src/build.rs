@@ -277,6 +277,18 @@ pub const APPS: &[(&str, &str)] = &[
     ("book", "book"),
 ];
 
+/// Each app's first-load budget (brotli bytes), by the name `APPS` gives it.
+pub fn budget(app: &str) -> u64 {
+    match app {
+        "apply" => APPLY_LOAD_BUDGET_BROTLI,
+        "materials" => MATERIALS_LOAD_BUDGET_BROTLI,
+        "track" => TRACK_LOAD_BUDGET_BROTLI,
+        "staff" => STAFF_LOAD_BUDGET_BROTLI,
+        "book" => BOOK_LOAD_BUDGET_BROTLI,
+        _ => INITIAL_LOAD_BUDGET_BROTLI,
+    }
+}
+
 /// The recorded size of each app's wasm (brotli bytes), committed with the code.
 pub const WASM_BASELINE: &str = "xtask/wasm-baseline.txt";
 

@@ -84,6 +84,13 @@ pub fn run() -> Result {
             "| {} | {} | {} | {} |",
             r.target, r.cases, r.crashes, r.seconds
         );
+        crate::summary::add(
+            "fuzz (proptest)",
+            &r.target,
+            format!("{} cases, {} crashes, {} s", r.cases, r.crashes, r.seconds),
+            "0 crashes",
+            Some(r.crashes == "0"),
+        );
     }
     if !inputs.is_empty() {
         println!("\nInputs met:\n");

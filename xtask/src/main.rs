@@ -9,6 +9,7 @@ mod postgres;
 mod scale;
 mod serve;
 mod setup;
+mod summary;
 mod test;
 mod util;
 
@@ -28,7 +29,9 @@ cargo xtask <command>
                    and the Playwright suite against the real server
   sizes            the size budgets and the wasm baseline of the dist/ already built
                    (UPDATE_WASM_BASELINE=1 records the baseline from it)
-  bench            bundle sizes and a Lighthouse run of the home page (slow)
+  bench [front]    every measurement of issue 9 (about an hour), ending with one table of
+                   figures against targets; `front` only the bundles, search, the browser
+                   bench and Lighthouse on the seven pages (about ten minutes)
   scale            two servers sharing one PostgreSQL and one S3 store (s3s-fs):
                    documents, idempotency, sessions and progress across them
   api-fuzz         schemathesis (all checks, fixed seed) against the debug server, and
@@ -54,7 +57,11 @@ fn main() -> ExitCode {
         "build" => setup::run(setup::Need::Build).and_then(|_| build::app().map(|_| ())),
         "serve" => serve::run(rest),
         "test" => return test::run(),
-        "bench" => bench::run(),
+        "bench" => match rest.first().map(String::as_str) {
+            None => bench::run(false),
+            Some("front") => bench::run(true),
+            Some(other) => Err(format!("unknown part of the bench `{other}`\n\n{HELP}")),
+        },
         "scale" => scale::run(),
         "api-fuzz" => api_fuzz::run(),
         "sizes" => sizes(),

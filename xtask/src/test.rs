@@ -86,12 +86,19 @@ fn no_parse(_: &str, _: &mut (u64, u64)) {}
 
 /// The one native build of the test command: the Rust tests, the end-to-end server and the
 /// privacy scan all use it, so that nothing is compiled twice with other features.
-const TEST_BUILD: [&str; 4] = [
+pub const TEST_BUILD: [&str; 4] = [
     "test",
     "--workspace",
     "--features",
     "onetrip-server/test-clock",
 ];
+
+/// The server binary of the test build (built if it is not there yet): the end-to-end tests
+/// and the bench's browser measurements run against it.
+pub fn server_binary() -> Result<std::path::PathBuf> {
+    util::exec(cargo().args(TEST_BUILD).arg("--no-run"))?;
+    Ok(root().join("target/debug/onetrip-server"))
+}
 
 pub fn run() -> ExitCode {
     let started = std::time::Instant::now();
@@ -219,11 +226,10 @@ pub fn run() -> ExitCode {
 fn e2e(tally: &mut Tally) -> Result {
     // The server binary the Rust tests already built, with the same features: `cargo build -p`
     // would resolve features without the dev-dependencies and build the crates a second time.
-    util::exec(cargo().args(TEST_BUILD).arg("--no-run"))?;
+    let server_bin = server_binary()?;
     let port = util::free_port()?;
     let tmp = util::temp_dir("onetrip-e2e")?;
     let base = format!("http://127.0.0.1:{port}");
-    let server_bin = root().join("target/debug/onetrip-server");
     // The demo staff accounts, with a password fresh for each run (`onetrip-server seed`).
     let staff_password = format!("e2e-{port}-{}-staff", std::process::id());
     let database_url = format!("sqlite://{}/e2e.db", tmp.display());
