@@ -35,6 +35,16 @@ async fn fetch(url: String) -> Result<View, ApiError> {
 
 /// The server's page at `/api/v1/views{path}` (path may carry a query).
 pub fn server_view(path: impl Fn() -> String + Send + Sync + 'static) -> impl IntoView {
+    server_view_then(path, || ())
+}
+
+/// The server's page, then `after` (a print button): shown together once the page is here,
+/// so that nothing below the page is drawn first and pushed down when it arrives (a layout
+/// shift of 0.05 on the checklist and the receipt, measured by Lighthouse).
+pub fn server_view_then<V: IntoView + 'static>(
+    path: impl Fn() -> String + Send + Sync + 'static,
+    after: impl Fn() -> V + Send + Sync + 'static,
+) -> impl IntoView {
     let prefs = use_prefs();
     let url = Signal::derive(move || {
         let path = path();
@@ -49,7 +59,11 @@ pub fn server_view(path: impl Fn() -> String + Send + Sync + 'static) -> impl In
             .unwrap_or_default()
     });
     move || match page.get() {
-        Some(Ok(v)) => view! { <div class="ot-doc" inner_html=v.html></div> }.into_any(),
+        Some(Ok(v)) => view! {
+            <div class="ot-doc" inner_html=v.html></div>
+            {after()}
+        }
+        .into_any(),
         Some(Err(err)) => failure(err, move || page.refetch()),
         None => loading(),
     }

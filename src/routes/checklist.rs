@@ -3,21 +3,25 @@
 
 use leptos::prelude::*;
 
-use crate::components::server_view::server_view;
+use crate::components::server_view::server_view_then;
 use crate::messages::{Key, tr};
 
 /// A server page at `path` (under `/api/v1/views`), then a print button.
 fn printable(path: String) -> impl IntoView {
-    view! {
-        {server_view(move || path.clone())}
-        <p class="ot-no-print">
-            <button type="button" class="ot-button ot-button--secondary" on:click=|_| {
-                if let Some(w) = web_sys::window() {
-                    let _ = w.print();
-                }
-            }>{tr(Key::Print)}</button>
-        </p>
-    }
+    server_view_then(
+        move || path.clone(),
+        || {
+            view! {
+                <p class="ot-no-print">
+                    <button type="button" class="ot-button ot-button--secondary" on:click=|_| {
+                        if let Some(w) = web_sys::window() {
+                            let _ = w.print();
+                        }
+                    }>{tr(Key::Print)}</button>
+                </p>
+            }
+        },
+    )
 }
 
 #[component]
