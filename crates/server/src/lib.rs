@@ -302,13 +302,6 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             middleware::catalogue_etag,
         ))
-        // Views are a few KB of JSON on a 1.6 Mbps phone: brotli or gzip, at a level cheap
-        // enough to run on every answer (views change only with the catalogue).
-        .layer(
-            tower_http::compression::CompressionLayer::new()
-                .quality(tower_http::compression::CompressionLevel::Precise(5))
-                .compress_when(middleware::OnlyCompressible),
-        )
         .layer(from_fn_with_state(state.clone(), middleware::rate_limit))
         .layer(from_fn_with_state(state.clone(), middleware::cross_site))
         .layer(from_fn_with_state(state.clone(), middleware::maintenance))

@@ -210,24 +210,19 @@ fn is_catalogue(path: &str) -> bool {
         })
 }
 
-/// Marks an answer the compression layer may compress: catalogue reads and views, public and
-/// without personal data (nothing secret beside text an attacker could choose, so no BREACH).
-/// Personal answers (drafts, progress) go as they are.
-#[derive(Clone, Copy, Debug)]
-pub struct Compressible;
-
-/// The compression layer's rule: marked answers only, and among them what the default rule
-/// takes (more than 32 bytes, not images).
-#[derive(Clone, Copy, Debug)]
-pub struct OnlyCompressible;
-
-impl tower_http::compression::Predicate for OnlyCompressible {
-    fn should_compress<B>(&self, response: &axum::http::Response<B>) -> bool
-    where
-        B: axum::body::HttpBody,
-    {
-        response.extensions().get::<Compressible>().is_some()
-            && tower_http::compression::DefaultPredicate::new().should_compress(response)
+/// A catalogue answer, compressed for a client that accepts it (brotli or gzip, level 5: views
+/// are a few KB of JSON on a 1.6 Mbps phone, and change only with the catalogue). Only here:
+/// these answers are public, with nothing secret beside text an attacker could choose (no
+/// BREACH), and a layer around every route cost the status reads 13% of their rate
+/// (17,378/s without, 15,053/s with) though it compressed none of them.
+async fn compressed(next: Next, request: Request) -> Response {
+    use tower::{Layer, ServiceExt};
+    let service = tower_http::compression::CompressionLayer::new()
+        .quality(tower_http::compression::CompressionLevel::Precise(5))
+        .layer(next);
+    match service.oneshot(request).await {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
     }
 }
 
@@ -276,14 +271,13 @@ pub async fn catalogue_etag(
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let mut response = next.run(request).await;
+    let mut response = compressed(next, request).await;
     if response.status() != StatusCode::OK {
         return response;
     }
     let Ok(value) = HeaderValue::from_str(&etag) else {
         return response;
     };
-    response.extensions_mut().insert(Compressible);
     let h = response.headers_mut();
     h.insert(header::ETAG, value);
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -292,6 +286,7 @@ pub async fn catalogue_etag(
         parts.status = StatusCode::NOT_MODIFIED;
         parts.headers.remove(header::CONTENT_TYPE);
         parts.headers.remove(header::CONTENT_LENGTH);
+        parts.headers.remove(header::CONTENT_ENCODING);
         return Response::from_parts(parts, Body::empty());
     }
     response
