@@ -191,20 +191,25 @@ fn backend() -> Result {
     }
 }
 
+/// The value of `key=value` among the words of a `BENCH …` or `bench …` line ("" if absent).
+fn field<'a>(line: &'a str, key: &str) -> &'a str {
+    line.split_whitespace()
+        .find_map(|w| w.strip_prefix(key).and_then(|v| v.strip_prefix('=')))
+        .unwrap_or_default()
+}
+
+/// A number of such a line with its unit (ms, MB, /s) left off; NaN if absent.
+fn number(line: &str, key: &str) -> f64 {
+    field(line, key)
+        .trim_end_matches(|c: char| c.is_alphabetic() || c == '/')
+        .parse()
+        .unwrap_or(f64::NAN)
+}
+
 /// One `bench <what> key=value …` line of the server's tests against issue 9's targets.
 fn summarise_backend(what: &str, figures: &str) {
-    let field = |k: &str| {
-        figures
-            .split_whitespace()
-            .find_map(|w| w.strip_prefix(k).and_then(|v| v.strip_prefix('=')))
-            .unwrap_or_default()
-    };
-    let num = |k: &str| {
-        field(k)
-            .trim_end_matches(|c: char| c.is_alphabetic() || c == '/')
-            .parse::<f64>()
-            .unwrap_or(f64::NAN)
-    };
+    let field = |k: &str| field(figures, k);
+    let num = |k: &str| number(figures, k);
     const AREA: &str = "server (release, loopback)";
     let db = field("db");
     match what {
@@ -370,14 +375,12 @@ fn compress_table(stdout: &str) {
         .lines()
         .filter_map(|l| l.trim().strip_prefix("BENCH compress "))
     {
-        let field = |k: &str| {
-            line.split(' ')
-                .find_map(|p| p.strip_prefix(k))
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let num = |k: &str| field(k).parse::<f64>().unwrap_or(f64::NAN);
-        rows.push((field("cpu="), num("original="), num("sent="), num("ms=")));
+        rows.push((
+            field(line, "cpu").to_owned(),
+            number(line, "original"),
+            number(line, "sent"),
+            number(line, "ms"),
+        ));
     }
     println!("| CPU | original | sent | time |");
     println!("|---|---|---|---|");
@@ -424,14 +427,12 @@ fn latency_table(stdout: &str) {
         .lines()
         .filter_map(|l| l.trim().strip_prefix("BENCH latency "))
     {
-        let field = |k: &str| {
-            line.split(' ')
-                .find_map(|p| p.strip_prefix(k))
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let num = |k: &str| field(k).parse::<f64>().unwrap_or(f64::NAN);
-        rows.push((field("action="), field("cpu="), num("ms="), num("event=")));
+        rows.push((
+            field(line, "action").to_owned(),
+            field(line, "cpu").to_owned(),
+            number(line, "ms"),
+            number(line, "event"),
+        ));
     }
     if rows.is_empty() {
         return;
@@ -733,5 +734,23 @@ mod tests {
             t.contains("| kill -9 x30 | 5814 acknowledged, 5814 stored;"),
             "{t}"
         );
+    }
+
+    #[test]
+    fn the_browsers_lines_become_rows() {
+        let out = "  BENCH compress cpu=1x original=3640000 sent=471040 ms=123\n\
+                   BENCH latency action=next-step cpu=4x ms=42.0 event=56\n\
+                   BENCH latency action=next-step cpu=4x ms=90.0 event=96\n\
+                   BENCH latency action=next-step cpu=4x ms=41.0 event=48\n";
+        compress_table(out);
+        latency_table(out);
+        let t = summary::table();
+        assert!(
+            t.contains(
+                "| CPU 1x, median of 1 | 460 KB in 123 ms | <= 600 KB in <= 1,000 ms | met |"
+            ),
+            "{t}"
+        );
+        assert!(t.contains("| next-step, CPU 4x, 3 samples | median 42 ms, max 90 ms | median <= 80 ms at 4x | met |"), "{t}");
     }
 }
