@@ -12,7 +12,7 @@ use onetrip_api::{ErrorCode, ErrorEnvelope};
 use onetrip_domain::application::{finish_days, material_problems, outstanding, validate};
 use onetrip_domain::calendar::Promise;
 use onetrip_domain::catalog::Delivery;
-use onetrip_domain::catalog::checklist::checklist;
+use onetrip_domain::catalog::checklist::{Checklist, checklist};
 use onetrip_domain::ident::CompanyName;
 
 use crate::AppState;
@@ -42,10 +42,8 @@ fn receipt(
     state: &AppState,
     number: &str,
     request: &ApplicationRequest,
+    list: &Checklist,
 ) -> Result<Receipt, ApiError> {
-    let catalog = &state.catalog.catalog;
-    let list = checklist(catalog, &request.subject, &request.answers)
-        .map_err(|_| ApiError::new(ErrorCode::Internal))?;
     let now = state.clock.now();
     let today = now.china_date();
     let calendar = &state.catalog.calendar;
@@ -81,8 +79,8 @@ fn receipt(
         url: state.config.public_base_url().link(&format!("/r/{number}")),
         qr_url: format!("/api/v1/applications/{number}/qr.png"),
         submitted_at: now.to_china_rfc3339(),
-        name: list.name,
-        name_en: list.name_en,
+        name: list.name.clone(),
+        name_en: list.name_en.clone(),
         promised,
         matters,
         delivery: request.data.delivery.unwrap_or(Delivery::Pickup),
@@ -182,11 +180,12 @@ pub async fn create(
         .collect();
     let (kind, code) = subject_parts(&request.subject);
     let number = ids::random(NUMBER_LEN)?;
-    let first_receipt = receipt(&state, &number, &request)?;
-    // The matters the departments will process, each with its promised date, and the first
-    // entry of the log: the machine pre-review passed.
+    // Worked out once for the receipt, the matters and a retry's new number.
     let list = checklist(&state.catalog.catalog, &request.subject, &request.answers)
         .map_err(|_| ApiError::new(ErrorCode::Internal))?;
+    let first_receipt = receipt(&state, &number, &request, &list)?;
+    // The matters the departments will process, each with its promised date, and the first
+    // entry of the log: the machine pre-review passed.
     let promised: Vec<String> = first_receipt
         .matters
         .iter()
@@ -251,7 +250,7 @@ pub async fn create(
         },
         |r| {
             r.number = ids::random(NUMBER_LEN)?;
-            r.receipt = to_json(&receipt(&state, &r.number, &request)?)?;
+            r.receipt = to_json(&receipt(&state, &r.number, &request, &list)?)?;
             Ok(())
         },
     )
