@@ -49,8 +49,28 @@ export class StaffApp {
     return this.page.getByRole('row').filter({ has: this.page.getByRole('link', { name: number, exact: true }) });
   }
 
+  /**
+   * The row of an application, turning pages (下一页) as a member of staff would: lists are
+   * newest first, 20 a page, and other tests keep submitting while this one runs.
+   */
+  async findRow(number: string): Promise<Locator> {
+    const row = this.row(number);
+    const table = this.page.getByRole('table');
+    const firstNumber = () => table.getByRole('rowheader').first().getByRole('link').textContent();
+    for (let turned = 0; turned < 50; turned++) {
+      await expect(table.or(this.page.getByText('这里还没有办件。'))).toBeVisible();
+      if ((await row.count()) > 0) return row;
+      const next = this.page.getByRole('link', { name: '下一页', exact: true });
+      if ((await next.count()) === 0) break;
+      const before = await firstNumber();
+      await next.click();
+      await expect.poll(firstNumber).not.toBe(before);
+    }
+    return row;
+  }
+
   async openFromList(number: string) {
-    await this.row(number).getByRole('link', { name: number, exact: true }).click();
+    await (await this.findRow(number)).getByRole('link', { name: number, exact: true }).click();
     await expect(this.heading).toHaveText(`办件 ${number}`);
   }
 

@@ -44,8 +44,9 @@ test('window, departments and supervisor handle an application in the staff app 
   await window.signIn('window');
   await expect(window.heading).toHaveText('办件列表');
   await expect(window.tabs().getByRole('link', { name: '待受理' })).toHaveAttribute('aria-current', 'page');
-  await expect(window.row(number)).toContainText('企业开办');
-  await expect(window.row(number)).toContainText('未超期');
+  const queued = await window.findRow(number);
+  await expect(queued).toContainText('企业开办');
+  await expect(queued).toContainText('未超期');
   await audit('queue: 待受理');
   await page.getByRole('checkbox', { name: '只看超期' }).check();
   await expect(page).toHaveURL(/overdue=1/);
@@ -176,7 +177,7 @@ test('window, departments and supervisor handle an application in the staff app 
   await audit('application at 320 px, elder mode');
   await page.getByRole('link', { name: '返回办件列表' }).click();
   await window.openList('全部');
-  await expect(window.row(number)).toContainText('已评价');
+  await expect(await window.findRow(number)).toContainText('已评价');
   await audit('queue at 320 px, elder mode');
   await window.elderToggle.click();
 
