@@ -19,6 +19,7 @@ use wasm_bindgen::JsCast;
 
 /// Mount the app into `#app`, replacing the static shell that index.html shows while loading.
 pub fn start() {
+    components::server_view::adopt_first_paint();
     mount(app::App);
 }
 

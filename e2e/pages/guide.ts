@@ -14,10 +14,12 @@ export class GuidePage {
 
   async gotoBundle(code: string) {
     await this.page.goto(`/bundles/${code}`);
+    await this.layout.ready();
   }
 
   async gotoMatter(code: string) {
     await this.page.goto(`/matters/${code}`);
+    await this.layout.ready();
   }
 
   /** The value shown for a fact such as 承诺时限 or 跑动次数. */

@@ -19,6 +19,7 @@ export class HomePage {
   async goto() {
     await this.page.goto('/');
     await expect(this.layout.heading).toHaveText(/办什么事？|What do you need to do\?/);
+    await this.layout.ready();
   }
 
   async search(text: string) {

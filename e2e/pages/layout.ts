@@ -18,7 +18,16 @@ export class Layout {
     this.heading = page.getByRole('heading', { level: 1 });
   }
 
+  /**
+   * The app has started: the server draws the guidance pages before it does, with the display
+   * settings disabled until they work. What is typed or focused before then is not kept.
+   */
+  async ready() {
+    await expect(this.elderToggle).toBeEnabled({ timeout: 15_000 });
+  }
+
   async setElderMode(on: boolean) {
+    await this.ready();
     const pressed = (await this.elderToggle.getAttribute('aria-pressed')) === 'true';
     if (pressed !== on) await this.elderToggle.click();
     await expect(this.elderToggle).toHaveAttribute('aria-pressed', String(on));

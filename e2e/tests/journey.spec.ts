@@ -2,6 +2,7 @@ import { test, expect } from '../fixtures';
 import { HomePage } from '../pages/home';
 import { GuidePage } from '../pages/guide';
 import { FeedbackBox } from '../pages/feedback';
+import { Layout } from '../pages/layout';
 
 // Whole journeys, on the Android phone and in WeChat's browser.
 
@@ -85,13 +86,16 @@ test('English is one tap away and remembered @journey', async ({ page }) => {
 });
 
 test('an unreachable server shows a message and a retry that works @journey', async ({ page }) => {
-  await page.route('**/api/v1/views/home*', (route) => route.abort('internetdisconnected'));
-  await page.goto('/');
+  // The home page arrives drawn by the server; the next page is asked for by the app.
+  const home = new HomePage(page);
+  await home.goto();
+  await page.route('**/api/v1/views/for/person*', (route) => route.abort('internetdisconnected'));
+  await page.getByRole('link', { name: '个人办事' }).first().click();
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('暂时连不上服务器');
-  await page.unroute('**/api/v1/views/home*');
+  await page.unroute('**/api/v1/views/for/person*');
   await alert.getByRole('button', { name: '重试' }).click();
-  await expect(new HomePage(page).bundleLink('企业开办')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('个人办事');
 });
 
 test('feedback: checked in the browser, sent once, thanked @journey', async ({ page, audit }) => {
@@ -163,4 +167,47 @@ test('feedback survives a dropped connection: retried with one key, stored once 
   expect(new Set(sent.map((s) => s.key)).size).toBe(1);
   expect(new Set(sent.map((s) => s.body)).size).toBe(1);
   expect(JSON.parse(sent[0].body)).toEqual({ page: '/bundles/newborn', useful: false, comment: null });
+});
+
+test('guidance pages arrive drawn: readable before the app runs, and nothing moves when it starts @journey', async ({ browser, page }) => {
+  // Without JavaScript (or before the wasm arrives) the server's page is already there.
+  const off = await browser.newContext({ javaScriptEnabled: false, viewport: page.viewportSize() ?? undefined });
+  const still = await off.newPage();
+  const headings = (p: typeof page) => p.getByRole('main').getByRole('heading').allInnerTexts();
+  const links = (p: typeof page) => p.getByRole('main').getByRole('link').allInnerTexts();
+  const paths: [string, string][] = [
+    ['/', '办什么事？'],
+    ['/matters/company-registration', '企业设立登记'],
+    ['/bundles/company-startup', '企业开办'],
+  ];
+  for (const [path, title] of paths) {
+    await still.goto(path);
+    await expect(still.getByRole('heading', { level: 1 }).first()).toHaveText(title);
+    await expect(still.getByText('正在加载…')).toHaveCount(0);
+    // The settings need the app: shown, and disabled until it runs.
+    await expect(still.getByRole('button', { name: '长辈模式' })).toBeDisabled();
+    const drawn = {
+      headings: (await headings(still)).filter((h) => h !== '请开启 JavaScript'),
+      links: (await links(still)).filter((l) => l !== '12345'),
+    };
+    expect(drawn.links.length, `${path}: links`).toBeGreaterThan(1);
+
+    // With the app: the same page once it has started, and no layout shift on the way.
+    await page.goto(path);
+    await new Layout(page).ready();
+    const shift = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          let sum = 0;
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries() as any[]) if (!e.hadRecentInput) sum += e.value;
+          }).observe({ type: 'layout-shift', buffered: true });
+          setTimeout(() => resolve(sum), 300);
+        }),
+    );
+    expect(shift, `${path}: cumulative layout shift`).toBeLessThanOrEqual(0.02);
+    expect({ headings: await headings(page), links: (await links(page)).filter((l) => l !== '12345') }, path).toEqual(drawn);
+    expect(await page.title()).toBe(await still.title());
+  }
+  await off.close();
 });

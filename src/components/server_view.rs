@@ -33,6 +33,25 @@ async fn fetch(url: String) -> Result<View, ApiError> {
     Ok(view)
 }
 
+/// Take over the page the server already put into index.html (`data-view`: the address of
+/// the view, `data-title`: its title; see the server's `first_paint.rs`), so that the app shows
+/// it from memory when it mounts, without asking for it again: nothing flashes or moves.
+pub fn adopt_first_paint() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    // One per page: the page's own view.
+    if let Ok(Some(el)) = doc.query_selector("[data-view]")
+        && let Some(url) = el.get_attribute("data-view")
+    {
+        let view = View {
+            title: el.get_attribute("data-title").unwrap_or_default(),
+            html: el.inner_html(),
+        };
+        SEEN.with(|s| s.borrow_mut().push((url, view)));
+    }
+}
+
 /// The server's page at `/api/v1/views{path}` (path may carry a query).
 pub fn server_view(path: impl Fn() -> String + Send + Sync + 'static) -> impl IntoView {
     server_view_then(path, || ())

@@ -13,11 +13,8 @@ fn printable(path: String) -> impl IntoView {
         || {
             view! {
                 <p class="ot-no-print">
-                    <button type="button" class="ot-button ot-button--secondary" on:click=|_| {
-                        if let Some(w) = web_sys::window() {
-                            let _ = w.print();
-                        }
-                    }>{tr(Key::Print)}</button>
+                    // index.html's script prints: the button works before the app does.
+                    <button type="button" class="ot-button ot-button--secondary" data-print="">{tr(Key::Print)}</button>
                 </p>
             }
         },

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod first_paint;
 pub mod middleware;
 pub mod notify;
 pub mod qr;
@@ -58,6 +59,10 @@ pub struct AppState {
     pub upload_permits: Arc<tokio::sync::Semaphore>,
     /// The applicant's progress answers, by application and ETag (`body_cache`).
     pub progress_cache: Arc<body_cache::BodyCache>,
+    /// index.html as built (the guidance app's page for every path it routes).
+    pub index_html: Arc<str>,
+    /// index.html cut for the guidance pages served with their content (`first_paint`).
+    pub first_paint: Option<Arc<first_paint::Template>>,
 }
 
 /// Progress answers kept per generation: a few KB each, so at most some tens of MB.
@@ -124,6 +129,8 @@ impl AppState {
             test_clock,
             csp: csp.into(),
             progress_cache: Arc::new(body_cache::BodyCache::new(PROGRESS_CACHE_ENTRIES)),
+            first_paint: first_paint::template(&index),
+            index_html: index.into(),
         }
     }
 }
@@ -297,6 +304,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api", api)
         .route("/k/{code}", axum::routing::get(routes::counter::short_link))
+        .merge(first_paint::router())
         .merge(static_files::router(&state.config.dist))
         .layer(from_fn_with_state(
             state.clone(),

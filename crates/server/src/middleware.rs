@@ -242,7 +242,7 @@ pub fn catalogue_etag_of(catalog_version: &str, path_and_query: &str) -> String 
 }
 
 /// Does `If-None-Match` name this tag? (`*`, a list, weak or strong: RFC 9110 weak comparison.)
-fn none_match_hits(header: &str, etag: &str) -> bool {
+pub(crate) fn none_match_hits(header: &str, etag: &str) -> bool {
     header.split(',').map(str::trim).any(|candidate| {
         candidate == "*" || candidate.strip_prefix("W/").unwrap_or(candidate) == etag
     })

@@ -307,15 +307,15 @@ async fn maintenance_switch_serves_a_page_and_503s() {
 #[tokio::test]
 async fn the_app_is_served_with_spa_fallback_and_caching() {
     let app = spawn().await;
-    let index = app.get("/").await;
+    // A page the app routes but the server does not draw: index.html with 200.
+    let index = app.get("/bundles/newborn/questions").await;
     assert_eq!(index.status(), 200);
     assert_eq!(index.headers()["cache-control"], "no-cache");
     assert!(body_string(index).await.contains("正在加载"));
-    // A deep link the app routes: index.html with 200.
-    let deep = app.get("/matters/company-registration").await;
-    assert_eq!(deep.status(), 200);
-    assert_eq!(deep.headers()["cache-control"], "no-cache");
-    assert!(body_string(deep).await.contains("<div id=\"app\">"));
+    // An unknown matter: the same, and the app says it is not found.
+    let unknown = app.get("/matters/no-such-matter").await;
+    assert_eq!(unknown.status(), 200);
+    assert!(body_string(unknown).await.contains("正在加载"));
     // Hashed assets are immutable, and the precompressed variant is chosen.
     let req = Request::get("/onetrip-0123456789abcdef.js")
         .header("accept-encoding", "gzip, deflate, br")
@@ -344,6 +344,93 @@ async fn the_app_is_served_with_spa_fallback_and_caching() {
         assert_eq!(r.status(), 200, "{uri}");
         assert!(body_string(r).await.contains(page), "{uri}");
     }
+}
+
+/// 首屏: the guidance pages come with their content in index.html, marked for the app to take
+/// over, with the page's title, revalidated by ETag and compressed; the loading line is gone.
+#[tokio::test]
+async fn guidance_pages_arrive_drawn() {
+    let app = spawn().await;
+    for (uri, title, content, view) in [
+        (
+            "/",
+            "<title>一次办</title>",
+            "办什么事？",
+            "/api/v1/views/home?lang=zh-CN",
+        ),
+        (
+            "/matters/company-registration",
+            "<title>企业设立登记 - 一次办</title>",
+            "企业设立登记",
+            "/api/v1/views/matters/company-registration?lang=zh-CN",
+        ),
+        (
+            "/bundles/company-startup",
+            "<title>企业开办 - 一次办</title>",
+            "企业开办",
+            "/api/v1/views/bundles/company-startup?lang=zh-CN",
+        ),
+        (
+            "/for/person",
+            "个人办事",
+            "个人办事",
+            "/api/v1/views/for/person?lang=zh-CN",
+        ),
+        (
+            "/departments/amr",
+            "市场监督管理局",
+            "企业设立登记",
+            "/api/v1/views/departments/amr?lang=zh-CN",
+        ),
+    ] {
+        let r = app.get(uri).await;
+        assert_eq!(r.status(), 200, "{uri}");
+        assert_eq!(r.headers()["cache-control"], "no-cache", "{uri}");
+        let etag = r.headers()["etag"].to_str().unwrap().to_owned();
+        let body = body_string(r).await;
+        assert!(body.contains(title), "{uri}: {title}");
+        assert!(body.contains(content), "{uri}: {content}");
+        assert!(body.contains(&format!("data-view=\"{view}\"")), "{uri}");
+        assert!(!body.contains("正在加载"), "{uri}");
+        assert!(
+            body.contains("<script>probe()</script>"),
+            "{uri}: the app still starts"
+        );
+        let again = app.get_with(uri, &[("if-none-match", &etag)]).await;
+        assert_eq!(again.status(), 304, "{uri}");
+    }
+    // The home page's search box waits for the app, which checks what is typed.
+    let home = body_string(app.get("/").await).await;
+    assert!(
+        home.contains("aria-describedby=\"ot-search-hint\" disabled=\"\""),
+        "{home}"
+    );
+    // Compressed on the wire like the views.
+    let r = app
+        .get_with(
+            "/matters/company-registration",
+            &[("accept-encoding", "br")],
+        )
+        .await;
+    assert_eq!(r.headers()["content-encoding"], "br");
+    // A stored checklist, with its print button.
+    let made = app
+        .post_json("/api/v1/checklists", Some(&key()), &startup().to_string())
+        .await;
+    assert_eq!(made.status(), 201);
+    let id = body_json(made).await["id"].as_str().unwrap().to_owned();
+    let page = body_string(app.get(&format!("/c/{id}")).await).await;
+    assert!(
+        page.contains(&format!(
+            "data-view=\"/api/v1/views/checklists/{id}?lang=zh-CN\""
+        )),
+        "{page}"
+    );
+    assert!(page.contains("data-print"), "{page}");
+    assert!(page.contains("告知单编号"), "{page}");
+    // One that does not exist: the app's own 404.
+    let none = body_string(app.get("/c/0000000000").await).await;
+    assert!(none.contains("正在加载"));
 }
 
 #[tokio::test]

@@ -17,7 +17,8 @@ use tower::ServiceExt;
 
 pub const INDEX_HTML: &str = "<!doctype html><html lang=\"zh-CN\"><head><title>一次办</title>\
 <script type=\"module\" src=\"/onetrip-0123456789abcdef.js\"></script></head>\
-<body><div id=\"app\">正在加载…</div><script>probe()</script></body></html>";
+<body><div id=\"app\"><main><p class=\"ot-loading\" id=\"ot-boot\">正在加载…</p></main></div>\
+<script>probe()</script></body></html>";
 
 /// 2026-11-23T10:00:00+08:00.
 pub const NOW: Timestamp = Timestamp(1_795_399_200_000);

@@ -1,0 +1,371 @@
+//! 首屏: the guidance pages (home, 个人/法人, a department, a bundle, a matter's guide, a stored
+//! checklist) served as index.html with the page already in it, so that a phone shows the
+//! page as soon as the HTML arrives instead of after the wasm and a second request (Lighthouse:
+//! LCP comes at the first paint). The content is the view the app would fetch
+//! (`/api/v1/views/...`), marked with its address (`data-view`) so that the app takes it over
+//! when it mounts (`adopt_first_paint` in `src/components/server_view.rs`) and draws the same
+//! thing again: nothing moves.
+//!
+//! Chinese only: the language is a preference kept in the browser, which the server does not
+//! see. Someone who chose English sees the Chinese page until the app mounts and redraws it.
+//! Unknown codes, a failing store or a template without its loading line get index.html as it
+//! is: the app then shows its own 404 or error, as before.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::get;
+use onetrip_api::catalog::View;
+use onetrip_ui::doc::{N, el, html, link, tc};
+use onetrip_ui::messages::{Key, Locale, text};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::error::{ApiError, ApiPath, ApiQuery};
+use crate::routes::views::{self, ViewQuery};
+
+/// index.html cut where the loading line is, with its title.
+pub struct Template {
+    head: String,
+    before: String,
+    after: String,
+    /// A digest of the template: part of every page's ETag, so a new build is fetched anew.
+    version: String,
+}
+
+const TITLE: &str = "<title>一次办</title>";
+
+impl Template {
+    /// Cut `index` (as Trunk minifies it, or as written) at its loading line
+    /// (`<p ... id=ot-boot>正在加载…</p>`) and its title. `None` when either is missing.
+    pub fn parse(index: &str) -> Option<Template> {
+        let title = index.find(TITLE)?;
+        let id = ["id=ot-boot", "id=\"ot-boot\""]
+            .iter()
+            .find_map(|m| index.find(m))?;
+        let start = index[..id].rfind("<p")?;
+        let end = id + index[id..].find("</p>")? + "</p>".len();
+        if start < title {
+            return None;
+        }
+        let version: String = Sha256::digest(index.as_bytes())[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Some(Template {
+            head: index[..title].to_owned(),
+            before: index[title + TITLE.len()..start].to_owned(),
+            after: index[end..].to_owned(),
+            version,
+        })
+    }
+
+    /// The page: its title ("页面 - 一次办", as the app sets it) and `main`'s content.
+    pub fn page(&self, title: &str, main: &str) -> String {
+        let app = text(Locale::Zh, Key::AppName);
+        let title = if title.is_empty() {
+            app.to_owned()
+        } else {
+            format!("{title} - {app}")
+        };
+        let mut out = String::with_capacity(
+            self.head.len() + self.before.len() + main.len() + self.after.len() + 64,
+        );
+        out.push_str(&self.head);
+        out.push_str(&html(&[el("title").text(title)]));
+        out.push_str(&self.before);
+        out.push_str(main);
+        out.push_str(&self.after);
+        out
+    }
+}
+
+/// The routes, before the static files (which answer every other path with index.html).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/for/{kind}", get(for_whom))
+        .route("/departments/{code}", get(department))
+        .route("/bundles/{code}", get(bundle))
+        .route("/matters/{code}", get(matter))
+        .route("/c/{id}", get(checklist))
+        // Level 5, as the views themselves (`middleware::compressed`): public pages.
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::compression::CompressionLevel::Precise(5)),
+        )
+}
+
+fn zh() -> ApiQuery<ViewQuery> {
+    ApiQuery(ViewQuery::default())
+}
+
+/// The view as the app shows it: `<div class="ot-doc">`, marked for the app to take over.
+fn doc(path: &str, view: &View) -> N {
+    el("div")
+        .attr("class", "ot-doc")
+        .attr("data-view", format!("/api/v1/views{path}?lang=zh-CN"))
+        .attr("data-title", view.title.clone())
+}
+
+/// `doc` with the view's HTML inside (already escaped by the renderer).
+fn doc_html(path: &str, view: &View) -> String {
+    let open = html(&[doc(path, view)]);
+    // `<div ...></div>`: put the content between the tags.
+    let cut = open.len() - "</div>".len();
+    format!("{}{}</div>", &open[..cut], view.html)
+}
+
+/// What the app's home page draws above the server's lists (`src/routes/home.rs` and the
+/// search box): the box is disabled until the app can check what is typed (an ID or phone
+/// number must never reach an address).
+fn home_intro() -> Vec<N> {
+    let t = |k| text(Locale::Zh, k);
+    vec![
+        tc("h1", "ot-heading-xl", t(Key::HomeTitle)),
+        tc("p", "ot-lead", t(Key::HomeIntro)),
+        el("form")
+            .attr("class", "ot-search")
+            .attr("role", "search")
+            .attr("novalidate", "")
+            .child(
+                el("div").attr("class", "ot-field").children([
+                    tc("label", "ot-field__label", t(Key::SearchLabel))
+                        .attr("for", "ot-search-input"),
+                    tc("p", "ot-field__hint", t(Key::SearchHint)).attr("id", "ot-search-hint"),
+                    el("div").attr("class", "ot-search__row").children([
+                        el("input")
+                            .attr("id", "ot-search-input")
+                            .attr("class", "ot-input ot-search__input")
+                            .attr("type", "search")
+                            .attr("name", "q")
+                            .attr("maxlength", "50")
+                            .attr("enterkeyhint", "search")
+                            .attr("autocomplete", "off")
+                            .attr("aria-describedby", "ot-search-hint")
+                            .attr("disabled", ""),
+                        tc(
+                            "button",
+                            "ot-button ot-search__button",
+                            t(Key::SearchButton),
+                        )
+                        .attr("type", "submit")
+                        .attr("disabled", ""),
+                    ]),
+                ]),
+            ),
+        el("nav")
+            .attr("class", "ot-entries")
+            .attr("aria-label", t(Key::ForWhom))
+            .children([
+                link("/for/person", "ot-entries__link", t(Key::ForPerson)),
+                link("/for/company", "ot-entries__link", t(Key::ForCompany)),
+            ]),
+    ]
+}
+
+/// The print button the app draws under a checklist (`src/routes/checklist.rs`); index.html's
+/// script prints.
+fn print_button() -> N {
+    el("p").attr("class", "ot-no-print").child(
+        tc(
+            "button",
+            "ot-button ot-button--secondary",
+            text(Locale::Zh, Key::Print),
+        )
+        .attr("type", "button")
+        .attr("data-print", ""),
+    )
+}
+
+/// The page for `path`, or index.html as it is when there is no view (`404`, an error).
+fn respond(
+    state: &AppState,
+    request_path: &str,
+    path: &str,
+    view: Result<Json<View>, ApiError>,
+    before: Vec<N>,
+    after: Vec<N>,
+    if_none_match: Option<&HeaderValue>,
+) -> Response {
+    let Some(template) = state.first_paint.as_deref() else {
+        return shell(state);
+    };
+    let Ok(Json(view)) = view else {
+        return shell(state);
+    };
+    let etag = crate::middleware::catalogue_etag_of(
+        &format!("{}.{}", state.catalog.version, template.version),
+        request_path,
+    );
+    if if_none_match
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| crate::middleware::none_match_hits(v, &etag))
+    {
+        return with_cache(StatusCode::NOT_MODIFIED.into_response(), &etag);
+    }
+    let main = format!("{}{}{}", html(&before), doc_html(path, &view), html(&after));
+    let page = template.page(&view.title, &main);
+    let response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
+    with_cache(response, &etag)
+}
+
+fn with_cache(mut response: Response, etag: &str) -> Response {
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        h.insert(header::ETAG, v);
+    }
+    response
+}
+
+/// index.html as it is (the app draws the page).
+fn shell(state: &AppState) -> Response {
+    let body = state.index_html.clone();
+    let mut response = Response::new(Body::from(body.to_string()));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// The request's path and `If-None-Match`.
+fn parts(request: &Request) -> (String, Option<HeaderValue>) {
+    (
+        request.uri().path().to_owned(),
+        request.headers().get(header::IF_NONE_MATCH).cloned(),
+    )
+}
+
+async fn home(State(state): State<AppState>, request: Request) -> Response {
+    let (p, inm) = parts(&request);
+    let view = views::home(State(state.clone()), zh()).await;
+    respond(
+        &state,
+        &p,
+        "/home",
+        view,
+        home_intro(),
+        vec![],
+        inm.as_ref(),
+    )
+}
+
+async fn for_whom(
+    State(state): State<AppState>,
+    Path(kind): Path<String>,
+    request: Request,
+) -> Response {
+    let (p, inm) = parts(&request);
+    let path = format!("/for/{kind}");
+    let view = views::for_whom(State(state.clone()), ApiPath(kind), zh()).await;
+    respond(&state, &p, &path, view, vec![], vec![], inm.as_ref())
+}
+
+async fn department(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    request: Request,
+) -> Response {
+    let (p, inm) = parts(&request);
+    let path = format!("/departments/{code}");
+    let view = views::department(State(state.clone()), ApiPath(code), zh()).await;
+    respond(&state, &p, &path, view, vec![], vec![], inm.as_ref())
+}
+
+async fn bundle(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    request: Request,
+) -> Response {
+    let (p, inm) = parts(&request);
+    let path = format!("/bundles/{code}");
+    let view = views::bundle(State(state.clone()), ApiPath(code), zh()).await;
+    respond(&state, &p, &path, view, vec![], vec![], inm.as_ref())
+}
+
+async fn matter(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    request: Request,
+) -> Response {
+    let (p, inm) = parts(&request);
+    let path = format!("/matters/{code}");
+    let view = views::matter(State(state.clone()), ApiPath(code), zh()).await;
+    respond(&state, &p, &path, view, vec![], vec![], inm.as_ref())
+}
+
+async fn checklist(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    let (p, inm) = parts(&request);
+    let path = format!("/checklists/{id}");
+    let view = views::checklist(State(state.clone()), ApiPath(id), zh()).await;
+    respond(
+        &state,
+        &p,
+        &path,
+        view,
+        vec![],
+        vec![print_button()],
+        inm.as_ref(),
+    )
+}
+
+/// The template, when index.html has one (a build without the app has none).
+pub fn template(index: &str) -> Option<Arc<Template>> {
+    Template::parse(index).map(Arc::new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_the_minified_and_the_written_template() {
+        for index in [
+            "<!doctype html><title>一次办</title><main class=ot-main><p class=ot-loading id=ot-boot>正在加载…</p><div id=ot-unsupported hidden></div></main>",
+            "<!doctype html>\n<title>一次办</title>\n<main>\n<p class=\"ot-loading\" id=\"ot-boot\">正在加载…</p>\n<div id=\"ot-unsupported\" hidden></div></main>",
+        ] {
+            let t = Template::parse(index).expect("a template");
+            let page = t.page("企业开办", "<h1>x</h1>");
+            assert!(page.contains("<title>企业开办 - 一次办</title>"), "{page}");
+            assert!(page.contains("<h1>x</h1>"));
+            assert!(!page.contains("正在加载"));
+            assert!(
+                page.contains("ot-unsupported"),
+                "the notice for old engines stays"
+            );
+            assert!(t.page("", "").contains("<title>一次办</title>"));
+        }
+        assert!(Template::parse("<title>一次办</title><main></main>").is_none());
+        assert!(Template::parse("<p id=ot-boot>…</p>").is_none());
+    }
+
+    #[test]
+    fn titles_and_content_are_escaped_and_marked_for_the_app() {
+        let view = View {
+            title: "<script>".into(),
+            html: "<p>ok</p>".into(),
+        };
+        assert_eq!(
+            doc_html("/matters/a\"b", &view),
+            "<div class=\"ot-doc\" data-view=\"/api/v1/views/matters/a&quot;b?lang=zh-CN\" data-title=\"&lt;script&gt;\"><p>ok</p></div>"
+        );
+        let t = Template::parse("<title>一次办</title><p id=ot-boot></p>").unwrap();
+        assert!(
+            t.page("<script>", "")
+                .contains("<title>&lt;script&gt; - 一次办</title>")
+        );
+    }
+}
