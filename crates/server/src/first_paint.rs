@@ -43,6 +43,8 @@ impl Template {
     /// Cut `index` (as Trunk minifies it, or as written) at its loading line
     /// (`<p ... id=ot-boot>正在加载…</p>`) and its title. `None` when either is missing.
     pub fn parse(index: &str) -> Option<Template> {
+        let deferred = start_after_paint(index);
+        let index = deferred.as_deref().unwrap_or(index);
         let title = index.find(TITLE)?;
         let id = ["id=ot-boot", "id=\"ot-boot\""]
             .iter()
@@ -64,6 +66,11 @@ impl Template {
         })
     }
 
+    /// The template's own markup (its inline scripts go into the CSP).
+    pub fn markup(&self) -> String {
+        self.page("", "")
+    }
+
     /// The page: its title ("页面 - 一次办", as the app sets it) and `main`'s content.
     pub fn page(&self, title: &str, main: &str) -> String {
         let app = text(Locale::Zh, Key::AppName);
@@ -82,6 +89,54 @@ impl Template {
         out.push_str(&self.after);
         out
     }
+}
+
+/// The app's start, moved after the first paint: without the preload links and with the
+/// loader's static import made a dynamic one after a frame, the page's own bytes have the
+/// connection to themselves, and the wasm (about 140 KB) follows once the page is on screen.
+/// `None` when Trunk's loader is not found as expected (the page is then served as built).
+fn start_after_paint(index: &str) -> Option<String> {
+    // Trunk's loader: `import init, * as bindings from '{js}'; ... init({ module_or_path: '{wasm}' })`.
+    let open = index.find("<script type=module>")?;
+    let body_start = open + "<script type=module>".len();
+    let body_end = body_start + index[body_start..].find("</script>")?;
+    let body = &index[body_start..body_end];
+    let quoted = |after: &str| -> Option<&str> {
+        let from = body.find(after)? + after.len();
+        let len = body[from..].find('\'')?;
+        Some(&body[from..from + len])
+    };
+    let js = quoted("from '")?;
+    let wasm = quoted("module_or_path: '")?;
+    let safe = |p: &str| p.starts_with('/') && !p.contains(['\'', '<', '\\']);
+    if !safe(js) || !safe(wasm) || !body.contains("import init") {
+        return None;
+    }
+    let loader = format!(
+        "<script type=module>await new Promise(r=>requestAnimationFrame(()=>setTimeout(r)));\
+const bindings=await import('{js}');\
+const wasm=await bindings.default({{module_or_path:'{wasm}'}});\
+window.wasmBindings=bindings;\
+dispatchEvent(new CustomEvent(\"TrunkApplicationStarted\",{{detail:{{wasm}}}}));</script>"
+    );
+    let mut out = String::with_capacity(index.len());
+    out.push_str(&index[..open]);
+    out.push_str(&loader);
+    out.push_str(&index[body_end + "</script>".len()..]);
+    // The preloads of the JS and the wasm.
+    let mut rest = out.as_str();
+    let mut kept = String::with_capacity(out.len());
+    while let Some(at) = rest.find("<link ") {
+        let end = at + rest[at..].find('>')? + 1;
+        let tag = &rest[at..end];
+        kept.push_str(&rest[..at]);
+        if !(tag.contains("rel=modulepreload") || tag.contains("rel=preload")) {
+            kept.push_str(tag);
+        }
+        rest = &rest[end..];
+    }
+    kept.push_str(rest);
+    Some(kept)
 }
 
 /// The routes, before the static files (which answer every other path with index.html).
@@ -350,6 +405,24 @@ mod tests {
         }
         assert!(Template::parse("<title>一次办</title><main></main>").is_none());
         assert!(Template::parse("<p id=ot-boot>…</p>").is_none());
+    }
+
+    #[test]
+    fn the_app_starts_after_the_first_paint() {
+        let built = "<!doctype html><title>一次办</title><script type=module>import init, * as bindings from '/onetrip-0a.js';\nconst wasm = await init({ module_or_path: '/onetrip-0a_bg.wasm' });\nwindow.wasmBindings = bindings;</script>\
+<link crossorigin href=/onetrip-0a.js integrity=sha384-x rel=modulepreload><link as=fetch crossorigin href=/onetrip-0a_bg.wasm rel=preload type=application/wasm><link href=/manifest.webmanifest rel=manifest><main><p id=ot-boot>正在加载…</p></main>";
+        let page = Template::parse(built).unwrap().markup();
+        assert!(page.contains("requestAnimationFrame"), "{page}");
+        assert!(page.contains("import('/onetrip-0a.js')"), "{page}");
+        assert!(
+            page.contains("module_or_path:'/onetrip-0a_bg.wasm'"),
+            "{page}"
+        );
+        assert!(!page.contains("preload"), "{page}");
+        assert!(page.contains("rel=manifest"), "{page}");
+        // Another loader is left as it is.
+        let other = "<title>一次办</title><script type=module>start()</script><p id=ot-boot></p>";
+        assert!(Template::parse(other).unwrap().markup().contains("start()"));
     }
 
     #[test]

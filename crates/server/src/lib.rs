@@ -91,7 +91,10 @@ impl AppState {
             read("staff/index.html"),
             read("book/index.html"),
         );
+        let first_paint = first_paint::template(&index);
+        let drawn = first_paint.as_ref().map(|t| t.markup()).unwrap_or_default();
         let csp = static_files::content_security_policy(&[
+            &drawn,
             &index,
             &apply,
             &materials,
@@ -129,7 +132,7 @@ impl AppState {
             test_clock,
             csp: csp.into(),
             progress_cache: Arc::new(body_cache::BodyCache::new(PROGRESS_CACHE_ENTRIES)),
-            first_paint: first_paint::template(&index),
+            first_paint,
             index_html: index.into(),
         }
     }
