@@ -14,11 +14,11 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
+use onetrip_api::ErrorCode;
 use onetrip_api::catalog::View;
 use onetrip_ui::doc::{N, el, html, link, tc};
 use onetrip_ui::messages::{Key, Locale, text};
@@ -148,6 +148,7 @@ pub fn router() -> Router<AppState> {
         .route("/bundles/{code}", get(bundle))
         .route("/matters/{code}", get(matter))
         .route("/c/{id}", get(checklist))
+        .route("/r/{number}", get(receipt))
         // Level 5, as the views themselves (`middleware::compressed`): public pages.
         .layer(
             tower_http::compression::CompressionLayer::new()
@@ -237,42 +238,76 @@ fn print_button() -> N {
     )
 }
 
-/// The page for `path`, or index.html as it is when there is no view (`404`, an error).
-fn respond(
-    state: &AppState,
-    request_path: &str,
-    path: &str,
-    view: Result<Json<View>, ApiError>,
+/// A page to draw: the view's address under `/api/v1/views`, the view, and what the app
+/// draws before and after it.
+struct Drawn {
+    path: String,
+    view: View,
     before: Vec<N>,
     after: Vec<N>,
-    if_none_match: Option<&HeaderValue>,
-) -> Response {
-    let Some(template) = state.first_paint.as_deref() else {
-        return shell(state);
-    };
-    let Ok(Json(view)) = view else {
-        return shell(state);
-    };
-    let etag = crate::middleware::catalogue_etag_of(
-        &format!("{}.{}", state.catalog.version, template.version),
-        request_path,
-    );
-    if if_none_match
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| crate::middleware::none_match_hits(v, &etag))
-    {
-        return with_cache(StatusCode::NOT_MODIFIED.into_response(), &etag);
-    }
-    let main = format!("{}{}{}", html(&before), doc_html(path, &view), html(&after));
-    let page = template.page(&view.title, &main);
-    let response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
-    with_cache(response, &etag)
 }
 
-fn with_cache(mut response: Response, etag: &str) -> Response {
+impl Drawn {
+    fn new(path: String, view: View) -> Drawn {
+        Drawn {
+            path,
+            view,
+            before: Vec::new(),
+            after: Vec::new(),
+        }
+    }
+}
+
+/// The page, or index.html as it is when there is none. A code that does not exist gets the
+/// app's page with 404 (so that guessing numbers meets the rate limit as the API's 404 does);
+/// another error, the app's page with 200 (the app then says what went wrong).
+/// `fixed`: the page changes only with the catalogue and the build (an ETag); otherwise not.
+fn respond(
+    state: &AppState,
+    request: &Request,
+    drawn: Result<Drawn, ApiError>,
+    fixed: bool,
+) -> Response {
+    let drawn = match (state.first_paint.as_deref(), drawn) {
+        (Some(template), Ok(d)) => (template, d),
+        (_, Err(e)) if e.code == ErrorCode::NotFound => {
+            let mut r = shell(state);
+            *r.status_mut() = StatusCode::NOT_FOUND;
+            return r;
+        }
+        _ => return shell(state),
+    };
+    let (template, d) = drawn;
+    let etag = fixed.then(|| {
+        crate::middleware::catalogue_etag_of(
+            &format!("{}.{}", state.catalog.version, template.version),
+            request.uri().path(),
+        )
+    });
+    if let Some(etag) = &etag
+        && request
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| crate::middleware::none_match_hits(v, etag))
+    {
+        return with_cache(StatusCode::NOT_MODIFIED.into_response(), Some(etag));
+    }
+    let main = format!(
+        "{}{}{}",
+        html(&d.before),
+        doc_html(&d.path, &d.view),
+        html(&d.after)
+    );
+    let page = template.page(&d.view.title, &main);
+    let response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
+    with_cache(response, etag.as_deref())
+}
+
+fn with_cache(mut response: Response, etag: Option<&str>) -> Response {
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if let Ok(v) = HeaderValue::from_str(etag) {
+    if let Some(v) = etag.and_then(|e| HeaderValue::from_str(e).ok()) {
         h.insert(header::ETAG, v);
     }
     response
@@ -280,38 +315,26 @@ fn with_cache(mut response: Response, etag: &str) -> Response {
 
 /// index.html as it is (the app draws the page).
 fn shell(state: &AppState) -> Response {
-    let body = state.index_html.clone();
-    let mut response = Response::new(Body::from(body.to_string()));
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    response
+    let response = (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        state.index_html.to_string(),
+    )
+        .into_response();
+    with_cache(response, None)
 }
 
-/// The request's path and `If-None-Match`.
-fn parts(request: &Request) -> (String, Option<HeaderValue>) {
-    (
-        request.uri().path().to_owned(),
-        request.headers().get(header::IF_NONE_MATCH).cloned(),
-    )
+/// A catalogue view by its handler, as `Drawn`.
+fn drawn(path: String, view: Result<Json<View>, ApiError>) -> Result<Drawn, ApiError> {
+    view.map(|Json(v)| Drawn::new(path, v))
 }
 
 async fn home(State(state): State<AppState>, request: Request) -> Response {
-    let (p, inm) = parts(&request);
     let view = views::home(State(state.clone()), zh()).await;
-    respond(
-        &state,
-        &p,
-        "/home",
-        view,
-        home_intro(),
-        vec![],
-        inm.as_ref(),
-    )
+    let d = drawn("/home".into(), view).map(|d| Drawn {
+        before: home_intro(),
+        ..d
+    });
+    respond(&state, &request, d, true)
 }
 
 async fn for_whom(
@@ -319,10 +342,9 @@ async fn for_whom(
     Path(kind): Path<String>,
     request: Request,
 ) -> Response {
-    let (p, inm) = parts(&request);
     let path = format!("/for/{kind}");
     let view = views::for_whom(State(state.clone()), ApiPath(kind), zh()).await;
-    respond(&state, &p, &path, view, vec![], vec![], inm.as_ref())
+    respond(&state, &request, drawn(path, view), true)
 }
 
 async fn department(
@@ -330,10 +352,9 @@ async fn department(
     Path(code): Path<String>,
     request: Request,
 ) -> Response {
-    let (p, inm) = parts(&request);
     let path = format!("/departments/{code}");
     let view = views::department(State(state.clone()), ApiPath(code), zh()).await;
-    respond(&state, &p, &path, view, vec![], vec![], inm.as_ref())
+    respond(&state, &request, drawn(path, view), true)
 }
 
 async fn bundle(
@@ -341,10 +362,9 @@ async fn bundle(
     Path(code): Path<String>,
     request: Request,
 ) -> Response {
-    let (p, inm) = parts(&request);
     let path = format!("/bundles/{code}");
     let view = views::bundle(State(state.clone()), ApiPath(code), zh()).await;
-    respond(&state, &p, &path, view, vec![], vec![], inm.as_ref())
+    respond(&state, &request, drawn(path, view), true)
 }
 
 async fn matter(
@@ -352,10 +372,9 @@ async fn matter(
     Path(code): Path<String>,
     request: Request,
 ) -> Response {
-    let (p, inm) = parts(&request);
     let path = format!("/matters/{code}");
     let view = views::matter(State(state.clone()), ApiPath(code), zh()).await;
-    respond(&state, &p, &path, view, vec![], vec![], inm.as_ref())
+    respond(&state, &request, drawn(path, view), true)
 }
 
 async fn checklist(
@@ -363,18 +382,37 @@ async fn checklist(
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    let (p, inm) = parts(&request);
     let path = format!("/checklists/{id}");
     let view = views::checklist(State(state.clone()), ApiPath(id), zh()).await;
-    respond(
-        &state,
-        &p,
-        &path,
-        view,
-        vec![],
-        vec![print_button()],
-        inm.as_ref(),
-    )
+    let d = drawn(path, view).map(|d| Drawn {
+        after: vec![print_button()],
+        ..d
+    });
+    respond(&state, &request, d, true)
+}
+
+/// 申请回执: what is outstanding changes, so it is drawn afresh every time, without an ETag.
+async fn receipt(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+    request: Request,
+) -> Response {
+    let d = crate::routes::applications::find(&state, &number)
+        .await
+        .map(|receipt| {
+            let page = onetrip_ui::pages::receipt(Locale::Zh, &receipt);
+            Drawn {
+                after: vec![print_button()],
+                ..Drawn::new(
+                    format!("/applications/{number}"),
+                    View {
+                        title: page.title,
+                        html: html(&page.nodes),
+                    },
+                )
+            }
+        });
+    respond(&state, &request, d, false)
 }
 
 /// The template, when index.html has one (a build without the app has none).

@@ -312,9 +312,9 @@ async fn the_app_is_served_with_spa_fallback_and_caching() {
     assert_eq!(index.status(), 200);
     assert_eq!(index.headers()["cache-control"], "no-cache");
     assert!(body_string(index).await.contains("正在加载"));
-    // An unknown matter: the same, and the app says it is not found.
+    // An unknown matter: the same page, with 404, and the app says it is not found.
     let unknown = app.get("/matters/no-such-matter").await;
-    assert_eq!(unknown.status(), 200);
+    assert_eq!(unknown.status(), 404);
     assert!(body_string(unknown).await.contains("正在加载"));
     // Hashed assets are immutable, and the precompressed variant is chosen.
     let req = Request::get("/onetrip-0123456789abcdef.js")
@@ -428,9 +428,24 @@ async fn guidance_pages_arrive_drawn() {
     );
     assert!(page.contains("data-print"), "{page}");
     assert!(page.contains("告知单编号"), "{page}");
-    // One that does not exist: the app's own 404.
-    let none = body_string(app.get("/c/0000000000").await).await;
-    assert!(none.contains("正在加载"));
+    // One that does not exist: the app's own page, with 404 (guesses meet the rate limit).
+    let none = app.get("/c/0000000000").await;
+    assert_eq!(none.status(), 404);
+    assert!(body_string(none).await.contains("正在加载"));
+    // A receipt: drawn afresh each time (what is outstanding changes), so without an ETag.
+    let (number, _) = submitted_startup(&app).await;
+    let r = app.get(&format!("/r/{number}")).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().get("etag").is_none());
+    let page = body_string(r).await;
+    assert!(
+        page.contains(&format!(
+            "data-view=\"/api/v1/views/applications/{number}?lang=zh-CN\""
+        )),
+        "{page}"
+    );
+    assert!(page.contains(&number));
+    assert_eq!(app.get("/r/0000000000").await.status(), 404);
 }
 
 #[tokio::test]
