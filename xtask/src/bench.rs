@@ -46,11 +46,25 @@ const SEARCH_REPEATS: usize = 200;
 /// One part of the bench that runs by itself.
 type Step = fn() -> Result;
 
-/// Everything, or with `front_only` the bundles and what runs in the browser.
-pub fn run(front_only: bool) -> Result {
+/// What to measure.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    All,
+    /// The bundles and what runs in the browser.
+    Front,
+    /// The release server's throughput and faults (`backend`).
+    Server,
+}
+
+/// Everything, or one part of it.
+pub fn run(part: Part) -> Result {
     // The browser and the e2e packages too: the photo compression runs in Chromium.
     crate::setup::run(crate::setup::Need::Test)?;
-    let result = measure(front_only);
+    let result = if part == Part::Server {
+        backend().inspect_err(|e| summary::failed("server throughput and faults", e))
+    } else {
+        measure(part == Part::Front)
+    };
     println!("\n## Summary: every figure against its target\n");
     print!("{}", summary::table());
     result?;

@@ -29,9 +29,12 @@ cargo xtask <command>
                    and the Playwright suite against the real server
   sizes            the size budgets and the wasm baseline of the dist/ already built
                    (UPDATE_WASM_BASELINE=1 records the baseline from it)
-  bench [front]    every measurement of issue 9 (about an hour), ending with one table of
+  bench [front|server]
+                   every measurement of issue 9 (about an hour), ending with one table of
                    figures against targets; `front` only the bundles, search, the browser
-                   bench and Lighthouse on the seven pages (about ten minutes)
+                   bench and Lighthouse on the seven pages (about ten minutes); `server`
+                   only the release server's throughput, memory, kill -9 and PostgreSQL
+                   restarts (about 25 minutes)
   scale            two servers sharing one PostgreSQL and one S3 store (s3s-fs):
                    documents, idempotency, sessions and progress across them
   api-fuzz         schemathesis (all checks, fixed seed) against the debug server, and
@@ -58,8 +61,9 @@ fn main() -> ExitCode {
         "serve" => serve::run(rest),
         "test" => return test::run(),
         "bench" => match rest.first().map(String::as_str) {
-            None => bench::run(false),
-            Some("front") => bench::run(true),
+            None => bench::run(bench::Part::All),
+            Some("front") => bench::run(bench::Part::Front),
+            Some("server") => bench::run(bench::Part::Server),
             Some(other) => Err(format!("unknown part of the bench `{other}`\n\n{HELP}")),
         },
         "scale" => scale::run(),
