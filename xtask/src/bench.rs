@@ -256,7 +256,7 @@ fn summarise_backend(what: &str, figures: &str) {
         "mixed" => summary::add(
             AREA,
             "mixed run (memory)",
-            format!("{}/s, p99 {} ms", field("rate"), num("p99")),
+            format!("{:.0}/s, p99 {} ms", num("rate"), num("p99")),
             "",
             None,
         ),
