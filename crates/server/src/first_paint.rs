@@ -143,10 +143,22 @@ dispatchEvent(new CustomEvent(\"TrunkApplicationStarted\",{{detail:{{wasm}}}}));
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
-        .route("/for/{kind}", get(for_whom))
-        .route("/departments/{code}", get(department))
-        .route("/bundles/{code}", get(bundle))
-        .route("/matters/{code}", get(matter))
+        .route(
+            "/for/{kind}",
+            get(|State(s), Path(c), r| coded(s, r, "for", c, views::for_whom)),
+        )
+        .route(
+            "/departments/{code}",
+            get(|State(s), Path(c), r| coded(s, r, "departments", c, views::department)),
+        )
+        .route(
+            "/bundles/{code}",
+            get(|State(s), Path(c), r| coded(s, r, "bundles", c, views::bundle)),
+        )
+        .route(
+            "/matters/{code}",
+            get(|State(s), Path(c), r| coded(s, r, "matters", c, views::matter)),
+        )
         .route("/c/{id}", get(checklist))
         .route("/r/{number}", get(receipt))
         // Level 5, as the views themselves (`middleware::compressed`): public pages.
@@ -337,43 +349,20 @@ async fn home(State(state): State<AppState>, request: Request) -> Response {
     respond(&state, &request, d, true)
 }
 
-async fn for_whom(
-    State(state): State<AppState>,
-    Path(kind): Path<String>,
+/// A page of the catalogue by its code (`/{section}/{code}`), drawn from its view's handler.
+async fn coded<F, Fut>(
+    state: AppState,
     request: Request,
-) -> Response {
-    let path = format!("/for/{kind}");
-    let view = views::for_whom(State(state.clone()), ApiPath(kind), zh()).await;
-    respond(&state, &request, drawn(path, view), true)
-}
-
-async fn department(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    request: Request,
-) -> Response {
-    let path = format!("/departments/{code}");
-    let view = views::department(State(state.clone()), ApiPath(code), zh()).await;
-    respond(&state, &request, drawn(path, view), true)
-}
-
-async fn bundle(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    request: Request,
-) -> Response {
-    let path = format!("/bundles/{code}");
-    let view = views::bundle(State(state.clone()), ApiPath(code), zh()).await;
-    respond(&state, &request, drawn(path, view), true)
-}
-
-async fn matter(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    request: Request,
-) -> Response {
-    let path = format!("/matters/{code}");
-    let view = views::matter(State(state.clone()), ApiPath(code), zh()).await;
+    section: &str,
+    code: String,
+    view: F,
+) -> Response
+where
+    F: FnOnce(State<AppState>, ApiPath<String>, ApiQuery<ViewQuery>) -> Fut,
+    Fut: Future<Output = Result<Json<View>, ApiError>>,
+{
+    let path = format!("/{section}/{code}");
+    let view = view(State(state.clone()), ApiPath(code), zh()).await;
     respond(&state, &request, drawn(path, view), true)
 }
 
