@@ -65,11 +65,7 @@ pub fn server_view_then<V: IntoView + 'static>(
     after: impl Fn() -> V + Send + Sync + 'static,
 ) -> impl IntoView {
     let prefs = use_prefs();
-    let url = Signal::derive(move || {
-        let path = path();
-        let sep = if path.contains('?') { '&' } else { '?' };
-        format!("/api/v1/views{path}{sep}lang={}", prefs.get().locale.tag())
-    });
+    let url = Signal::derive(move || View::address(&path(), prefs.get().locale.tag()));
     let page = LocalResource::new(move || fetch(url.get()));
     use_title(move || {
         page.get()

@@ -2,20 +2,14 @@
 
 use leptos::prelude::*;
 
-use crate::messages::{Key, text};
+use crate::messages::document_title;
 use crate::prefs::use_prefs;
 
 /// Set `document.title` from a reactive page name (an `Effect`: syncing with the outside world).
 pub fn use_title(page: impl Fn() -> String + 'static) {
     let prefs = use_prefs();
     Effect::new(move |_| {
-        let app = text(prefs.get().locale, Key::AppName);
-        let page = page();
-        let title = if page.is_empty() {
-            app.to_owned()
-        } else {
-            format!("{page} - {app}")
-        };
+        let title = document_title(prefs.get().locale, &page());
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
             doc.set_title(&title);
         }

@@ -181,6 +181,16 @@ pub struct View {
     pub html: String,
 }
 
+impl View {
+    /// The address of the view of a page (`/matters/x`, `/search?q=…`) in a language
+    /// (`zh-CN`): what the app fetches, and what the server marks a page it draws with, so
+    /// that the app finds that page under the same address.
+    pub fn address(path: &str, lang: &str) -> String {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        format!("/api/v1/views{path}{sep}lang={lang}")
+    }
+}
+
 /// `GET /api/v1/bundles/{code}/questions` and `/matters/{code}/questions`: what the app needs
 /// to walk the situational questions (情形引导) one per page.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -1,5 +1,5 @@
 //! 首屏: the guidance pages (home, 个人/法人, a department, a bundle, a matter's guide, a stored
-//! checklist) served as index.html with the page already in it, so that a phone shows the
+//! checklist, a receipt) served as index.html with the page already in it, so that a phone shows the
 //! page as soon as the HTML arrives instead of after the wasm and a second request (Lighthouse:
 //! LCP comes at the first paint). The content is the view the app would fetch
 //! (`/api/v1/views/...`), marked with its address (`data-view`) so that the app takes it over
@@ -8,8 +8,8 @@
 //!
 //! Chinese only: the language is a preference kept in the browser, which the server does not
 //! see. Someone who chose English sees the Chinese page until the app mounts and redraws it.
-//! Unknown codes, a failing store or a template without its loading line get index.html as it
-//! is: the app then shows its own 404 or error, as before.
+//! Unknown codes get index.html as it is with 404; a failing store or a template without its
+//! loading line, index.html with 200: the app then shows its own 404 or error, as before.
 
 use std::sync::Arc;
 
@@ -21,8 +21,7 @@ use axum::routing::get;
 use onetrip_api::ErrorCode;
 use onetrip_api::catalog::View;
 use onetrip_ui::doc::{N, el, html, link, tc};
-use onetrip_ui::messages::{Key, Locale, text};
-use sha2::{Digest, Sha256};
+use onetrip_ui::messages::{Key, Locale, document_title, text};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiPath, ApiQuery};
@@ -54,10 +53,7 @@ impl Template {
         if start < title {
             return None;
         }
-        let version: String = Sha256::digest(index.as_bytes())[..8]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let version = crate::routes::ids::digest(&["template", index])[..16].to_owned();
         Some(Template {
             head: index[..title].to_owned(),
             before: index[title + TITLE.len()..start].to_owned(),
@@ -73,12 +69,7 @@ impl Template {
 
     /// The page: its title ("页面 - 一次办", as the app sets it) and `main`'s content.
     pub fn page(&self, title: &str, main: &str) -> String {
-        let app = text(Locale::Zh, Key::AppName);
-        let title = if title.is_empty() {
-            app.to_owned()
-        } else {
-            format!("{title} - {app}")
-        };
+        let title = document_title(Locale::Zh, title);
         let mut out = String::with_capacity(
             self.head.len() + self.before.len() + main.len() + self.after.len() + 64,
         );
@@ -176,7 +167,7 @@ fn zh() -> ApiQuery<ViewQuery> {
 fn doc(path: &str, view: &View) -> N {
     el("div")
         .attr("class", "ot-doc")
-        .attr("data-view", format!("/api/v1/views{path}?lang=zh-CN"))
+        .attr("data-view", View::address(path, Locale::Zh.tag()))
         .attr("data-title", view.title.clone())
 }
 

@@ -91,6 +91,16 @@ pub enum Key {
     Yuan,
 }
 
+/// The document title: "页面 - 一次办", or the service's name alone for a page without one.
+pub fn document_title(locale: Locale, page: &str) -> String {
+    let app = text(locale, Key::AppName);
+    if page.is_empty() {
+        app.to_owned()
+    } else {
+        format!("{page} - {app}")
+    }
+}
+
 pub fn text(locale: Locale, key: Key) -> &'static str {
     use Key::*;
     let (zh, en) = match key {
