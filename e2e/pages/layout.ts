@@ -19,11 +19,12 @@ export class Layout {
   }
 
   /**
-   * The app has started: the server draws the guidance pages before it does, with the display
-   * settings disabled until they work. What is typed or focused before then is not kept.
+   * The app has started. On the pages the server draws (home, guides, checklists, receipts)
+   * it starts on the first sign of use, here a key pressed; elsewhere it starts at once.
    */
   async ready() {
-    await expect(this.elderToggle).toBeEnabled({ timeout: 15_000 });
+    await this.page.keyboard.press('Shift');
+    await this.page.waitForFunction(() => 'wasmBindings' in window, null, { timeout: 15_000 });
   }
 
   async setElderMode(on: boolean) {

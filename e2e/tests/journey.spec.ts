@@ -211,3 +211,49 @@ test('guidance pages arrive drawn: readable before the app runs, and nothing mov
   }
   await off.close();
 });
+
+test('a reader never downloads the app; the first press starts it and is not lost @journey', async ({ page }) => {
+  const wasm: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('.wasm')) wasm.push(r.url());
+  });
+  // Reading a guide: the page is complete, and nothing more is fetched.
+  await page.goto('/matters/company-registration');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('企业设立登记');
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(500);
+  expect(wasm, 'the app downloaded by a reader').toEqual([]);
+  // Its links lead to other drawn pages.
+  await page.getByRole('main').getByRole('link').filter({ hasText: '企业开办' }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('企业开办');
+  expect(wasm).toEqual([]);
+
+  // On a slow network: the app arrives two seconds after the first press.
+  await page.route('**/*.wasm', async (route) => {
+    await new Promise((r) => setTimeout(r, 2_000));
+    await route.continue();
+  });
+  const layout = new Layout(page);
+  await layout.elderToggle.click();
+  // 长辈模式 answers at once, and holds once the app has taken over.
+  await expect(layout.elderToggle).toHaveAttribute('aria-pressed', 'true', { timeout: 500 });
+  await page.waitForFunction(() => 'wasmBindings' in window);
+  expect(wasm.length).toBe(1);
+  await expect(layout.elderToggle).toHaveAttribute('aria-pressed', 'true');
+  await expect(layout.elderToggle).toBeFocused();
+  await page.reload();
+  await expect(layout.elderToggle).toHaveAttribute('aria-pressed', 'true');
+  await layout.ready();
+  await layout.setElderMode(false);
+
+  // A search typed and sent before the app has arrived is sent once it has.
+  await page.goto('/');
+  const home = new HomePage(page);
+  await home.searchBox.click();
+  await page.keyboard.type('营业执照');
+  await page.keyboard.press('Enter');
+  expect(await page.evaluate(() => 'wasmBindings' in window), 'the app arrived before the search was sent').toBe(false);
+  await expect(page).toHaveURL(/\/search\?/);
+  await expect(home.searchBox).toHaveValue('营业执照');
+  await expect(page.getByRole('main').getByRole('link').first()).toBeVisible();
+});

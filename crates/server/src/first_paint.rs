@@ -27,11 +27,12 @@ use crate::AppState;
 use crate::error::{ApiError, ApiPath, ApiQuery};
 use crate::routes::views::{self, ViewQuery};
 
-/// index.html cut where the loading line is, with its title.
+/// index.html cut where the loading line is, with its title, and where the footer opens.
 pub struct Template {
     head: String,
     before: String,
-    after: String,
+    /// From the loading line to the footer's inner `div`, and from there on.
+    after: (String, String),
     /// A digest of the template: part of every page's ETag, so a new build is fetched anew.
     version: String,
 }
@@ -42,7 +43,7 @@ impl Template {
     /// Cut `index` (as Trunk minifies it, or as written) at its loading line
     /// (`<p ... id=ot-boot>正在加载…</p>`) and its title. `None` when either is missing.
     pub fn parse(index: &str) -> Option<Template> {
-        let deferred = start_after_paint(index);
+        let deferred = start_on_use(index);
         let index = deferred.as_deref().unwrap_or(index);
         let title = index.find(TITLE)?;
         let id = ["id=ot-boot", "id=\"ot-boot\""]
@@ -54,39 +55,64 @@ impl Template {
             return None;
         }
         let version = crate::routes::ids::digest(&["template", index])[..16].to_owned();
+        // Inside the footer (`<div class="ot-footer__inner">`, or `class=ot-footer__inner>`
+        // minified); at its end when there is none.
+        let footer = index[end..]
+            .find("ot-footer__inner")
+            .and_then(|at| Some(end + at + index[end + at..].find('>')? + 1))
+            .unwrap_or(index.len());
         Some(Template {
             head: index[..title].to_owned(),
             before: index[title + TITLE.len()..start].to_owned(),
-            after: index[end..].to_owned(),
+            after: (index[end..footer].to_owned(), index[footer..].to_owned()),
             version,
         })
     }
 
     /// The template's own markup (its inline scripts go into the CSP).
     pub fn markup(&self) -> String {
-        self.page("", "")
+        self.page("", "", "")
     }
 
-    /// The page: its title ("页面 - 一次办", as the app sets it) and `main`'s content.
-    pub fn page(&self, title: &str, main: &str) -> String {
+    /// The page: its title ("页面 - 一次办", as the app sets it), `main`'s content, and
+    /// what goes first in the footer.
+    pub fn page(&self, title: &str, main: &str, footer: &str) -> String {
         let title = document_title(Locale::Zh, title);
         let mut out = String::with_capacity(
-            self.head.len() + self.before.len() + main.len() + self.after.len() + 64,
+            self.head.len()
+                + self.before.len()
+                + main.len()
+                + self.after.0.len()
+                + footer.len()
+                + self.after.1.len()
+                + 64,
         );
         out.push_str(&self.head);
         out.push_str(&html(&[el("title").text(title)]));
         out.push_str(&self.before);
         out.push_str(main);
-        out.push_str(&self.after);
+        out.push_str(&self.after.0);
+        out.push_str(footer);
+        out.push_str(&self.after.1);
         out
     }
 }
 
-/// The app's start, moved after the first paint: without the preload links and with the
-/// loader's static import made a dynamic one after a frame, the page's own bytes have the
-/// connection to themselves, and the wasm (about 140 KB) follows once the page is on screen.
+/// The app's start, on the first sign of use (`start_on_use.js`). A drawn page is complete
+/// without the app: its links lead to other drawn pages and printing is index.html's. So the
+/// app's 140 KB are asked for only when the reader does something that needs it: focuses or
+/// presses a button or a field, or a key (links, 打印 and 分享 do not count). Someone who
+/// only reads a guide never downloads it. Until it runs:
+/// - the elements marked `data-early` (the display settings, the search box), disabled in
+///   the markup for browsers without JavaScript, are enabled;
+/// - a press of a button is kept and pressed again on the app's own button once it has mounted
+///   (长辈模式 shows its effect at once), a search sent is sent again, and what was typed and
+///   where the focus was are carried over to the app's markup;
+/// - someone who chose English gets the app at once (the server draws Chinese).
+///
+/// The preload links go: the page's own bytes have the connection to themselves.
 /// `None` when Trunk's loader is not found as expected (the page is then served as built).
-fn start_after_paint(index: &str) -> Option<String> {
+fn start_on_use(index: &str) -> Option<String> {
     // Trunk's loader: `import init, * as bindings from '{js}'; ... init({ module_or_path: '{wasm}' })`.
     let open = index.find("<script type=module>")?;
     let body_start = open + "<script type=module>".len();
@@ -104,11 +130,14 @@ fn start_after_paint(index: &str) -> Option<String> {
         return None;
     }
     let loader = format!(
-        "<script type=module>await new Promise(r=>requestAnimationFrame(()=>setTimeout(r)));\
-const bindings=await import('{js}');\
-const wasm=await bindings.default({{module_or_path:'{wasm}'}});\
-window.wasmBindings=bindings;\
-dispatchEvent(new CustomEvent(\"TrunkApplicationStarted\",{{detail:{{wasm}}}}));</script>"
+        "<script type=module>{}</script>",
+        include_str!("start_on_use.js")
+            .lines()
+            .filter(|l| !l.starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace("%JS%", js)
+            .replace("%WASM%", wasm)
     );
     let mut out = String::with_capacity(index.len());
     out.push_str(&index[..open]);
@@ -180,8 +209,9 @@ fn doc_html(path: &str, view: &View) -> String {
 }
 
 /// What the app's home page draws above the server's lists (`src/routes/home.rs` and the
-/// search box): the box is disabled until the app can check what is typed (an ID or phone
-/// number must never reach an address).
+/// search box): disabled in the markup, because only the app checks what is typed (an ID or
+/// phone number must never reach an address); enabled by the loader (`data-early`), which keeps
+/// what is typed and sent for the app.
 fn home_intro() -> Vec<N> {
     let t = |k| text(Locale::Zh, k);
     vec![
@@ -206,14 +236,16 @@ fn home_intro() -> Vec<N> {
                             .attr("enterkeyhint", "search")
                             .attr("autocomplete", "off")
                             .attr("aria-describedby", "ot-search-hint")
-                            .attr("disabled", ""),
+                            .attr("disabled", "")
+                            .attr("data-early", ""),
                         tc(
                             "button",
                             "ot-button ot-search__button",
                             t(Key::SearchButton),
                         )
                         .attr("type", "submit")
-                        .attr("disabled", ""),
+                        .attr("disabled", "")
+                        .attr("data-early", ""),
                     ]),
                 ]),
             ),
@@ -239,6 +271,28 @@ fn print_button() -> N {
         .attr("type", "button")
         .attr("data-print", ""),
     )
+}
+
+/// The question the guidance app's footer asks (`src/components/feedback.rs`), as it first
+/// shows it: its buttons, like the search box, work once the app runs (`data-early`).
+fn feedback_box() -> N {
+    let t = |k| text(Locale::Zh, k);
+    let button = |k| {
+        tc("button", "ot-button ot-button--secondary", t(k))
+            .attr("type", "button")
+            .attr("disabled", "")
+            .attr("data-early", "")
+    };
+    el("section")
+        .attr("class", "ot-feedback")
+        .attr("aria-labelledby", "ot-feedback-title")
+        .children([
+            tc("h2", "ot-feedback__title", t(Key::FeedbackQuestion))
+                .attr("id", "ot-feedback-title"),
+            el("div")
+                .attr("class", "ot-feedback__buttons")
+                .children([button(Key::FeedbackYes), button(Key::FeedbackNo)]),
+        ])
 }
 
 /// A page to draw: the view's address under `/api/v1/views`, the view, and what the app
@@ -302,7 +356,7 @@ fn respond(
         doc_html(&d.path, &d.view),
         html(&d.after)
     );
-    let page = template.page(&d.view.title, &main);
+    let page = template.page(&d.view.title, &main, &html(&[feedback_box()]));
     let response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
     with_cache(response, etag.as_deref())
 }
@@ -407,34 +461,39 @@ mod tests {
     #[test]
     fn cuts_the_minified_and_the_written_template() {
         for index in [
-            "<!doctype html><title>一次办</title><main class=ot-main><p class=ot-loading id=ot-boot>正在加载…</p><div id=ot-unsupported hidden></div></main>",
-            "<!doctype html>\n<title>一次办</title>\n<main>\n<p class=\"ot-loading\" id=\"ot-boot\">正在加载…</p>\n<div id=\"ot-unsupported\" hidden></div></main>",
+            "<!doctype html><title>一次办</title><main class=ot-main><p class=ot-loading id=ot-boot>正在加载…</p><div id=ot-unsupported hidden></div></main><footer class=ot-footer><div class=ot-footer__inner><p>12345</p></div></footer>",
+            "<!doctype html>\n<title>一次办</title>\n<main>\n<p class=\"ot-loading\" id=\"ot-boot\">正在加载…</p>\n<div id=\"ot-unsupported\" hidden></div></main>\n<footer class=\"ot-footer\">\n<div class=\"ot-footer__inner\">\n<p>12345</p></div></footer>",
         ] {
             let t = Template::parse(index).expect("a template");
-            let page = t.page("企业开办", "<h1>x</h1>");
+            let page = t.page("企业开办", "<h1>x</h1>", "<p>f</p>");
             assert!(page.contains("<title>企业开办 - 一次办</title>"), "{page}");
             assert!(page.contains("<h1>x</h1>"));
+            // What the footer draws first goes inside it, before the hotline.
+            let f = page.find("<p>f</p>").expect("the footer's content");
+            let inner = page.find("ot-footer__inner").unwrap();
+            assert!(f > inner && page[inner..f].ends_with('>') && f < page.find("12345").unwrap());
             assert!(!page.contains("正在加载"));
             assert!(
                 page.contains("ot-unsupported"),
                 "the notice for old engines stays"
             );
-            assert!(t.page("", "").contains("<title>一次办</title>"));
+            assert!(t.page("", "", "").contains("<title>一次办</title>"));
         }
         assert!(Template::parse("<title>一次办</title><main></main>").is_none());
         assert!(Template::parse("<p id=ot-boot>…</p>").is_none());
     }
 
     #[test]
-    fn the_app_starts_after_the_first_paint() {
+    fn the_app_starts_on_use() {
         let built = "<!doctype html><title>一次办</title><script type=module>import init, * as bindings from '/onetrip-0a.js';\nconst wasm = await init({ module_or_path: '/onetrip-0a_bg.wasm' });\nwindow.wasmBindings = bindings;</script>\
 <link crossorigin href=/onetrip-0a.js integrity=sha384-x rel=modulepreload><link as=fetch crossorigin href=/onetrip-0a_bg.wasm rel=preload type=application/wasm><link href=/manifest.webmanifest rel=manifest><main><p id=ot-boot>正在加载…</p></main>";
         let page = Template::parse(built).unwrap().markup();
-        assert!(page.contains("requestAnimationFrame"), "{page}");
-        assert!(page.contains("import('/onetrip-0a.js')"), "{page}");
+        assert!(page.contains("js='/onetrip-0a.js'"), "{page}");
+        assert!(page.contains("wasm='/onetrip-0a_bg.wasm'"), "{page}");
+        assert!(page.contains("import(js)"), "{page}");
         assert!(
-            page.contains("module_or_path:'/onetrip-0a_bg.wasm'"),
-            "{page}"
+            !page.contains("// The app's start"),
+            "the comments stay in the source"
         );
         assert!(!page.contains("preload"), "{page}");
         assert!(page.contains("rel=manifest"), "{page}");
@@ -455,7 +514,7 @@ mod tests {
         );
         let t = Template::parse("<title>一次办</title><p id=ot-boot></p>").unwrap();
         assert!(
-            t.page("<script>", "")
+            t.page("<script>", "", "")
                 .contains("<title>&lt;script&gt; - 一次办</title>")
         );
     }
