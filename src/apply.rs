@@ -237,11 +237,17 @@ pub fn with_draft<V: IntoView + 'static>(
         match remembered() {
             Some((token, key)) => {
                 leptos::task::spawn_local(async move {
-                    let path = format!("/api/v1/drafts/{token}");
-                    match api::send::<()>("GET", &path, &[("X-Draft-Key", &key)], None)
-                        .await
-                        .and_then(|t| decode::<Draft>(&t))
-                    {
+                    let early = early_draft().await.and_then(|t| decode::<Draft>(&t).ok());
+                    let fetched = match early {
+                        Some(d) if d.token == token => Ok(d),
+                        _ => {
+                            let path = format!("/api/v1/drafts/{token}");
+                            api::send::<()>("GET", &path, &[("X-Draft-Key", &key)], None)
+                                .await
+                                .and_then(|t| decode::<Draft>(&t))
+                        }
+                    };
+                    match fetched {
                         Ok(d) => apply.set(d, key),
                         Err(_) => failed.set(true),
                     }
@@ -263,6 +269,20 @@ pub fn with_draft<V: IntoView + 'static>(
         .into_any(),
         None => crate::components::loaded::loading(),
     }
+}
+
+/// The draft as `public/draft-early.js` asked for it while the app downloaded (the body, or
+/// `None` when it was not asked for or failed): taken once, later pages ask themselves.
+async fn early_draft() -> Option<String> {
+    let window = web_sys::window()?;
+    let name = wasm_bindgen::JsValue::from_str("otDraft");
+    let promise = js_sys::Reflect::get(&window, &name).ok()?;
+    let _ = js_sys::Reflect::delete_property(&window, &name);
+    let promise = promise.dyn_into::<js_sys::Promise>().ok()?;
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()?
+        .as_string()
 }
 
 /// Move focus to an element after this render (error summaries, page headings).

@@ -195,9 +195,23 @@ test('a draft saved on one phone is resumed on another with the link and the ID 
   await flow.shareholder(2, LI);
   await flow.next();
   await flow.expectSection('法定代表人');
-  // A reload (WeChat reloads after the camera) loses nothing.
+  // A reload (WeChat reloads after the camera) loses nothing. The draft is asked for once,
+  // while the app is still on its way (on a slow network, the form a round trip sooner).
+  const asked: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/v1/drafts/') && r.method() === 'GET') asked.push('draft');
+  });
+  page.on('requestfinished', (r) => {
+    if (r.url().endsWith('.wasm')) asked.push('app');
+  });
+  await page.route('**/*.wasm', async (route) => {
+    await new Promise((r) => setTimeout(r, 1_000));
+    await route.continue();
+  });
   await page.reload();
   await flow.expectSection('法定代表人');
+  expect(asked).toEqual(['draft', 'app']);
+  await page.unroute('**/*.wasm');
   await page.getByRole('link', { name: '保存并稍后继续' }).click();
   await expect(flow.layout.heading).toHaveText('保存并稍后继续');
   await expect(page.getByText(/草稿保留到 \d{4}-\d{2}-\d{2}/)).toBeVisible();
