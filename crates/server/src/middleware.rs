@@ -226,8 +226,10 @@ async fn compressed(next: Next, request: Request) -> Response {
     }
 }
 
-/// A strong ETag for a catalogue answer: the catalogue version, the server's own version (the
-/// shape of an answer may change with it) and the path with its query.
+/// A weak ETag for a catalogue answer: the catalogue version, the server's own version (the
+/// shape of an answer may change with it) and the path with its query. Weak, because the same
+/// tag goes with the brotli, gzip and plain bodies (RFC 9110 8.8.1: a strong tag names one
+/// sequence of bytes); revalidation compares weakly anyway.
 pub fn catalogue_etag_of(catalog_version: &str, path_and_query: &str) -> String {
     let mut h = Sha256::new();
     for part in [catalog_version, env!("CARGO_PKG_VERSION"), path_and_query] {
@@ -238,14 +240,19 @@ pub fn catalogue_etag_of(catalog_version: &str, path_and_query: &str) -> String 
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    format!("\"{hex}\"")
+    format!("W/\"{hex}\"")
 }
 
 /// Does `If-None-Match` name this tag? (`*`, a list, weak or strong: RFC 9110 weak comparison.)
 pub(crate) fn none_match_hits(header: &str, etag: &str) -> bool {
-    header.split(',').map(str::trim).any(|candidate| {
-        candidate == "*" || candidate.strip_prefix("W/").unwrap_or(candidate) == etag
-    })
+    fn opaque(t: &str) -> &str {
+        t.strip_prefix("W/").unwrap_or(t)
+    }
+    let etag = opaque(etag);
+    header
+        .split(',')
+        .map(str::trim)
+        .any(|candidate| candidate == "*" || opaque(candidate) == etag)
 }
 
 /// Revalidation for every catalogue read, in one place: successful answers get an `ETag` and
@@ -349,11 +356,12 @@ mod tests {
         assert!(!is_catalogue("/api/v1/views/applications/7KQ2M9XA3T"));
         assert!(is_catalogue("/api/v1/views/checklists/7KQ2M9XA3T"));
         let tag = catalogue_etag_of("v1", "/api/v1/search?q=x");
-        assert!(tag.starts_with('"') && tag.ends_with('"'), "{tag}");
+        assert!(tag.starts_with("W/\"") && tag.ends_with('"'), "{tag}");
         assert_ne!(tag, catalogue_etag_of("v2", "/api/v1/search?q=x"));
         assert_ne!(tag, catalogue_etag_of("v1", "/api/v1/search?q=y"));
         assert!(none_match_hits(&tag, &tag));
-        assert!(none_match_hits(&format!("\"zz\", W/{tag}"), &tag));
+        assert!(none_match_hits(&format!("\"zz\", {tag}"), &tag));
+        assert!(none_match_hits(&format!("\"zz\", {}", &tag[2..]), &tag));
         assert!(none_match_hits("*", &tag));
         assert!(!none_match_hits("\"zz\"", &tag));
     }
