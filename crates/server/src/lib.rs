@@ -63,6 +63,9 @@ pub struct AppState {
     pub index_html: Arc<str>,
     /// index.html cut for the guidance pages served with their content (`first_paint`).
     pub first_paint: Option<Arc<first_paint::Template>>,
+    /// Set when the server is asked to stop: long polls answer at once instead of holding
+    /// the graceful shutdown for up to `WAIT_MAX_SECS`.
+    pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 /// Progress answers kept per generation: a few KB each, so at most some tens of MB.
@@ -134,6 +137,7 @@ impl AppState {
             progress_cache: Arc::new(body_cache::BodyCache::new(PROGRESS_CACHE_ENTRIES)),
             first_paint,
             index_html: index.into(),
+            stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
         }
     }
 }
@@ -204,7 +208,13 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::checklists::get))
         .routes(routes!(routes::checklists::qr))
         .routes(routes!(routes::drafts::create))
-        .routes(routes!(routes::drafts::get, routes::drafts::save))
+        .merge(
+            // A draft carries its whole merged form (about 30 KB of catalogue text), read on
+            // every page of the form: compressed (see `middleware::compressed_personal`).
+            OpenApiRouter::new()
+                .routes(routes!(routes::drafts::get, routes::drafts::save))
+                .layer(axum::middleware::from_fn(middleware::compressed_personal)),
+        )
         .routes(routes!(routes::drafts::open))
         .routes(routes!(routes::drafts::qr))
         .merge(
@@ -405,9 +415,14 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     // Expired drafts (personal data) are deleted every ten minutes.
     tokio::spawn(routes::drafts::purge(state.clone()));
     tokio::spawn(notify::worker(state.clone()));
+    let stopping = state.stopping.clone();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("stopping: answering the requests in flight");
+            stopping.send_replace(true);
+        })
         .await?;
     Ok(())
 }

@@ -226,6 +226,15 @@ async fn compressed(next: Next, request: Request) -> Response {
     }
 }
 
+/// A personal answer that is mostly catalogue text (a draft with its merged form), compressed
+/// like the catalogue. Safe from BREACH, which needs a page that puts text an attacker chose
+/// next to a secret and requests the attacker can make the victim's browser send: these
+/// answers hold only what the applicant typed and the catalogue's text, and are read only with
+/// the key in a header (`X-Draft-Key`), which no other site can add (no CORS).
+pub async fn compressed_personal(request: Request, next: Next) -> Response {
+    compressed(next, request).await
+}
+
 /// A weak ETag for a catalogue answer: the catalogue version, the server's own version (the
 /// shape of an answer may change with it) and the path with its query. Weak, because the same
 /// tag goes with the brotli, gzip and plain bodies (RFC 9110 8.8.1: a strong tag names one

@@ -691,7 +691,7 @@ async fn postgres_checklists_round_trip() {
 }
 
 /// Views travel compressed to a phone that accepts it (brotli or gzip), with the same ETag
-/// and the same text; personal answers (the applicant's progress) are never compressed.
+/// and the same text; the applicant's progress is not compressed, a draft is.
 #[tokio::test]
 async fn views_travel_compressed_and_personal_answers_do_not() {
     use std::io::Read;
@@ -740,4 +740,32 @@ async fn views_travel_compressed_and_personal_answers_do_not() {
         .await;
     assert_eq!(res.status(), 200);
     assert!(res.headers().get("content-encoding").is_none());
+
+    // A draft is mostly its merged form (catalogue text), read on every page of the form:
+    // compressed, read only with its key in a header (see `compressed_personal`).
+    let (token, draft_key) = create_draft(&app, &startup_with_consent()).await;
+    let uri = format!("/api/v1/drafts/{token}");
+    let plain = app.get_with(&uri, &[("x-draft-key", &draft_key)]).await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = body_string(plain).await;
+    let res = app
+        .get_with(
+            &uri,
+            &[("x-draft-key", &draft_key), ("accept-encoding", "gzip")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    let zipped = res.into_body().collect().await.unwrap().to_bytes();
+    assert!(
+        zipped.len() * 3 < plain.len(),
+        "{} bytes for {}",
+        zipped.len(),
+        plain.len()
+    );
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&zipped[..])
+        .read_to_string(&mut text)
+        .unwrap();
+    assert_eq!(text, plain);
 }
