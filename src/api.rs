@@ -206,3 +206,19 @@ pub async fn sleep_ms(ms: u32) {
 pub async fn send_feedback(key: &str, feedback: &Feedback) -> Result<FeedbackReceipt, ApiError> {
     decode(&post("/api/v1/feedback", key, feedback).await?)
 }
+
+/// An answer the page's own script asked for while the app downloaded (`public/draft-early.js`,
+/// `public/progress-early.js`: a promise of the body, or of `null` when it failed), under
+/// `window[name]`: taken once, so that later reads ask the server themselves.
+pub async fn early(name: &str) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window()?;
+    let name = wasm_bindgen::JsValue::from_str(name);
+    let promise = js_sys::Reflect::get(&window, &name).ok()?;
+    let _ = js_sys::Reflect::delete_property(&window, &name);
+    let promise = promise.dyn_into::<js_sys::Promise>().ok()?;
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()?
+        .as_string()
+}

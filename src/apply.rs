@@ -237,7 +237,9 @@ pub fn with_draft<V: IntoView + 'static>(
         match remembered() {
             Some((token, key)) => {
                 leptos::task::spawn_local(async move {
-                    let early = early_draft().await.and_then(|t| decode::<Draft>(&t).ok());
+                    let early = api::early("otDraft")
+                        .await
+                        .and_then(|t| decode::<Draft>(&t).ok());
                     let fetched = match early {
                         Some(d) if d.token == token => Ok(d),
                         _ => {
@@ -269,20 +271,6 @@ pub fn with_draft<V: IntoView + 'static>(
         .into_any(),
         None => crate::components::loaded::loading(),
     }
-}
-
-/// The draft as `public/draft-early.js` asked for it while the app downloaded (the body, or
-/// `None` when it was not asked for or failed): taken once, later pages ask themselves.
-async fn early_draft() -> Option<String> {
-    let window = web_sys::window()?;
-    let name = wasm_bindgen::JsValue::from_str("otDraft");
-    let promise = js_sys::Reflect::get(&window, &name).ok()?;
-    let _ = js_sys::Reflect::delete_property(&window, &name);
-    let promise = promise.dyn_into::<js_sys::Promise>().ok()?;
-    wasm_bindgen_futures::JsFuture::from(promise)
-        .await
-        .ok()?
-        .as_string()
 }
 
 /// Move focus to an element after this render (error summaries, page headings).

@@ -284,7 +284,16 @@ fn OnePage(number: String) -> impl IntoView {
                 n,
                 prefs.get_untracked().locale.tag()
             );
-            match api::send::<()>("GET", &path, &[("X-Application-Key", &k)], None).await {
+            // The first look may have been asked for while the app downloaded.
+            let early = match wait {
+                0 => api::early("otProgress").await,
+                _ => None,
+            };
+            let answer = match early {
+                Some(body) => Ok(body),
+                None => api::send::<()>("GET", &path, &[("X-Application-Key", &k)], None).await,
+            };
+            match answer {
                 Ok(body) => {
                     offline.set(false);
                     // Unchanged (the browser's cache answered the 304): nothing to redraw.
