@@ -708,3 +708,51 @@ async fn a_waiting_poll_is_answered_when_staff_act() {
         .await;
     assert_envelope(res, 422, "validation").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiting_poll_does_not_hold_a_stopping_server() {
+    let app = spawn().await;
+    let (number, ak) = common::submitted_startup(&app).await;
+    let view = format!("/api/v1/applications/{number}/progress/view?lang=zh-CN");
+    let res = app.get_with(&view, &[("x-application-key", &ak)]).await;
+    let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+    let waiting = {
+        let router = app.router.clone();
+        let (view, ak, etag) = (view.clone(), ak.clone(), etag.clone());
+        tokio::spawn(async move {
+            use tower::ServiceExt;
+            let req = axum::http::Request::get(format!("{view}&wait=25"))
+                .header("x-application-key", ak)
+                .header("if-none-match", etag)
+                .body(Body::empty())
+                .unwrap();
+            let res = router.oneshot(req).await.unwrap();
+            (std::time::Instant::now(), res)
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // What `run` does on SIGTERM or Ctrl-C, before waiting for the requests in flight.
+    let asked = std::time::Instant::now();
+    app.state.stopping.send_replace(true);
+    let (answered, res) = waiting.await.unwrap();
+    assert_eq!(
+        res.status(),
+        304,
+        "nothing changed: the app simply asks again"
+    );
+    assert!(
+        answered.duration_since(asked) < std::time::Duration::from_millis(200),
+        "answered {:?} after the stop",
+        answered.duration_since(asked)
+    );
+    // And a poll that arrives while stopping is not held either.
+    let started = std::time::Instant::now();
+    let res = app
+        .get_with(
+            &format!("{view}&wait=25"),
+            &[("x-application-key", &ak), ("if-none-match", &etag)],
+        )
+        .await;
+    assert_eq!(res.status(), 304);
+    assert!(started.elapsed() < std::time::Duration::from_millis(200));
+}

@@ -555,9 +555,15 @@ pub async fn progress_view(
         // Long polling: the applicant's page asks again as soon as it is answered, so a change
         // made on any instance reaches it within about a second, at one request per
         // `WAIT_MAX_SECS` while nothing happens.
+        // A server asked to stop answers at once (as if the wait were over): the app asks
+        // again, and another instance, or this one restarted, answers.
         let deadline = tokio::time::Instant::now() + Duration::from_secs(u64::from(wait));
+        let mut stopping = state.stopping.subscribe();
         while holds(&headers, &etag) && tokio::time::Instant::now() < deadline {
-            tokio::time::sleep(WAIT_STEP).await;
+            tokio::select! {
+                _ = tokio::time::sleep(WAIT_STEP) => {}
+                _ = stopping.wait_for(|s| *s) => break,
+            }
             etag = etag_of(&state, &row, &what).await?;
         }
         if !holds(&headers, &etag) {
