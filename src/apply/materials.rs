@@ -179,7 +179,9 @@ impl Uploads {
     }
 
     /// Take the files the server already has (after a reload, or on another device).
-    pub fn take(&self, records: Vec<FileRecord>, target: &Target) {
+    /// Take the server's list of files; with `thumbs`, then fetch the images' thumbnails (the
+    /// stored image itself, a few hundred KB each: only where they are shown).
+    pub fn take(&self, records: Vec<FileRecord>, target: &Target, thumbs: bool) {
         let items: Vec<Item> = records
             .into_iter()
             .map(|r| Item {
@@ -201,7 +203,7 @@ impl Uploads {
             .collect();
         let thumbs: Vec<(u32, String)> = items
             .iter()
-            .filter(|i| !i.pdf)
+            .filter(|i| thumbs && !i.pdf)
             .filter_map(|i| Some((i.id, i.record.as_ref()?.url.clone())))
             .collect();
         // Files chosen meanwhile (on a slow network) stay; the server's come first.
@@ -234,8 +236,8 @@ impl Uploads {
     }
 }
 
-/// Load the files of a draft once per visit.
-pub fn load_draft_files(uploads: Uploads, target: Target) {
+/// Load the files of a draft once per visit (`thumbs`: and the images' thumbnails).
+pub fn load_draft_files(uploads: Uploads, target: Target, thumbs: bool) {
     if uploads.loaded.get_untracked() {
         return;
     }
@@ -245,7 +247,7 @@ pub fn load_draft_files(uploads: Uploads, target: Target) {
             .await
             .and_then(|t| decode::<Vec<FileRecord>>(&t))
         {
-            uploads.take(list, &target);
+            uploads.take(list, &target, thumbs);
         }
     });
 }
@@ -862,7 +864,7 @@ pub fn materials_step(
     let apply = use_apply();
     let prefs = use_prefs();
     let target = Target::draft(&draft.token, &apply.key.get_untracked());
-    load_draft_files(apply.uploads, target.clone());
+    load_draft_files(apply.uploads, target.clone(), true);
     let form = draft.form.clone();
     let shared: Vec<ChecklistMaterial> = form
         .materials
@@ -969,7 +971,7 @@ pub fn Supplement(number: String, key: String, forbidden: RwSignal<bool>) -> imp
                 .and_then(|t| decode::<ApplicationMaterials>(&t))
             {
                 Ok(m) => {
-                    uploads.take(m.files.clone(), &target);
+                    uploads.take(m.files.clone(), &target, true);
                     data.set(Some(m));
                 }
                 Err(ApiError::Server { status: 403, .. }) => forbidden.set(true),
