@@ -8,8 +8,9 @@ try {
     if (n) {
         var tab = (sessionStorage.getItem("onetrip.application") || "").split(":");
         if (tab[0] === n && tab[1]) k = tab[1];
-        (localStorage.getItem("onetrip.mine") || "").split("\n").forEach(function (line) {
-            var p = line.split("\t");
+        // Regular expressions, not "\n" and "\t": Trunk's minifier turns those into `\\n`.
+        (localStorage.getItem("onetrip.mine") || "").split(/\n/).forEach(function (line) {
+            var p = line.split(/\t/);
             if (!k && p[0] === n && p[1]) k = p[1];
         });
         var lang = /^en/.test(localStorage.getItem("onetrip.prefs") || "") ? "en" : "zh-CN";

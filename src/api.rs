@@ -97,6 +97,36 @@ pub async fn get(path: String) -> Result<String, ApiError> {
     body(response).await
 }
 
+/// One look of a long poll: a GET whose `If-None-Match` is the caller's (the ETag of what its
+/// page shows), past the browser's cache (`no-store`). The browser's own revalidation would
+/// send the ETag of whatever the cache last stored for the address, which another page, or
+/// this page before it was left, may have stored: told "unchanged", a page would wait 25 s
+/// showing an older state. `Ok(None)` when unchanged (304); otherwise the body and its ETag.
+/// Aborted with `signal` (the page was left).
+pub async fn poll(
+    path: &str,
+    headers: &[(&str, &str)],
+    etag: Option<&str>,
+    signal: Option<&web_sys::AbortSignal>,
+) -> Result<Option<(String, Option<String>)>, ApiError> {
+    let mut builder = Request::get(path)
+        .header("Accept", "application/json")
+        .cache(web_sys::RequestCache::NoStore)
+        .abort_signal(signal);
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    if let Some(tag) = etag {
+        builder = builder.header("If-None-Match", tag);
+    }
+    let response = builder.send().await.map_err(|_| ApiError::Network)?;
+    if response.status() == 304 {
+        return Ok(None);
+    }
+    let tag = response.headers().get("etag");
+    body(response).await.map(|text| Some((text, tag)))
+}
+
 /// A random version-4 UUID from `crypto.getRandomValues` (which, unlike `randomUUID`, also
 /// works on plain-HTTP intranet deployments).
 pub fn new_idempotency_key() -> String {

@@ -1,7 +1,8 @@
 //! 办件进度 and 我的办件: a third app (`src/bin/track.rs`, served under `/track/`), small on
 //! its own, for the applicant who comes back from a notification or the receipt. The page
-//! itself is rendered by the server (`/progress/view`) and polled while the tab is visible:
-//! the browser revalidates with the ETag, so an unchanged application costs a 304. Any server
+//! itself is rendered by the server (`/progress/view`) and polled while the tab is visible,
+//! each look with the ETag of what the page shows, so an unchanged application costs a 304.
+//! Any server
 //! instance answers, since everything comes from the database. Buttons (撤回, 评价) are the
 //! app's; what they may do is the server's answer (`actions`).
 
@@ -271,10 +272,23 @@ fn OnePage(number: String) -> impl IntoView {
         })
     });
     let n = number.clone();
+    // The ETag of what the page shows, sent with each waiting look; and the looks of this page
+    // end when it is left (another page of the app, 受理通知书 for one, starts its own).
+    let etag = StoredValue::new(None::<String>);
+    let stop = web_sys::AbortController::new()
+        .ok()
+        .map(send_wrapper::SendWrapper::new);
+    let signal = send_wrapper::SendWrapper::new(stop.as_ref().map(|c| c.signal()));
+    on_cleanup(move || {
+        if let Some(c) = &stop {
+            c.abort();
+        }
+    });
     // One look at the progress; with `wait`, the server holds the answer until something
     // changes or `wait` seconds pass (long polling). Whether it got an answer.
     let fetch = move |wait: u32| {
         let n = n.clone();
+        let signal = signal.clone();
         async move {
             let Some(k) = key.get_untracked() else {
                 return false;
@@ -290,13 +304,24 @@ fn OnePage(number: String) -> impl IntoView {
                 _ => None,
             };
             let answer = match early {
-                Some(body) => Ok(body),
-                None => api::send::<()>("GET", &path, &[("X-Application-Key", &k)], None).await,
+                Some(body) => Ok(Some((body, None))),
+                None => {
+                    let shown = (wait > 0).then(|| etag.get_value()).flatten();
+                    let headers = [("X-Application-Key", k.as_str())];
+                    api::poll(&path, &headers, shown.as_deref(), signal.as_ref()).await
+                }
             };
             match answer {
-                Ok(body) => {
+                // Unchanged: nothing to redraw.
+                Ok(None) => {
                     offline.set(false);
-                    // Unchanged (the browser's cache answered the 304): nothing to redraw.
+                    true
+                }
+                Ok(Some((body, tag))) => {
+                    offline.set(false);
+                    if tag.is_some() {
+                        etag.set_value(tag);
+                    }
                     if body == text.get_untracked() {
                         return true;
                     }

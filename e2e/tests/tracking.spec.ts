@@ -34,22 +34,25 @@ test('the applicant follows the application live from acceptance to the rating @
   await expect(track.main()).not.toContainText('13812345678');
   await audit('progress, waiting for the window');
 
-  // Opened again (from a notification): the progress is asked for once, while the app is
-  // still on its way, and the page is the same.
+  // Opened again from a notification, in a new tab (the key now from 我的办件 on this phone):
+  // the progress is asked for once, while the app is still on its way, and the page is the
+  // same.
+  const again = await page.context().newPage();
   const asked: string[] = [];
-  const note = (what: string) => (r: { url(): string }) => {
-    if (what === 'progress' ? /\/progress\/view\?.*wait=0/.test(r.url()) : r.url().endsWith('.wasm')) asked.push(what);
-  };
-  page.on('request', note('progress'));
-  page.on('requestfinished', note('app'));
-  await page.route('**/*.wasm', async (route) => {
+  again.on('request', (r) => {
+    if (/\/progress\/view\?.*wait=0/.test(r.url())) asked.push('progress');
+  });
+  again.on('requestfinished', (r) => {
+    if (r.url().endsWith('.wasm')) asked.push('app');
+  });
+  await again.route('**/*.wasm', async (route) => {
     await new Promise((r) => setTimeout(r, 1_000));
     await route.continue();
   });
-  await page.goto(`/track/${number}`);
-  await track.expectStatus('预审中');
+  await again.goto(`/track/${number}`);
+  await new TrackPage(again).expectStatus('预审中');
   expect(asked).toEqual(['progress', 'app']);
-  await page.unroute('**/*.wasm');
+  await again.close();
 
   // The window accepts (the staff list follows later: 容缺受理); the page updates by itself.
   const window = await StaffApi.signIn('window', baseURL!);
