@@ -613,6 +613,11 @@ pub trait Storage: Send + Sync {
     /// `StorageError::IdTaken` when the id belongs to another file.
     async fn insert_file(&self, row: FileRow) -> Result<Inserted<FileRow>, StorageError>;
 
+    /// Which of these object names a file row names. The others are orphans: bytes stored for
+    /// an upload whose row was never written (the process died in between), or left when the
+    /// rows went and the bytes could not.
+    async fn linked_objects(&self, objects: &[String]) -> Result<Vec<String>, StorageError>;
+
     async fn file(&self, id: &str) -> Result<Option<FileRow>, StorageError>;
 
     /// The files of a draft, by material, slot and position.

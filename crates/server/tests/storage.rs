@@ -340,6 +340,17 @@ async fn file_story(db: &dyn Storage) {
         db.files_of_draft("FILE-DRAFT").await.unwrap(),
         vec![first.clone()]
     );
+    // Which stored names a row names (the rest are orphans to sweep).
+    let names = [
+        first.object.clone(),
+        "files/NOBODY".to_owned(),
+        "it's \"quoted\"".to_owned(),
+    ];
+    assert_eq!(
+        db.linked_objects(&names).await.unwrap(),
+        vec![first.object.clone()]
+    );
+    assert_eq!(db.linked_objects(&[]).await.unwrap(), Vec::<String>::new());
 
     // Every field round-trips, NULLs and values beyond 32 bits included.
     let pdf = FileRow {

@@ -99,3 +99,56 @@ async fn an_upload_retried_after_the_store_failed_is_stored_with_its_bytes() {
     assert_eq!(count_files(&files), 1);
     std::fs::remove_dir_all(broken).unwrap();
 }
+
+/// Bytes that no row names (a crash between storing them and writing the row) are swept once
+/// they are older than the grace period; the documents of drafts and applications stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orphaned_bytes_are_swept_and_linked_ones_stay() {
+    use object_store::ObjectStoreExt;
+    let app = spawn().await;
+    let (token, key) = common::create_draft(&app, &common::startup_with_consent()).await;
+    assert_eq!(upload(&app.router, &token, &key, &common::key()).await, 201);
+    let orphan = object_store::path::Path::from("files/ORPHAN0000000000000000000");
+    app.state
+        .files
+        .put(&orphan, b"left by a crash".to_vec().into())
+        .await
+        .unwrap();
+    let files = app.state.config.files_dir.join("files");
+    assert_eq!(count_files(&files), 2);
+
+    // Younger than the grace period: an upload may be writing its row right now.
+    let swept = onetrip_server::routes::files::sweep_orphans(
+        &app.state,
+        onetrip_server::routes::files::ORPHAN_GRACE,
+    )
+    .await
+    .unwrap();
+    assert_eq!(swept, 0);
+    assert_eq!(count_files(&files), 2);
+
+    // Past it: the orphan goes, the draft's document stays and is still served.
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let swept = onetrip_server::routes::files::sweep_orphans(&app.state, std::time::Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(swept, 1);
+    assert_eq!(count_files(&files), 1);
+    assert!(app.state.files.head(&orphan).await.is_err());
+    let list = body_json(
+        app.get_with(
+            &format!("/api/v1/drafts/{token}/files"),
+            &[("x-draft-key", &key)],
+        )
+        .await,
+    )
+    .await;
+    let id = list[0]["id"].as_str().unwrap();
+    let res = app
+        .get_with(
+            &format!("/api/v1/drafts/{token}/files/{id}"),
+            &[("x-draft-key", &key)],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+}

@@ -518,14 +518,26 @@ pub async fn qr(
     crate::routes::checklists::png_response(&url, "private, max-age=3600")
 }
 
-/// Delete expired drafts now and then, for as long as the server runs.
+/// Delete expired drafts every ten minutes and orphaned documents once a day, for as long as
+/// the server runs.
 pub async fn purge(state: AppState) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    let mut ticks: u64 = 0;
     loop {
         every.tick().await;
         if let Err(e) = purge_once(&state).await {
             tracing::warn!(error = %e, "could not purge expired drafts");
         }
+        // Orphaned documents once a day (the first, an hour after start): listing the store
+        // costs more than a query.
+        if ticks % 144 == 6
+            && let Err(e) =
+                crate::routes::files::sweep_orphans(&state, crate::routes::files::ORPHAN_GRACE)
+                    .await
+        {
+            tracing::warn!(error = %e, "could not list the documents to sweep orphans");
+        }
+        ticks += 1;
     }
 }
 

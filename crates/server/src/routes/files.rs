@@ -477,6 +477,67 @@ pub async fn download(
 }
 
 /// An object no row names (a retry's copy of bytes already stored): deleted, best effort.
+/// How long stored bytes may wait for the row that names them before they count as an orphan.
+/// An upload writes its bytes, then its row, milliseconds apart; an hour leaves room for any
+/// instance still in the middle of one.
+pub const ORPHAN_GRACE: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Names asked about at once.
+const SWEEP_PAGE: usize = 500;
+
+/// Delete the stored objects that no file row names and that are older than `grace`: what a
+/// crash between the bytes and the row leaves (an acknowledged upload always has its row), or
+/// a crash between deleting rows and their bytes. Returns how many went. Safe on every
+/// instance at once: a delete of what is already gone is no error.
+pub async fn sweep_orphans(
+    state: &AppState,
+    grace: std::time::Duration,
+) -> Result<usize, object_store::Error> {
+    use futures_util::TryStreamExt;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let cutoff = i64::try_from(now.saturating_sub(grace).as_millis()).unwrap_or(i64::MAX);
+    let mut listing = state.files.list(Some(&ObjectPath::from("files")));
+    let (mut page, mut swept) = (Vec::new(), 0);
+    while let Some(meta) = listing.try_next().await? {
+        if meta.last_modified.timestamp_millis() < cutoff {
+            page.push(meta.location.to_string());
+        }
+        if page.len() == SWEEP_PAGE {
+            swept += sweep_page(state, std::mem::take(&mut page)).await;
+        }
+    }
+    swept += sweep_page(state, page).await;
+    if swept > 0 {
+        tracing::info!(objects = swept, "orphaned documents deleted");
+    }
+    Ok(swept)
+}
+
+/// Delete the names of `page` no row names; how many went.
+async fn sweep_page(state: &AppState, page: Vec<String>) -> usize {
+    if page.is_empty() {
+        return 0;
+    }
+    let linked = match state.storage.linked_objects(&page).await {
+        Ok(l) => l,
+        Err(e) => {
+            // Not knowing which are linked, delete none.
+            tracing::warn!(error = %e, "cannot sweep orphaned documents");
+            return 0;
+        }
+    };
+    let mut swept = 0;
+    for name in page.iter().filter(|n| !linked.contains(n)) {
+        match state.files.delete(&ObjectPath::from(name.as_str())).await {
+            Ok(()) => swept += 1,
+            Err(e) => tracing::warn!(error = %e, "cannot delete an orphaned document"),
+        }
+    }
+    swept
+}
+
 async fn forget_object(state: &AppState, object: &str) {
     if let Err(e) = state.files.delete(&ObjectPath::from(object)).await {
         tracing::warn!(error = %e, "could not delete an unused copy of an upload");

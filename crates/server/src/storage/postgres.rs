@@ -69,6 +69,11 @@ const MIGRATIONS: Migrations = &[
         "bank_staff",
         include_str!("../../migrations/postgres/0010_bank_staff.sql"),
     ),
+    (
+        11,
+        "files_object",
+        include_str!("../../migrations/postgres/0011_files_object.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming our migration lock.
@@ -949,6 +954,19 @@ impl Storage for Postgres {
             .map_err(query_err)?
             .map(|r| Inserted::Existing(row_to_file(&r)))
             .ok_or(StorageError::IdTaken)
+    }
+
+    async fn linked_objects(&self, objects: &[String]) -> Result<Vec<String>, StorageError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT object FROM files WHERE object = ANY($1)",
+                &[&objects],
+            )
+            .await
+            .map_err(query_err)?;
+        Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
     }
 
     async fn file(&self, id: &str) -> Result<Option<FileRow>, StorageError> {

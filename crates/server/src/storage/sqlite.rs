@@ -73,6 +73,11 @@ const MIGRATIONS: Migrations = &[
         "bank_staff",
         include_str!("../../migrations/sqlite/0010_bank_staff.sql"),
     ),
+    (
+        11,
+        "files_object",
+        include_str!("../../migrations/sqlite/0011_files_object.sql"),
+    ),
 ];
 
 /// At most this many writes share one transaction.
@@ -1150,6 +1155,23 @@ impl Storage for Sqlite {
             .map_err(query_err)?
             .map(Inserted::Existing)
             .ok_or(StorageError::IdTaken)
+        })
+        .await
+    }
+
+    async fn linked_objects(&self, objects: &[String]) -> Result<Vec<String>, StorageError> {
+        let names =
+            serde_json::to_string(objects).map_err(|e| StorageError::Query(e.to_string()))?;
+        self.read(move |conn| {
+            let mut stmt = cached::statement(
+                conn,
+                "SELECT object FROM files WHERE object IN (SELECT value FROM json_each(?1))",
+            )
+            .map_err(query_err)?;
+            stmt.query_map([&names], |r| r.get::<_, String>(0))
+                .map_err(query_err)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(query_err)
         })
         .await
     }
