@@ -54,7 +54,7 @@ impl ApiError {
 }
 
 /// An AbortSignal that fires when the current reactive owner is cleaned up (the page is left).
-fn abort_on_cleanup() -> Option<web_sys::AbortSignal> {
+pub fn abort_on_cleanup() -> Option<web_sys::AbortSignal> {
     let controller = web_sys::AbortController::new().ok()?;
     let signal = controller.signal();
     let controller = SendWrapper::new(controller);

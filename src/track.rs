@@ -2,9 +2,8 @@
 //! its own, for the applicant who comes back from a notification or the receipt. The page
 //! itself is rendered by the server (`/progress/view`) and polled while the tab is visible,
 //! each look with the ETag of what the page shows, so an unchanged application costs a 304.
-//! Any server
-//! instance answers, since everything comes from the database. Buttons (撤回, 评价) are the
-//! app's; what they may do is the server's answer (`actions`).
+//! Any server instance answers, since everything comes from the database. Buttons (撤回, 评价)
+//! are the app's; what they may do is the server's answer (`actions`).
 
 mod counter;
 
@@ -275,15 +274,7 @@ fn OnePage(number: String) -> impl IntoView {
     // The ETag of what the page shows, sent with each waiting look; and the looks of this page
     // end when it is left (another page of the app, 受理通知书 for one, starts its own).
     let etag = StoredValue::new(None::<String>);
-    let stop = web_sys::AbortController::new()
-        .ok()
-        .map(send_wrapper::SendWrapper::new);
-    let signal = send_wrapper::SendWrapper::new(stop.as_ref().map(|c| c.signal()));
-    on_cleanup(move || {
-        if let Some(c) = &stop {
-            c.abort();
-        }
-    });
+    let signal = send_wrapper::SendWrapper::new(api::abort_on_cleanup());
     // One look at the progress; with `wait`, the server holds the answer until something
     // changes or `wait` seconds pass (long polling). Whether it got an answer.
     let fetch = move |wait: u32| {

@@ -178,9 +178,9 @@ impl Uploads {
         })
     }
 
-    /// Take the files the server already has (after a reload, or on another device).
-    /// Take the server's list of files; with `thumbs`, then fetch the images' thumbnails (the
-    /// stored image itself, a few hundred KB each: only where they are shown).
+    /// Take the files the server already has (after a reload, or on another device); with
+    /// `thumbs`, then fetch the images' thumbnails (the stored image itself, a few hundred KB
+    /// each: only where they are shown).
     pub fn take(&self, records: Vec<FileRecord>, target: &Target, thumbs: bool) {
         let items: Vec<Item> = records
             .into_iter()

@@ -273,6 +273,9 @@ fn print_button() -> N {
     )
 }
 
+/// `feedback_box`'s markup, the same on every page: made once.
+static FEEDBACK: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| html(&[feedback_box()]));
+
 /// The question the guidance app's footer asks (`src/components/feedback.rs`), as it first
 /// shows it: its buttons, like the search box, work once the app runs (`data-early`).
 fn feedback_box() -> N {
@@ -356,7 +359,7 @@ fn respond(
         doc_html(&d.path, &d.view),
         html(&d.after)
     );
-    let page = template.page(&d.view.title, &main, &html(&[feedback_box()]));
+    let page = template.page(&d.view.title, &main, &FEEDBACK);
     let response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
     with_cache(response, etag.as_deref())
 }

@@ -645,6 +645,27 @@ async fn the_applicant_withdraws_before_acceptance_and_is_offered_a_restart() {
 /// Long polling: a look at the progress page with its ETag and `wait` is answered as soon as
 /// a staff action changes the application (here within about a second), and with 304 when the
 /// wait runs out; a wait beyond 25 s is refused.
+/// A waiting look at the progress (`uri` with `wait`), sent in a task of its own: when it was
+/// answered, and the answer.
+fn wait_in_background(
+    app: &TestApp,
+    uri: &str,
+    key: &str,
+    etag: &str,
+) -> tokio::task::JoinHandle<(std::time::Instant, axum::response::Response)> {
+    use tower::ServiceExt;
+    let req = axum::http::Request::get(uri)
+        .header("x-application-key", key)
+        .header("if-none-match", etag)
+        .body(Body::empty())
+        .unwrap();
+    let router = app.router.clone();
+    tokio::spawn(async move {
+        let res = router.oneshot(req).await.unwrap();
+        (std::time::Instant::now(), res)
+    })
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_waiting_poll_is_answered_when_staff_act() {
     let app = spawn().await;
@@ -667,20 +688,7 @@ async fn a_waiting_poll_is_answered_when_staff_act() {
     assert!(started.elapsed() >= std::time::Duration::from_millis(900));
 
     // The window accepts while the applicant's page waits.
-    let waiting = {
-        let router = app.router.clone();
-        let (view, ak, etag) = (view.clone(), ak.clone(), etag.clone());
-        tokio::spawn(async move {
-            use tower::ServiceExt;
-            let req = axum::http::Request::get(format!("{view}&wait=20"))
-                .header("x-application-key", ak)
-                .header("if-none-match", etag)
-                .body(Body::empty())
-                .unwrap();
-            let res = router.oneshot(req).await.unwrap();
-            (std::time::Instant::now(), res)
-        })
-    };
+    let waiting = wait_in_background(&app, &format!("{view}&wait=20"), &ak, &etag);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let window = staff_cookie(&app, "window").await;
     let res = staff_act(
@@ -716,20 +724,7 @@ async fn a_waiting_poll_does_not_hold_a_stopping_server() {
     let view = format!("/api/v1/applications/{number}/progress/view?lang=zh-CN");
     let res = app.get_with(&view, &[("x-application-key", &ak)]).await;
     let etag = res.headers()["etag"].to_str().unwrap().to_owned();
-    let waiting = {
-        let router = app.router.clone();
-        let (view, ak, etag) = (view.clone(), ak.clone(), etag.clone());
-        tokio::spawn(async move {
-            use tower::ServiceExt;
-            let req = axum::http::Request::get(format!("{view}&wait=25"))
-                .header("x-application-key", ak)
-                .header("if-none-match", etag)
-                .body(Body::empty())
-                .unwrap();
-            let res = router.oneshot(req).await.unwrap();
-            (std::time::Instant::now(), res)
-        })
-    };
+    let waiting = wait_in_background(&app, &format!("{view}&wait=25"), &ak, &etag);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     // What `run` does on SIGTERM or Ctrl-C, before waiting for the requests in flight.
     let asked = std::time::Instant::now();

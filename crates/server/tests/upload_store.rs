@@ -59,6 +59,26 @@ async fn upload(router: &axum::Router, token: &str, key: &str, idem: &str) -> u1
     router.clone().oneshot(req).await.unwrap().status().as_u16()
 }
 
+/// The status with which the draft's first listed file is served back to its holder.
+async fn first_file_served(app: &common::TestApp, token: &str, key: &str) -> u16 {
+    let list = body_json(
+        app.get_with(
+            &format!("/api/v1/drafts/{token}/files"),
+            &[("x-draft-key", key)],
+        )
+        .await,
+    )
+    .await;
+    let id = list[0]["id"].as_str().unwrap();
+    app.get_with(
+        &format!("/api/v1/drafts/{token}/files/{id}"),
+        &[("x-draft-key", key)],
+    )
+    .await
+    .status()
+    .as_u16()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_retried_after_the_store_failed_is_stored_with_its_bytes() {
     let app = spawn().await;
@@ -77,22 +97,7 @@ async fn an_upload_retried_after_the_store_failed_is_stored_with_its_bytes() {
     assert_eq!(upload(&app.router, &token, &key, &idem).await, 201);
     let files = app.state.config.files_dir.join("files");
     assert_eq!(count_files(&files), 1);
-    let list = body_json(
-        app.get_with(
-            &format!("/api/v1/drafts/{token}/files"),
-            &[("x-draft-key", &key)],
-        )
-        .await,
-    )
-    .await;
-    let id = list[0]["id"].as_str().unwrap();
-    let res = app
-        .get_with(
-            &format!("/api/v1/drafts/{token}/files/{id}"),
-            &[("x-draft-key", &key)],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    assert_eq!(first_file_served(&app, &token, &key).await, 200);
 
     // Retried once more after it went through: the first answer, and still one object.
     assert_eq!(upload(&app.router, &token, &key, &idem).await, 200);
@@ -135,20 +140,5 @@ async fn orphaned_bytes_are_swept_and_linked_ones_stay() {
     assert_eq!(swept, 1);
     assert_eq!(count_files(&files), 1);
     assert!(app.state.files.head(&orphan).await.is_err());
-    let list = body_json(
-        app.get_with(
-            &format!("/api/v1/drafts/{token}/files"),
-            &[("x-draft-key", &key)],
-        )
-        .await,
-    )
-    .await;
-    let id = list[0]["id"].as_str().unwrap();
-    let res = app
-        .get_with(
-            &format!("/api/v1/drafts/{token}/files/{id}"),
-            &[("x-draft-key", &key)],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    assert_eq!(first_file_served(&app, &token, &key).await, 200);
 }

@@ -476,7 +476,6 @@ pub async fn download(
     serve(&state, &row).await
 }
 
-/// An object no row names (a retry's copy of bytes already stored): deleted, best effort.
 /// How long stored bytes may wait for the row that names them before they count as an orphan.
 /// An upload writes its bytes, then its row, milliseconds apart; an hour leaves room for any
 /// instance still in the middle of one.
@@ -538,6 +537,7 @@ async fn sweep_page(state: &AppState, page: Vec<String>) -> usize {
     swept
 }
 
+/// An object no row names (a retry's copy of bytes already stored): deleted, best effort.
 async fn forget_object(state: &AppState, object: &str) {
     if let Err(e) = state.files.delete(&ObjectPath::from(object)).await {
         tracing::warn!(error = %e, "could not delete an unused copy of an upload");
