@@ -7,10 +7,12 @@ import { TrackPage } from '../pages/track';
 // 企业开办 application, from the checklist to its progress page, through the app itself. At
 // each of the seven pages Lighthouse measures, what a fresh phone needs to open it the way
 // this applicant would is written down: the page's path and what the tab and the device hold
-// (the draft's token and key in sessionStorage, 我的办件 in localStorage; never an ID or phone
-// number, which the privacy scan checks on every run of the suite).
+// (the draft's token and key in sessionStorage and in the cookie the server draws a step's
+// top with, 我的办件 in localStorage; never an ID or phone number, which the privacy scan
+// checks on every run of the suite).
 
-type Target = { name: string; path: string; session: Record<string, string>; local: Record<string, string> };
+type Cookie = { name: string; value: string; path: string };
+type Target = { name: string; path: string; session: Record<string, string>; local: Record<string, string>; cookies: Cookie[] };
 
 test('the seven pages Lighthouse measures, with real data @bench', async ({ page, request }) => {
   const out = process.env.LIGHTHOUSE_PAGES;
@@ -19,7 +21,8 @@ test('the seven pages Lighthouse measures, with real data @bench', async ({ page
   const targets: Target[] = [];
   const keep = async (name: string) => {
     const { session, local } = await page.evaluate(() => ({ session: { ...sessionStorage }, local: { ...localStorage } }));
-    targets.push({ name, path: new URL(page.url()).pathname, session, local });
+    const cookies = (await page.context().cookies()).map(({ name, value, path }) => ({ name, value, path }));
+    targets.push({ name, path: new URL(page.url()).pathname, session, local, cookies });
   };
   const flow = new ApplyFlow(page);
 

@@ -3,8 +3,8 @@
 //   node pages.mjs <base url> <pages.json> <runs> <out.json>
 //
 // Each run is a fresh Chromium (an empty cache and profile). The page is opened the way the
-// applicant's phone would open it: the tab first holds what the app had put in sessionStorage
-// and localStorage (set on a same-origin address that loads none of the app), then Lighthouse
+// applicant's phone would open it: the tab first holds what the app had put in sessionStorage,
+// localStorage and cookies (set on a same-origin address that loads none of the app), then Lighthouse
 // loads the page with its mobile defaults (simulated 150 ms RTT, 1.6 Mbps, 4x CPU slowdown)
 // and without clearing that storage. Writes every run's figures as JSON.
 
@@ -32,9 +32,10 @@ async function once(target) {
   try {
     const page = await browser.newPage();
     await page.goto(`${base}/api/health`);
-    await page.evaluate(({ session, local }) => {
+    await page.evaluate(({ session, local, cookies }) => {
       for (const [k, v] of Object.entries(session)) sessionStorage.setItem(k, v);
       for (const [k, v] of Object.entries(local)) localStorage.setItem(k, v);
+      for (const c of cookies ?? []) document.cookie = `${c.name}=${c.value}; path=${c.path}; samesite=strict`;
     }, target);
     const result = await lighthouse(
       `${base}${target.path}`,
@@ -43,6 +44,10 @@ async function once(target) {
       page,
     );
     const lhr = result.lhr;
+    // LIGHTHOUSE_REPORTS=<dir>: keep each whole report (the LCP element, the requests) to read.
+    if (process.env.LIGHTHOUSE_REPORTS) {
+      writeFileSync(`${process.env.LIGHTHOUSE_REPORTS}/${target.name.replace(/\W+/g, '-')}-${Date.now()}.json`, result.report);
+    }
     if (lhr.runtimeError) throw new Error(`${target.name}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
     const audit = (k) => lhr.audits[k]?.numericValue ?? null;
     // What the budget counts: the HTML, CSS, JS and wasm on the wire (not the API's JSON,
