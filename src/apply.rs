@@ -102,16 +102,34 @@ fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok()?
 }
 
-/// Remember the draft's token and key for this tab (not personal data).
+/// Remember the draft's token and key for this tab (not personal data), and in the cookie
+/// with which the server draws the top of a reloaded step (`form_paint`; sent only to pages
+/// under /apply, never to another site's requests).
 pub fn remember(token: &str, key: &str) {
     if let Some(s) = session_storage() {
         let _ = s.set_item(SESSION_KEY, &format!("{token}:{key}"));
     }
+    set_cookie(&format!("{token}:{key}"));
 }
 
 pub fn forget() {
     if let Some(s) = session_storage() {
         let _ = s.remove_item(SESSION_KEY);
+    }
+    set_cookie("; max-age=0");
+}
+
+fn set_cookie(value: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let secure = window.location().protocol().is_ok_and(|p| p == "https:");
+    let cookie = format!(
+        "ot_draft={value}; path=/apply; samesite=strict{}",
+        if secure { "; secure" } else { "" }
+    );
+    if let Some(document) = window.document() {
+        let _ = js_sys::Reflect::set(&document, &"cookie".into(), &cookie.into());
     }
 }
 
@@ -342,8 +360,15 @@ fn materials_page(step: Step) -> AnyView {
 }
 
 /// Mount the form (一表登记) into `#app`.
+///
+/// In a task of its own, after the one that compiled and instantiated the wasm: on a slow
+/// phone each is long, and together they would hold the page (a tap on a page whose top the
+/// server drew) for their sum.
 pub fn start() {
-    crate::mount(|| flow(form_path, form_page));
+    set_timeout(
+        || crate::mount(|| flow(form_path, form_page)),
+        std::time::Duration::ZERO,
+    );
 }
 
 /// Mount the materials step and 补正 into `#app`.

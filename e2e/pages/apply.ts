@@ -64,6 +64,18 @@ export class ApplyFlow {
     await expect(this.layout.heading).toHaveText(title);
   }
 
+  /** The top of a step as drawn: the caption, 全部步骤, the heading, the hint or help after it
+   * (and on the review, what one form saves),
+   * each with its words and where it stands. */
+  async top(): Promise<string[]> {
+    return this.page.locator('main').evaluate((main) =>
+      [...main.querySelectorAll(':scope > .ot-caption, :scope > .ot-steps, :scope > h1, :scope > h1 + p, :scope > h1 + p + div.ot-notice')].map((e) => {
+        const box = e.getBoundingClientRect();
+        return `${e.tagName}.${e.className} ${e.textContent} @${Math.round(box.top)}+${Math.round(box.height)}`;
+      }),
+    );
+  }
+
   /** A row of a group (`第 2 位`), or the whole page. */
   scope(row?: number): Page | Locator {
     return row ? this.page.getByRole('group', { name: `第 ${row} 位`, exact: true }) : this.page;

@@ -14,6 +14,7 @@ use onetrip_domain::catalog::Delivery;
 use onetrip_domain::catalog::checklist::Subject;
 use onetrip_domain::catalog::questions::Answers;
 use onetrip_domain::validation::FieldProblem;
+use onetrip_ui::form_top::{savings_line, step_caption};
 use onetrip_ui::form_words::{F, form_error_text, ftext};
 use onetrip_ui::messages::{Key, Locale, text};
 use onetrip_ui::pages::spaced;
@@ -27,70 +28,25 @@ use crate::components::title::use_title;
 use crate::prefs::use_prefs;
 use crate::router::{navigate, use_router};
 
-/// The steps of a form, in order: (address, title, English title).
-fn steps(form: &ApplicationForm) -> Vec<(String, String, String)> {
-    let mut out: Vec<(String, String, String)> = form
-        .sections
-        .iter()
-        .map(|s| {
-            (
-                format!("/apply/s/{}", s.key),
-                s.title.clone(),
-                s.title_en.clone(),
-            )
-        })
-        .collect();
-    if !form.delivery.is_empty() && form.section(DELIVERY_SECTION).is_none() {
-        out.push((
-            format!("/apply/s/{DELIVERY_SECTION}"),
-            "领取方式".into(),
-            "Receiving the result".into(),
-        ));
-    }
-    if asked_materials(form).next().is_some() {
-        out.push((
-            "/apply/materials".into(),
-            "上传材料".into(),
-            "Upload documents".into(),
-        ));
-    }
-    if !form.declarations.is_empty() {
-        out.push((
-            "/apply/declarations".into(),
-            "各部门的承诺".into(),
-            "Declarations".into(),
-        ));
-    }
-    out.push((
-        "/apply/review".into(),
-        "核对并提交".into(),
-        "Check and submit".into(),
-    ));
-    out
-}
-
 /// "第 3 步，共 8 步" and the list of all steps (a list, not a horizontal bar).
 fn progress(form: &ApplicationForm, here: &str) -> impl IntoView + use<> {
     let prefs = use_prefs();
-    let all = steps(form);
+    let all = form.steps();
     let total = all.len();
-    let n = all
-        .iter()
-        .position(|(p, _, _)| p == here)
-        .map_or(1, |i| i + 1);
+    let n = all.iter().position(|s| s.path == here).map_or(1, |i| i + 1);
     let name = (form.name.clone(), form.name_en.clone());
     let here = here.to_owned();
     view! {
         <span class="ot-caption">{move || {
             let l = prefs.get().locale;
-            format!("{} · {}", l.pick(&name.0, &name.1), ftext(l, F::StepOf).replace("{n}", &n.to_string()).replace("{total}", &total.to_string()))
+            step_caption(l, l.pick(&name.0, &name.1), n, total)
         }}</span>
         <details class="ot-steps">
             <summary>{move || ftext(prefs.get().locale, F::AllSteps)}</summary>
             <ol class="ot-steps__list">
-                {all.into_iter().map(|(path, zh, en)| {
-                    let current = (path == here).then_some("step");
-                    view! { <li><a href=path aria-current=current>{move || prefs.get().locale.pick(&zh, &en).to_owned()}</a></li> }
+                {all.into_iter().map(|s| {
+                    let current = (s.path == here).then_some("step");
+                    view! { <li><a href=s.path aria-current=current>{move || prefs.get().locale.pick(&s.title, &s.title_en).to_owned()}</a></li> }
                 }).collect_view()}
             </ol>
         </details>
@@ -167,10 +123,10 @@ fn next_after(form: &ApplicationForm, here: &str) -> String {
     if router.param("from").as_deref() == Some("review") {
         return "/apply/review".into();
     }
-    let all = steps(form);
-    let i = all.iter().position(|(p, _, _)| p == here).unwrap_or(0);
+    let all = form.steps();
+    let i = all.iter().position(|s| s.path == here).unwrap_or(0);
     all.get(i + 1)
-        .map_or_else(|| "/apply/review".into(), |(p, _, _)| p.clone())
+        .map_or_else(|| "/apply/review".into(), |s| s.path.clone())
 }
 
 /// What the flow reads of a stored checklist (`ChecklistRecord`): decoding only these fields
@@ -266,9 +222,12 @@ fn Consents(record: ChecklistStart) -> impl IntoView {
                 .and_then(|t| decode::<DraftSession>(&t))
             {
                 Ok(session) => {
-                    let first = steps(&session.draft.form)
+                    let first = session
+                        .draft
+                        .form
+                        .steps()
                         .first()
-                        .map(|s| s.0.clone())
+                        .map(|s| s.path.clone())
                         .unwrap_or_default();
                     apply.set(session.draft, session.key);
                     navigate(router, &first);
@@ -418,13 +377,32 @@ fn Section(draft: Draft, key: String) -> impl IntoView {
         {error_summary(problems, |p| format!("#{}", if p.field == "delivery" { "f-delivery".to_owned() } else { field_id(&p.field) }))}
         {help.map(|(zh, en)| view! { <p class="ot-field__hint">{move || prefs.get().locale.pick(&zh, &en).to_owned()}</p> })}
         {prefilled.then(|| view! { <div class="ot-notice ot-notice--info" role="status"><p>{t(F::Prefilled)}</p></div> })}
-        <form on:submit=submit novalidate>
-            {body}
-            <button type="submit" class="ot-button">{t(F::Continue)}</button>
-        </form>
-        <p><a href="/apply/save">{t(F::SaveLater)}</a></p>
+        {next_task(view! {
+            <form on:submit=submit novalidate>
+                {body}
+                <button type="submit" class="ot-button">{t(F::Continue)}</button>
+            </form>
+            <p><a href="/apply/save">{t(F::SaveLater)}</a></p>
+        }.into_any())}
     }
     .into_any()
+}
+
+/// `view`, drawn in the task after the one that draws the rest of the page. The top of a
+/// step is cheap and the server may already have drawn it; the fields are most of the work
+/// (on a slow phone about 100 ms), and together with the app's start they made one task long
+/// enough to hold a tap. Everything drawn later is below what is already there, and the footer
+/// is below the first screen (`.ot-main`'s `min-height`), so nothing shifts.
+fn next_task(view: AnyView) -> impl IntoView {
+    let ready = RwSignal::new(false);
+    set_timeout(move || ready.set(true), std::time::Duration::ZERO);
+    let held = StoredValue::new_local(Some(view));
+    move || {
+        ready
+            .get()
+            .then(|| held.try_update_value(Option::take).flatten())
+            .flatten()
+    }
 }
 
 /// EMS to an address or pickup at a window.
@@ -773,16 +751,9 @@ fn Review(draft: Draft) -> impl IntoView {
             })
         }
     };
-    let savings = form.savings.map(|s| {
-        move || {
-            let l = prefs.get().locale;
-            ftext(l, F::SavingsLine)
-                .replace("{merged}", &s.fields_merged.to_string())
-                .replace("{separate}", &s.fields_separate.to_string())
-                .replace("{m_merged}", &s.materials_merged.to_string())
-                .replace("{m_separate}", &s.materials_separate.to_string())
-        }
-    });
+    let savings = form
+        .savings
+        .map(|s| move || savings_line(prefs.get().locale, &s));
     let form_v = StoredValue::new(form.clone());
     let token = draft.token.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -852,43 +823,45 @@ fn Review(draft: Draft) -> impl IntoView {
         {error_summary(problems, |p| change_link(&p.field))}
         <p>{t(F::ReviewHelp)}</p>
         {savings.map(|s| view! { <div class="ot-notice ot-notice--info"><p>{s}</p></div> })}
-        {move || {
-            let rows = rows();
-            let mut sections: Vec<(String, Vec<ReviewRow>)> = Vec::new();
-            for r in rows {
-                match sections.last_mut() {
-                    Some((k, list)) if *k == r.0 => list.push(r),
-                    _ => sections.push((r.0.clone(), vec![r])),
+        {next_task(view! {
+            {move || {
+                let rows = rows();
+                let mut sections: Vec<(String, Vec<ReviewRow>)> = Vec::new();
+                for r in rows {
+                    match sections.last_mut() {
+                        Some((k, list)) if *k == r.0 => list.push(r),
+                        _ => sections.push((r.0.clone(), vec![r])),
+                    }
                 }
-            }
-            let l = prefs.get().locale;
-            sections.into_iter().map(|(k, list)| {
-                let title = form_v.with_value(|f| f.section(&k).map(|s| l.pick(&s.title, &s.title_en).to_owned()))
-                    .unwrap_or_else(|| ftext(l, F::DeliveryLegend).to_owned());
-                view! {
-                    <h2 class="ot-heading-m">{title}</h2>
-                    <dl class="ot-summary-list">
-                        {list.into_iter().map(|(_, label, value, link)| view! {
-                            <div class="ot-summary-list__row">
-                                <dt>{label.clone()}</dt>
-                                <dd>{value}</dd>
-                                <dd><a href=link>{ftext(l, F::Change)}<span class="ot-visually-hidden">{format!(" {label}")}</span></a></dd>
-                            </div>
-                        }).collect_view()}
-                    </dl>
-                }
-            }).collect_view()
-        }}
-        {materials_summary(&form)}
-        <h2 class="ot-heading-m">{t(F::DeclarationsTitle)}</h2>
-        <p><a href="/apply/declarations?from=review">{t(F::Change)}<span class="ot-visually-hidden">{t(F::DeclarationsTitle)}</span></a></p>
-        {move || error.get().map(|e| failure(e, || {}))}
-        <form on:submit=submit novalidate>
-            <button type="submit" class="ot-button" aria-disabled=move || busy.get().then_some("true")>
-                {move || if busy.get() { ftext(prefs.get().locale, F::Submitting) } else { ftext(prefs.get().locale, F::Submit) }}
-            </button>
-        </form>
-        <p><a href="/apply/save">{t(F::SaveLater)}</a></p>
+                let l = prefs.get().locale;
+                sections.into_iter().map(|(k, list)| {
+                    let title = form_v.with_value(|f| f.section(&k).map(|s| l.pick(&s.title, &s.title_en).to_owned()))
+                        .unwrap_or_else(|| ftext(l, F::DeliveryLegend).to_owned());
+                    view! {
+                        <h2 class="ot-heading-m">{title}</h2>
+                        <dl class="ot-summary-list">
+                            {list.into_iter().map(|(_, label, value, link)| view! {
+                                <div class="ot-summary-list__row">
+                                    <dt>{label.clone()}</dt>
+                                    <dd>{value}</dd>
+                                    <dd><a href=link>{ftext(l, F::Change)}<span class="ot-visually-hidden">{format!(" {label}")}</span></a></dd>
+                                </div>
+                            }).collect_view()}
+                        </dl>
+                    }
+                }).collect_view()
+            }}
+            {materials_summary(&form)}
+            <h2 class="ot-heading-m">{t(F::DeclarationsTitle)}</h2>
+            <p><a href="/apply/declarations?from=review">{t(F::Change)}<span class="ot-visually-hidden">{t(F::DeclarationsTitle)}</span></a></p>
+            {move || error.get().map(|e| failure(e, || {}))}
+            <form on:submit=submit novalidate>
+                <button type="submit" class="ot-button" aria-disabled=move || busy.get().then_some("true")>
+                    {move || if busy.get() { ftext(prefs.get().locale, F::Submitting) } else { ftext(prefs.get().locale, F::Submit) }}
+                </button>
+            </form>
+            <p><a href="/apply/save">{t(F::SaveLater)}</a></p>
+        }.into_any())}
     }
 }
 
@@ -945,9 +918,11 @@ fn Save(draft: Draft) -> impl IntoView {
     use_title(move || ftext(prefs.get().locale, F::SaveTitle).to_owned());
     apply.save();
     let back = router.param("back").unwrap_or_else(|| {
-        steps(&draft.form)
+        draft
+            .form
+            .steps()
             .first()
-            .map(|s| s.0.clone())
+            .map(|s| s.path.clone())
             .unwrap_or_default()
     });
     let set_pin = move |ev: leptos::ev::SubmitEvent| {
@@ -1114,9 +1089,10 @@ pub fn ResumePage(token: String) -> impl IntoView {
         };
         let form = session.draft.form.clone();
         let problems_now = validate(&form, &session.draft.data, today());
-        let first = steps(&form)
+        let first = form
+            .steps()
             .into_iter()
-            .map(|s| s.0)
+            .map(|s| s.path)
             .find(|p| {
                 let k = p.trim_start_matches("/apply/s/");
                 p.starts_with("/apply/s/") && section_problems(&problems_now, k).next().is_some()

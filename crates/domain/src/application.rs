@@ -163,7 +163,53 @@ pub struct ApplicationForm {
     pub banks: Vec<crate::bank::Bank>,
 }
 
+/// One step of the application flow: its address in the app and its title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FormStep {
+    pub path: String,
+    pub title: String,
+    pub title_en: String,
+}
+
 impl ApplicationForm {
+    /// The steps of the flow, in order: each section, 领取方式 when the form offers ways of
+    /// receiving the result and no section of its own asks for them, 上传材料 when a material
+    /// is asked for, 各部门的承诺 when there are declarations, and 核对并提交 last.
+    pub fn steps(&self) -> Vec<FormStep> {
+        let step = |path: String, title: &str, title_en: &str| FormStep {
+            path,
+            title: title.to_owned(),
+            title_en: title_en.to_owned(),
+        };
+        let mut out: Vec<FormStep> = self
+            .sections
+            .iter()
+            .map(|s| step(format!("/apply/s/{}", s.key), &s.title, &s.title_en))
+            .collect();
+        if !self.delivery.is_empty() && self.section(DELIVERY_SECTION).is_none() {
+            let path = format!("/apply/s/{DELIVERY_SECTION}");
+            out.push(step(path, "领取方式", "Receiving the result"));
+        }
+        if asked_materials(self).next().is_some() {
+            out.push(step(
+                "/apply/materials".into(),
+                "上传材料",
+                "Upload documents",
+            ));
+        }
+        if !self.declarations.is_empty() {
+            let path = "/apply/declarations".into();
+            out.push(step(path, "各部门的承诺", "Declarations"));
+        }
+        out.push(step(
+            "/apply/review".into(),
+            "核对并提交",
+            "Check and submit",
+        ));
+        out
+    }
+
     /// The key of the form's field of this kind (the one bank field, the one branch field).
     pub fn key_of(&self, kind: FieldKind) -> Option<&str> {
         self.sections

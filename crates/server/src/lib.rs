@@ -11,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod first_paint;
+pub mod form_paint;
 pub mod middleware;
 pub mod notify;
 pub mod qr;
@@ -63,6 +64,10 @@ pub struct AppState {
     pub index_html: Arc<str>,
     /// index.html cut for the guidance pages served with their content (`first_paint`).
     pub first_paint: Option<Arc<first_paint::Template>>,
+    /// The application flow's page as built, and cut for the steps drawn with their top
+    /// (`form_paint`).
+    pub apply_html: Arc<str>,
+    pub form_paint: Option<Arc<first_paint::Template>>,
     /// Set when the server is asked to stop: long polls answer at once instead of holding
     /// the graceful shutdown for up to `WAIT_MAX_SECS`.
     pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
@@ -95,9 +100,15 @@ impl AppState {
             read("book/index.html"),
         );
         let first_paint = first_paint::template(&index);
+        let form_paint = first_paint::after_first_paint(&apply)
+            .and_then(|page| first_paint::Template::parse_as_built(&page))
+            .or_else(|| first_paint::Template::parse_as_built(&apply))
+            .map(Arc::new);
+        let form_drawn = form_paint.as_ref().map(|t| t.markup()).unwrap_or_default();
         let drawn = first_paint.as_ref().map(|t| t.markup()).unwrap_or_default();
         let csp = static_files::content_security_policy(&[
             &drawn,
+            &form_drawn,
             &index,
             &apply,
             &materials,
@@ -137,6 +148,8 @@ impl AppState {
             progress_cache: Arc::new(body_cache::BodyCache::new(PROGRESS_CACHE_ENTRIES)),
             first_paint,
             index_html: index.into(),
+            form_paint,
+            apply_html: apply.into(),
             stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
         }
     }
@@ -318,6 +331,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", api)
         .route("/k/{code}", axum::routing::get(routes::counter::short_link))
         .merge(first_paint::router())
+        .merge(form_paint::router())
         .merge(static_files::router(&state.config.dist))
         .layer(from_fn_with_state(
             state.clone(),

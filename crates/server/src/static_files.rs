@@ -13,7 +13,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 use tower_http::services::{ServeDir, ServeFile};
 
-const NOT_BUILT: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>一次办</title>\
+pub(crate) const NOT_BUILT: &str = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>一次办</title>\
 <h1>应用尚未构建</h1><p>请运行 <code>cargo xtask serve</code>。</p></html>";
 
 /// Files Trunk names `name-<16 hex>.ext` never change: cache them for a year.

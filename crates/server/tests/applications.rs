@@ -522,3 +522,80 @@ async fn a_draft_keeps_its_answers_when_the_catalogue_changes_and_names_what_wen
     let again = body_json(send_with(&after, "GET", &uri, Some(&draft_key), None).await).await;
     assert!(again.get("dropped").is_none(), "{again}");
 }
+
+/// 首屏 of the application flow: a step reloaded mid-draft comes with its top drawn from the
+/// draft the `ot_draft` cookie names (the caption with the step, 全部步骤, the heading, the
+/// hint; on the review, its help and what applying together saves), never with an answer in
+/// it and never stored. Without the cookie, with a wrong key, or for a section the form does
+/// not have, the page is the one Trunk built.
+#[tokio::test]
+async fn a_reloaded_step_arrives_with_its_top_drawn_and_nothing_personal() {
+    let app = spawn().await;
+    let (token, draft_key) = common::create_draft(&app, &startup_with_consent()).await;
+    let saved = app
+        .request(
+            "PUT",
+            &format!("/api/v1/drafts/{token}"),
+            &[("x-draft-key", &draft_key)],
+            Some(json!({ "data": startup_data() }).to_string()),
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+    let form = body_json(saved).await["form"].clone();
+    let section = &form["sections"][1];
+    let page = |uri: String, cookie: String| {
+        let app = &app;
+        async move {
+            let r = app
+                .send(
+                    Request::get(&uri)
+                        .header("cookie", cookie)
+                        .header("accept-encoding", "identity")
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await;
+            assert_eq!(r.status(), 200, "{uri}");
+            assert_eq!(r.headers()["cache-control"], "no-store", "{uri}");
+            common::body_string(r).await
+        }
+    };
+    let cookie = format!("theme=1; ot_draft={token}:{draft_key}");
+    let uri = format!("/apply/s/{}", section["key"].as_str().unwrap());
+    let drawn = page(uri.clone(), cookie.clone()).await;
+    let title = section["title"].as_str().unwrap();
+    assert!(
+        drawn.contains(&format!("<title>{title} - 一次办</title>")),
+        "{drawn}"
+    );
+    assert!(drawn.contains(&format!(
+        "<h1 class=\"ot-heading-xl\" data-drawn=\"\">{title}</h1>"
+    )));
+    assert!(drawn.contains("企业开办 · 第 2 步，共 "), "{drawn}");
+    assert!(drawn.contains(&format!("<a href=\"{uri}\" aria-current=\"step\">")));
+    assert!(drawn.contains("<summary>全部步骤</summary>"));
+    if let Some(help) = section["help"].as_str() {
+        assert!(drawn.contains(&format!(
+            "<p class=\"ot-field__hint\" data-drawn=\"\">{help}</p>"
+        )));
+    }
+    assert!(!drawn.contains("正在加载"), "the loading line is replaced");
+    for personal in [ADULT, "13812345678", "张三", "解放路", draft_key.as_str()] {
+        assert!(!drawn.contains(personal), "{personal} drawn");
+    }
+    let review = page("/apply/review".into(), cookie.clone()).await;
+    assert!(review.contains("<title>核对您填写的信息 - 一次办</title>"));
+    assert!(review.contains("提交前请逐项核对"));
+    assert!(review.contains("一张表：共填"), "{review}");
+    // As built: no cookie, a wrong key, an unknown section, a draft gone.
+    let wrong = format!("ot_draft={token}:not-the-key");
+    for (uri, cookie) in [
+        (uri.clone(), String::new()),
+        (uri.clone(), wrong),
+        ("/apply/s/nonesuch".into(), cookie.clone()),
+        (uri.clone(), format!("ot_draft={token}")),
+    ] {
+        let built = page(uri.clone(), cookie.clone()).await;
+        assert_eq!(built, common::APPLY_HTML, "{uri} {cookie}");
+    }
+}

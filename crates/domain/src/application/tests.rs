@@ -739,3 +739,39 @@ fn a_correction_names_an_asked_material_a_reason_and_1_to_30_days() {
         vec![]
     );
 }
+
+#[test]
+fn the_steps_are_the_sections_then_the_materials_the_declarations_and_the_review() {
+    let paths = |f: &ApplicationForm| f.steps().into_iter().map(|s| s.path).collect::<Vec<_>>();
+    let mut f = form();
+    let all = [
+        "/apply/s/company",
+        "/apply/s/shareholders",
+        "/apply/s/legal_rep",
+        "/apply/s/applicant",
+        "/apply/s/mailing",
+        "/apply/materials",
+        "/apply/declarations",
+        "/apply/review",
+    ];
+    assert_eq!(paths(&f), all);
+    assert_eq!(f.steps()[0].title, "company");
+    assert_eq!(f.steps()[7].title, "核对并提交");
+    // 领取方式 is a step of its own when no section asks where to send the result.
+    f.sections.retain(|s| s.key != DELIVERY_SECTION);
+    assert_eq!(paths(&f)[4], "/apply/s/mailing");
+    assert_eq!(f.steps()[4].title, "领取方式");
+    // Only 免提交 materials, no declarations, no way of receiving to choose: the sections and
+    // the review.
+    f.materials.retain(|m| m.need == Need::Shared);
+    f.declarations.clear();
+    f.delivery.clear();
+    assert_eq!(
+        paths(&f),
+        all[..4]
+            .iter()
+            .chain(&all[7..])
+            .copied()
+            .collect::<Vec<_>>()
+    );
+}

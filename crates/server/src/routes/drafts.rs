@@ -169,8 +169,17 @@ pub(crate) async fn owned(
     token: &str,
     headers: &HeaderMap,
 ) -> Result<DraftRow, ApiError> {
+    owned_with(state, token, draft_key(headers)).await
+}
+
+/// A live draft whose key is `key` (from the header, or the page's cookie: `form_paint`).
+pub(crate) async fn owned_with(
+    state: &AppState,
+    token: &str,
+    key: Option<&str>,
+) -> Result<DraftRow, ApiError> {
     let row = live(state, token).await?;
-    let key = draft_key(headers).ok_or_else(forbidden)?;
+    let key = key.ok_or_else(forbidden)?;
     if ids::digest(&["draft-key", key]) != row.key_hash {
         return Err(forbidden());
     }

@@ -20,6 +20,11 @@ pub const INDEX_HTML: &str = "<!doctype html><html lang=\"zh-CN\"><head><title>�
 <body><div id=\"app\"><main><p class=\"ot-loading\" id=\"ot-boot\">正在加载…</p></main></div>\
 <script>probe()</script></body></html>";
 
+/// The application flow's page as Trunk writes it, in small.
+pub const APPLY_HTML: &str = "<!doctype html><html lang=\"zh-CN\"><head><title>在线申请 - 一次办</title>\
+</head><body><div id=\"app\"><main><p class=\"ot-loading\" id=\"ot-boot\">正在加载…</p></main></div>\
+<p>form app</p></body></html>";
+
 /// 2026-11-23T10:00:00+08:00.
 pub const NOW: Timestamp = Timestamp(1_795_399_200_000);
 
@@ -149,7 +154,7 @@ pub async fn spawn_with(edit: impl FnOnce(&mut Config)) -> TestApp {
     // The application flow and its materials step, two apps with their own pages.
     let materials = dist.join("apply/materials-app");
     std::fs::create_dir_all(&materials).unwrap();
-    std::fs::write(dist.join("apply/index.html"), "<p>form app</p>").unwrap();
+    std::fs::write(dist.join("apply/index.html"), APPLY_HTML).unwrap();
     std::fs::write(materials.join("index.html"), "<p>materials app</p>").unwrap();
     std::fs::write(
         materials.join("materials-0123456789abcdef.js"),

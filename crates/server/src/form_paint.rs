@@ -1,0 +1,89 @@
+//! 首屏 of the application flow: a section (`/apply/s/{key}`) or the review (`/apply/review`)
+//! reloaded in the middle of a draft is answered with the page's top already in it (the
+//! caption with the step, 全部步骤, the heading and what follows it: `onetrip_ui::form_top`),
+//! instead of 正在加载… until the 230 KB app has arrived. The app draws the same in the same
+//! place when it mounts.
+//!
+//! Which draft: the tab's token and key, which the app also puts in a cookie (`ot_draft`,
+//! `Path=/apply`, `SameSite=Strict`: see `remember` in `src/apply.rs`), since a page request
+//! carries no header of ours. The top is the form's, catalogue text for the applicant's
+//! situation: nothing personal is drawn, and the page is not stored (`no-store`). Without a
+//! cookie, with a wrong key, an expired draft, a catalogue changed since the draft was saved
+//! (answers may be dropped, and the app then says so above the hint) or another address, the
+//! page is apply.html as built. Chinese only, as the guidance pages.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use onetrip_domain::application::ApplicationForm;
+use onetrip_ui::doc::html;
+use onetrip_ui::form_top::step_top;
+
+use crate::AppState;
+use crate::routes::drafts;
+
+/// The cookie the app sets beside sessionStorage's `onetrip.draft`: `{token}:{key}`.
+pub const COOKIE: &str = "ot_draft";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/apply/s/{key}",
+            get(
+                |State(s): State<AppState>, Path(key): Path<String>, h: HeaderMap| async move {
+                    page(&s, &h, &format!("/apply/s/{key}")).await
+                },
+            ),
+        )
+        .route(
+            "/apply/review",
+            get(|State(s): State<AppState>, h: HeaderMap| async move {
+                page(&s, &h, "/apply/review").await
+            }),
+        )
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::compression::CompressionLevel::Precise(5)),
+        )
+}
+
+async fn page(state: &AppState, headers: &HeaderMap, here: &str) -> Response {
+    let page = match drawn(state, headers, here).await {
+        Some(page) => page,
+        None if state.apply_html.is_empty() => crate::static_files::NOT_BUILT.to_owned(),
+        None => state.apply_html.to_string(),
+    };
+    let mut response = Html(page).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn drawn(state: &AppState, headers: &HeaderMap, here: &str) -> Option<String> {
+    let template = state.form_paint.as_ref()?;
+    let (token, key) = cookie(headers)?;
+    let row = drafts::owned_with(state, token, Some(key)).await.ok()?;
+    if row.catalog_version != state.catalog.version {
+        return None;
+    }
+    let form: ApplicationForm = serde_json::from_str(&row.form).ok()?;
+    let (title, top) = step_top(&form, here)?;
+    // Marked, so that a tab holding another draft than the cookie's hides it (draft-early.js).
+    let top: Vec<_> = top.into_iter().map(|n| n.attr("data-drawn", "")).collect();
+    Some(template.page(&title, &html(&top), ""))
+}
+
+/// `ot_draft`'s token and key.
+fn cookie(headers: &HeaderMap) -> Option<(&str, &str)> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))?
+        .split_once(':')
+        .filter(|(t, k)| !t.is_empty() && !k.is_empty() && k.len() <= 64)
+}
