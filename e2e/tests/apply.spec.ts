@@ -227,6 +227,21 @@ test('a draft saved on one phone is resumed on another with the link and the ID 
     await page.unroute('**/*.wasm');
   }
   expect(asked).toEqual(['draft', 'app', 'draft', 'app']);
+  // A second tab shares the cookie but not the draft: the top drawn for the cookie's draft is
+  // never shown there, and the tab says it has no application in progress.
+  const tab = await page.context().newPage();
+  let arrive = () => {};
+  const held = new Promise<void>((r) => (arrive = r));
+  await tab.route('**/*.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await tab.goto('/apply/review');
+  await expect(tab.locator('main [data-drawn]')).toHaveCount(5);
+  expect(await tab.locator('main h1[data-drawn]').isVisible(), 'the other draft\'s top shown').toBe(false);
+  arrive();
+  await expect(tab.getByText('没有找到进行中的申请。', { exact: false })).toBeVisible();
+  await tab.close();
   await page.goBack();
   await flow.expectSection('法定代表人');
   await page.getByRole('link', { name: '保存并稍后继续' }).click();
