@@ -14,7 +14,7 @@ mod pages;
 mod upload;
 
 use leptos::prelude::*;
-use onetrip_api::application::Draft;
+use onetrip_api::application::{DRAFT_COOKIE, Draft};
 use onetrip_domain::CivilDate;
 use onetrip_domain::application::ApplicationData;
 use onetrip_ui::form_words::{F, ftext};
@@ -125,7 +125,7 @@ fn set_cookie(value: &str) {
     };
     let secure = window.location().protocol().is_ok_and(|p| p == "https:");
     let cookie = format!(
-        "ot_draft={value}; path=/apply; samesite=strict{}",
+        "{DRAFT_COOKIE}={value}; path=/apply; samesite=strict{}",
         if secure { "; secure" } else { "" }
     );
     if let Some(document) = window.document() {

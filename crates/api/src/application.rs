@@ -70,6 +70,10 @@ pub struct Draft {
     pub dropped: Vec<String>,
 }
 
+/// The cookie in which the app keeps the tab's draft (`{token}:{key}`, `Path=/apply`) beside
+/// sessionStorage, so that the server can draw the top of a reloaded step (`form_paint`).
+pub const DRAFT_COOKIE: &str = "ot_draft";
+
 /// A draft with the key that reads and saves it (`X-Draft-Key`): the answer of creating or
 /// opening one. The key is kept in memory and in sessionStorage, never in an address.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

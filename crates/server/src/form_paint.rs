@@ -17,15 +17,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use onetrip_api::application::DRAFT_COOKIE;
 use onetrip_domain::application::ApplicationForm;
 use onetrip_ui::doc::html;
 use onetrip_ui::form_top::step_top;
 
 use crate::AppState;
 use crate::routes::drafts;
-
-/// The cookie the app sets beside sessionStorage's `onetrip.draft`: `{token}:{key}`.
-pub const COOKIE: &str = "ot_draft";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -83,7 +81,7 @@ fn cookie(headers: &HeaderMap) -> Option<(&str, &str)> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))?
+        .find_map(|c| c.trim().strip_prefix(DRAFT_COOKIE)?.strip_prefix('='))?
         .split_once(':')
         .filter(|(t, k)| !t.is_empty() && !k.is_empty() && k.len() <= 64)
 }
