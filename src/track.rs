@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use onetrip_api::ErrorEnvelope;
 use onetrip_api::progress::{ApplicantAction, ProgressView, RatingRequest};
 use onetrip_domain::workflow::RATING_LEVELS;
+use onetrip_ui::progress_controls::{self as words, W};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError, decode};
@@ -74,6 +75,12 @@ fn track_path(path: &str) -> bool {
 
 fn zh(l: onetrip_ui::messages::Locale, zh: &'static str, en: &'static str) -> &'static str {
     l.pick(zh, en)
+}
+
+/// The words `w` (`onetrip_ui::progress_controls`, which the server's drawing of the controls
+/// shares) in the chosen language.
+fn say(prefs: RwSignal<prefs::Prefs>, w: W) -> &'static str {
+    words::pick(prefs.get().locale, w)
 }
 
 /// The number and the second factor, sent to `/open`; the new key is remembered on this
@@ -317,16 +324,23 @@ fn OnePage(number: String) -> impl IntoView {
                         return true;
                     }
                     match decode::<ProgressView>(&body) {
-                        Ok(v) => {
+                        Ok(mut v) => {
+                            // The page's script asked for the controls as well (before the
+                            // app ran): the same page all the same, which is not drawn again.
+                            v.controls = None;
+                            v.announce = None;
+                            if page.with_untracked(|p| matches!(p, Some(Ok(old)) if *old == v)) {
+                                text.set(body);
+                                return true;
+                            }
                             let before = page.with_untracked(|p| match p {
                                 Some(Ok(old)) => Some(old.status),
                                 _ => None,
                             });
                             if before.is_some_and(|s| s != v.status) {
-                                announce.set(format!(
-                                    "{}{}",
-                                    t("办件状态已更新：", "Status updated: "),
-                                    v.status.label()
+                                announce.set(words::status_update(
+                                    prefs.get_untracked().locale,
+                                    v.status,
                                 ));
                             }
                             if !v.name.is_empty() {
@@ -451,7 +465,7 @@ fn OnePage(number: String) -> impl IntoView {
                         {withdraw.then(|| view! { <Withdraw number=number.clone() key=k.clone() done=reload.clone() /> })}
                         {restart.then(|| view! { <Restart number=number.clone() key=k.clone() /> })}
                         <p class="ot-no-print">
-                            <a class="ot-link" href="/track/">{t("我的办件", "My applications")}</a>
+                            <a class="ot-link" href="/track/">{say(prefs, words::MINE)}</a>
                         </p>
                     }.into_any()
                 }
@@ -551,7 +565,7 @@ fn Restart(number: String, key: String) -> impl IntoView {
     };
     view! {
         <p class="ot-no-print">
-            <button type="button" class="ot-button" on:click=start>{move || t("重新申请（带入原来填写的内容）", "Apply again (with your earlier answers)")}</button>
+            <button type="button" class="ot-button" on:click=start>{move || say(prefs, words::RESTART)}</button>
         </p>
         {move || failed.get().then(|| view! { <p class="ot-field__error" role="alert">{t("没能开始新的申请，请稍后再试。", "Could not start again: try later.")}</p> })}
     }
@@ -584,7 +598,7 @@ fn Withdraw(
     };
     view! {
         <section class="ot-no-print" aria-labelledby="withdraw-heading">
-            <h2 class="ot-heading-m" id="withdraw-heading">{move || t("撤回申请", "Withdraw")}</h2>
+            <h2 class="ot-heading-m" id="withdraw-heading">{move || say(prefs, words::WITHDRAW)}</h2>
             {move || if asking.get() {
                 view! {
                     <div class="ot-notice" role="alertdialog" aria-labelledby="withdraw-confirm">
@@ -596,7 +610,7 @@ fn Withdraw(
                 }.into_any()
             } else {
                 view! {
-                    <button type="button" class="ot-button ot-button--secondary" on:click=move |_| asking.set(true)>{t("撤回申请", "Withdraw")}</button>
+                    <button type="button" class="ot-button ot-button--secondary" on:click=move |_| asking.set(true)>{say(prefs, words::WITHDRAW)}</button>
                 }.into_any()
             }}
             {move || failed.get().then(|| view! { <p class="ot-field__error" role="alert">{t("没有撤回成功，请刷新后再试。", "Not withdrawn: reload and try again.")}</p> })}
@@ -645,10 +659,10 @@ fn RateForm(
     };
     view! {
         <section class="ot-no-print ot-rate" id="rate" aria-labelledby="rate-heading">
-            <h2 class="ot-heading-l" id="rate-heading">{move || t("评价这次服务", "Rate this service")}</h2>
+            <h2 class="ot-heading-l" id="rate-heading">{move || say(prefs, words::RATE_HEADING)}</h2>
             <form on:submit=submit novalidate>
                 <fieldset class="ot-fieldset" aria-describedby=move || missing.get().then_some("f-level-error")>
-                    <legend class="ot-fieldset__legend">{move || t("您对这次办事满意吗？", "How satisfied are you?")}</legend>
+                    <legend class="ot-fieldset__legend">{move || say(prefs, words::RATE_QUESTION)}</legend>
                     {move || missing.get().then(|| view! {
                         <p class="ot-field__error" id="f-level-error" tabindex="-1">{t("请选择一项评价。", "Choose one.")}</p>
                     })}
@@ -668,22 +682,20 @@ fn RateForm(
                     </div>
                 </fieldset>
                 <div class="ot-field">
-                    <label class="ot-field__label" for="f-trips">{move || t("这件事您一共跑了几次窗口？（选填）", "How many visits did it take? (optional)")}</label>
+                    <label class="ot-field__label" for="f-trips">{move || say(prefs, words::RATE_TRIPS)}</label>
                     <select class="ot-select" id="f-trips" on:change=move |ev| trips.set(event_target_value(&ev))>
-                        <option value="">{move || t("不填", "Skip")}</option>
-                        <option value="0">{move || t("一次也没跑", "None")}</option>
-                        <option value="1">{move || t("1 次", "1")}</option>
-                        <option value="2">{move || t("2 次", "2")}</option>
-                        <option value="3">{move || t("3 次或更多", "3 or more")}</option>
+                        {words::TRIPS.iter().map(|(value, w)| view! {
+                            <option value=*value>{move || say(prefs, *w)}</option>
+                        }).collect_view()}
                     </select>
                 </div>
                 <div class="ot-field">
-                    <label class="ot-field__label" for="f-comment">{move || t("意见和建议（选填，500 字以内）", "Comments (optional, up to 500 characters)")}</label>
+                    <label class="ot-field__label" for="f-comment">{move || say(prefs, words::RATE_COMMENT)}</label>
                     <textarea class="ot-textarea" id="f-comment" rows="4" maxlength="500"
                         prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
                 </div>
                 {move || failed.get().then(|| view! { <p class="ot-field__error" role="alert">{t("评价没有提交成功，请稍后再试。", "Not sent: try again later.")}</p> })}
-                <button type="submit" class="ot-button">{move || t("提交评价", "Send rating")}</button>
+                <button type="submit" class="ot-button">{move || say(prefs, words::RATE_SEND)}</button>
             </form>
         </section>
     }

@@ -19,9 +19,14 @@ async function submitted(page: import('@playwright/test').Page, request: import(
   return new URL(page.url()).pathname.slice(3);
 }
 
-test('the applicant follows the application live from acceptance to the rating @journey', async ({ page, request, audit, baseURL }) => {
+test('the applicant follows the application live from acceptance to the rating @journey', async ({ page, request, audit, auditPage, baseURL }) => {
   test.skip(!STAFF_PASSWORD, 'needs the demo staff accounts (STAFF_PASSWORD)');
   const number = await submitted(page, request);
+  // Followed without the app: the page's script keeps it up to date until a control is used.
+  let app = 0;
+  page.on('request', (r) => {
+    if (r.url().endsWith('.wasm') && new URL(page.url()).pathname.startsWith('/track/')) app++;
+  });
   await page.getByRole('link', { name: '查看办理进度' }).click();
   await expect(page).toHaveURL(`/track/${number}`);
   const track = new TrackPage(page);
@@ -35,23 +40,41 @@ test('the applicant follows the application live from acceptance to the rating @
   await audit('progress, waiting for the window');
 
   // Opened again from a notification, in a new tab (the key now from 我的办件 on this phone):
-  // the progress is asked for once, while the app is still on its way, and the page is the
-  // same.
+  // the page's own script asks for the progress once and shows it, buttons and all; the app
+  // is not downloaded until a control is used. A press on 撤回申请 starts it: it draws the
+  // same page in the same place and takes the press (its confirmation).
   const again = await page.context().newPage();
   const asked: string[] = [];
   again.on('request', (r) => {
     if (/\/progress\/view\?.*wait=0/.test(r.url())) asked.push('progress');
-  });
-  again.on('requestfinished', (r) => {
     if (r.url().endsWith('.wasm')) asked.push('app');
-  });
-  await again.route('**/*.wasm', async (route) => {
-    await new Promise((r) => setTimeout(r, 1_000));
-    await route.continue();
   });
   await again.goto(`/track/${number}`);
   await new TrackPage(again).expectStatus('预审中');
+  await expect(again).toHaveTitle(/ - 一次办$/);
+  await auditPage(again, 'progress, drawn before the app');
+  const places = () =>
+    Promise.all(
+      [
+        again.getByRole('heading', { level: 1 }),
+        again.locator('.ot-panel__number').first(),
+        again.getByRole('heading', { name: '撤回申请' }),
+      ].map((l) =>
+        l.evaluate((e) => {
+          const r = e.getBoundingClientRect();
+          return [e.textContent, r.x, r.y + window.scrollY, r.width, r.height];
+        }),
+      ),
+    );
+  const drawn = await places();
+  await again.waitForTimeout(1_000);
+  expect(asked).toEqual(['progress']);
+  await again.getByRole('button', { name: '撤回申请' }).click();
+  await expect(again.getByRole('alertdialog')).toContainText('确定撤回吗');
   expect(asked).toEqual(['progress', 'app']);
+  expect(await places()).toEqual(drawn);
+  await again.getByRole('button', { name: '不撤回' }).click();
+  await expect(again.getByRole('button', { name: '撤回申请' })).toBeEnabled();
   await again.close();
 
   // The window accepts (the staff list follows later: 容缺受理); the page updates by itself.
@@ -60,6 +83,8 @@ test('the applicant follows the application live from acceptance to the rating @
   const police = await StaffApi.signIn('police', baseURL!);
   await window.act(number, { action: 'accept' });
   await track.expectStatus('办理中');
+  await expect(page.getByRole('status').filter({ hasText: '办件状态已更新：办理中' })).toBeAttached();
+  expect(app, 'no app downloaded to follow the progress').toBe(0);
   await expect(track.timeline()).toContainText('容缺受理');
   await expect(track.matter('公章刻制')).toContainText('等待前置事项结果');
   await expect(page.getByRole('button', { name: '撤回申请' })).toHaveCount(0);

@@ -9,21 +9,30 @@ use onetrip_api::counter::CounterCode;
 use super::zh;
 use crate::api::{self, decode};
 use crate::prefs::use_prefs;
+use onetrip_ui::progress_controls as words;
 use onetrip_ui::progress_page::when;
 
 #[component]
 pub fn Counter(number: String, key: String) -> impl IntoView {
     let prefs = use_prefs();
     let t = move |a, b| zh(prefs.get().locale, a, b);
+    let say = move |w| words::pick(prefs.get().locale, w);
     // None: not read yet; Some(None): no live code.
     let code = RwSignal::new(None::<Option<CounterCode>>);
     let failed = RwSignal::new(false);
     let busy = RwSignal::new(false);
+    // The last call made: an answer to an earlier one (the first look, overtaken by a press)
+    // is not shown.
+    let last = StoredValue::new(0u32);
     let path = StoredValue::new(format!("/api/v1/applications/{number}/counter"));
     let key = StoredValue::new(key);
     let call = move |method: &'static str| {
-        busy.set(true);
+        // The first look does not hold the button: a press meanwhile (one made before the app
+        // ran, pressed again for it) shows the live code or a new one.
+        busy.set(method != "GET");
         failed.set(false);
+        last.update_value(|n| *n += 1);
+        let this = last.get_value();
         leptos::task::spawn_local(async move {
             let k = key.get_value();
             let (path, headers) = (path.get_value(), [("X-Application-Key", k.as_str())]);
@@ -32,6 +41,9 @@ pub fn Counter(number: String, key: String) -> impl IntoView {
             } else {
                 api::send::<()>(method, &path, &headers, None).await
             };
+            if last.get_value() != this {
+                return;
+            }
             busy.set(false);
             match result {
                 Ok(text) if text.is_empty() => code.set(Some(None)),
@@ -50,16 +62,15 @@ pub fn Counter(number: String, key: String) -> impl IntoView {
     };
     view! {
         <section class="ot-counter ot-no-print" id="counter" aria-labelledby="counter-heading" tabindex="-1">
-            <h2 class="ot-heading-l" id="counter-heading">{move || t("窗口办件码", "Counter code")}</h2>
-            <p>{move || t(
-                "到窗口时出示办件码，工作人员扫码即可调出您网上填好的申请和材料，不用重新填写。办件码不含个人信息，24 小时内有效。",
-                "Show this code at the service window: staff scan it to open the application and documents you prepared online. It holds no personal data and is valid for 24 hours.",
-            )}</p>
+            <h2 class="ot-heading-l" id="counter-heading">{move || say(words::COUNTER_HEADING)}</h2>
+            <p>{move || say(words::COUNTER_HELP)}</p>
+            // Until the live code is known, as when there is none: a press shows the live
+            // code or a new one (and the page drawn before the app, progress-early.js, has
+            // this button).
             {move || match code.get() {
-                None => None,
-                Some(None) => Some(view! {
+                None | Some(None) => Some(view! {
                     <button type="button" class="ot-button" disabled=move || busy.get() on:click=show>
-                        {t("出示办件码", "Show the counter code")}
+                        {say(words::COUNTER_SHOW)}
                     </button>
                 }.into_any()),
                 Some(Some(c)) => Some(view! {

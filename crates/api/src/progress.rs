@@ -227,4 +227,11 @@ pub struct ProgressView {
     pub actions: Vec<ApplicantAction>,
     /// The subject, to start again with the earlier answers.
     pub name: String,
+    /// With `controls=true`: the app's controls for `actions` in their first state, as HTML
+    /// (`onetrip_ui::progress_controls`), for the page shown before the app has started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controls: Option<String>,
+    /// With `controls=true`: what the page tells a screen reader when the status changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announce: Option<String>,
 }

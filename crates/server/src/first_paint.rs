@@ -22,6 +22,7 @@ use onetrip_api::ErrorCode;
 use onetrip_api::catalog::View;
 use onetrip_ui::doc::{N, el, html, link, tc};
 use onetrip_ui::messages::{Key, Locale, document_title, text};
+use tower::Layer;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiPath, ApiQuery};
@@ -116,7 +117,7 @@ impl Template {
 ///
 /// The preload links go: the page's own bytes have the connection to themselves.
 /// `None` when Trunk's loader is not found as expected (the page is then served as built).
-fn start_on_use(index: &str) -> Option<String> {
+pub fn start_on_use(index: &str) -> Option<String> {
     let (open, close, js, wasm) = trunk_loader(index)?;
     let loader = format!(
         "<script type=module>{}</script>",
@@ -415,6 +416,56 @@ fn shell(state: &AppState) -> Response {
     )
         .into_response();
     with_cache(response, None)
+}
+
+/// 办件进度 (`/track/{number}`): track.html with the app started on use. The server cannot
+/// draw this page: the key that opens the application is kept on the phone, and a page
+/// request does not carry it. So the page's own script (`public/progress-early.js`) asks for
+/// the page with the app's controls drawn (`controls=true`), shows it, and keeps it up to date
+/// until the app is needed: a press or a focus on a control, no key on this phone, or an
+/// answer other than the page. Someone who only looks at where their application is never
+/// downloads the app. The printable notices under the number and 我的办件 (`/track/`) are the
+/// app's, as built.
+///
+/// A middleware before the progress app's files (`static_files`), which take every path under
+/// `/track/`: the router cannot hold `/track/{number}` beside them.
+pub async fn track_page(
+    State(state): State<AppState>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let number = request.uri().path().strip_prefix("/track/");
+    let page = request.method() == axum::http::Method::GET
+        && number.is_some_and(|n| {
+            n.len() == 10
+                && n.bytes()
+                    .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+        });
+    if !page {
+        return next.run(request).await;
+    }
+    // Level 5, as the drawn pages.
+    let compressed = tower_http::compression::CompressionLayer::new()
+        .quality(tower_http::compression::CompressionLevel::Precise(5))
+        .layer(tower::service_fn(move |_: Request| {
+            let state = state.clone();
+            async move { Ok::<_, std::convert::Infallible>(track(&state)) }
+        }));
+    match tower::ServiceExt::oneshot(compressed, request).await {
+        Ok(response) => response.map(axum::body::Body::new),
+        Err(never) => match never {},
+    }
+}
+
+fn track(state: &AppState) -> Response {
+    let page = match &*state.track_html {
+        "" => crate::static_files::NOT_BUILT.to_owned(),
+        page => page.to_owned(),
+    };
+    with_cache(
+        ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response(),
+        None,
+    )
 }
 
 /// A catalogue view by its handler, as `Drawn`.

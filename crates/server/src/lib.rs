@@ -68,6 +68,9 @@ pub struct AppState {
     /// (`form_paint`).
     pub apply_html: Arc<str>,
     pub form_paint: Option<Arc<first_paint::Template>>,
+    /// 办件进度's page (`/track/{number}`): track.html with the app started on use
+    /// (`first_paint::track`); empty when the app is not built.
+    pub track_html: Arc<str>,
     /// Set when the server is asked to stop: long polls answer at once instead of holding
     /// the graceful shutdown for up to `WAIT_MAX_SECS`.
     pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
@@ -105,10 +108,12 @@ impl AppState {
             .or_else(|| first_paint::Template::parse_as_built(&apply))
             .map(Arc::new);
         let form_drawn = form_paint.as_ref().map(|t| t.markup()).unwrap_or_default();
+        let track_html = first_paint::start_on_use(&track).unwrap_or_else(|| track.clone());
         let drawn = first_paint.as_ref().map(|t| t.markup()).unwrap_or_default();
         let csp = static_files::content_security_policy(&[
             &drawn,
             &form_drawn,
+            &track_html,
             &index,
             &apply,
             &materials,
@@ -150,6 +155,7 @@ impl AppState {
             index_html: index.into(),
             form_paint,
             apply_html: apply.into(),
+            track_html: track_html.into(),
             stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
         }
     }
@@ -332,7 +338,10 @@ pub fn router(state: AppState) -> Router {
         .route("/k/{code}", axum::routing::get(routes::counter::short_link))
         .merge(first_paint::router())
         .merge(form_paint::router())
-        .merge(static_files::router(&state.config.dist))
+        .merge(
+            static_files::router(&state.config.dist)
+                .layer(from_fn_with_state(state.clone(), first_paint::track_page)),
+        )
         .layer(from_fn_with_state(
             state.clone(),
             middleware::catalogue_etag,

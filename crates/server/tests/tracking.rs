@@ -751,3 +751,71 @@ async fn a_waiting_poll_does_not_hold_a_stopping_server() {
     assert_eq!(res.status(), 304);
     assert!(started.elapsed() < std::time::Duration::from_millis(200));
 }
+
+/// 办件进度 before the app: the page is track.html with the app started on use, the same for
+/// every application (nothing of it is in the page); its script asks for the page with the
+/// app's controls, which follow what the applicant may do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_progress_page_is_shown_before_the_app_with_its_controls() {
+    let app = spawn().await;
+    seed_staff(&app).await;
+    let (number, ak) = common::submitted_startup(&app).await;
+
+    let res = app.get(&format!("/track/{number}")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    let page = body_string(res).await;
+    assert!(
+        page.contains("window.otStart=start"),
+        "started on use: {page}"
+    );
+    assert!(page.contains("/track/track-0a_bg.wasm"), "{page}");
+    assert!(
+        !page.contains("import init") && !page.contains("modulepreload"),
+        "neither the loader nor its preload: {page}"
+    );
+    assert!(!page.contains(&number) && !page.contains(&ak));
+    // 我的办件 and the notices need the app at once: as built.
+    for path in [
+        "/track/".to_owned(),
+        format!("/track/{number}/notice/accepted"),
+    ] {
+        let page = body_string(app.get(&path).await).await;
+        assert!(page.contains("import init"), "{path}: {page}");
+    }
+
+    let view = format!("/api/v1/applications/{number}/progress/view?lang=zh-CN");
+    let key = [("x-application-key", ak.as_str())];
+    let plain = app.get_with(&view, &key).await;
+    let plain_tag = plain.headers()["etag"].to_str().unwrap().to_owned();
+    let plain = body_json(plain).await;
+    assert!(plain.get("controls").is_none() && plain.get("announce").is_none());
+    let res = app.get_with(&format!("{view}&controls=true"), &key).await;
+    assert_eq!(res.status(), 200);
+    assert_ne!(res.headers()["etag"].to_str().unwrap(), plain_tag);
+    let with = body_json(res).await;
+    assert_eq!(with["html"], plain["html"]);
+    let controls = with["controls"].as_str().unwrap();
+    assert!(
+        controls.contains(">撤回申请</button>") && controls.contains("data-early"),
+        "before acceptance, the applicant may withdraw: {controls}"
+    );
+    assert!(controls.contains("href=\"/track/\""));
+    assert_eq!(with["announce"], "办件状态已更新：预审中");
+    for secret in [ADULT, ADULT_2, "13812345678"] {
+        assert!(!controls.contains(secret));
+    }
+
+    // Accepted: no more withdrawing.
+    let window = staff_cookie(&app, "window").await;
+    let res = staff_act(&app, &window, &number, json!({"action": "accept"})).await;
+    assert_eq!(res.status(), 200, "{}", body_string(res).await);
+    let with = body_json(app.get_with(&format!("{view}&controls=true"), &key).await).await;
+    assert!(
+        !with["controls"].as_str().unwrap().contains("撤回申请"),
+        "{with}"
+    );
+    assert_ne!(with["announce"], "办件状态已更新：预审中");
+    let res = app.get_with(&format!("{view}&controls=1"), &key).await;
+    assert_envelope(res, 400, "bad_request").await;
+}

@@ -9,5 +9,6 @@ pub mod form_top;
 pub mod form_words;
 pub mod messages;
 pub mod pages;
+pub mod progress_controls;
 pub mod progress_page;
 pub mod words;

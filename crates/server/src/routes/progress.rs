@@ -516,6 +516,9 @@ pub struct PollQuery {
     /// 最多等待的秒数（0–25）。带 If-None-Match 且进度没有变化时，等到有变化或到时再回答（长轮询）。
     #[param(maximum = 25)]
     pub wait: Option<u32>,
+    /// true：同时给出应用启动前页面上的按钮和评价表（HTML）以及状态变化时给读屏软件的提示
+    /// （progress-early.js 用）。
+    pub controls: Option<bool>,
 }
 
 /// Where the application is, as the page the app shows (rendered here: the phone pays no wasm
@@ -549,7 +552,12 @@ pub async fn progress_view(
         }
     };
     let mut row = owned_application(&state, &number, &headers).await?;
-    let what = format!("view-{}", l.tag());
+    let controls = q.controls.unwrap_or(false);
+    let what = format!(
+        "view-{}{}",
+        l.tag(),
+        if controls { "-controls" } else { "" }
+    );
     let mut etag = etag_of(&state, &row, &what).await?;
     if holds(&headers, &etag) && wait > 0 {
         // Long polling: the applicant's page asks again as soon as it is answered, so a change
@@ -583,6 +591,8 @@ pub async fn progress_view(
         title: page.title,
         html: onetrip_ui::doc::html(&page.nodes),
         status: p.status,
+        controls: controls.then(|| onetrip_ui::progress_controls::controls(l, &p.actions)),
+        announce: controls.then(|| onetrip_ui::progress_controls::status_update(l, p.status)),
         actions: p.actions,
         name: p.name,
     };

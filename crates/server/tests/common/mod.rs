@@ -25,6 +25,14 @@ pub const APPLY_HTML: &str = "<!doctype html><html lang=\"zh-CN\"><head><title>�
 </head><body><div id=\"app\"><main><p class=\"ot-loading\" id=\"ot-boot\">正在加载…</p></main></div>\
 <p>form app</p></body></html>";
 
+/// The progress app's page as Trunk writes it, in small: its loader and its loading line.
+pub const TRACK_HTML: &str = "<!doctype html><html lang=\"zh-CN\"><head><title>办件进度 - 一次办</title>\
+<link rel=modulepreload href=/track/track-0a.js>\
+<script type=module>import init, * as bindings from '/track/track-0a.js';\n\
+const wasm = await init({ module_or_path: '/track/track-0a_bg.wasm' });\n\
+window.wasmBindings = bindings;</script></head><body><div id=\"app\"><main id=main>\
+<p class=\"ot-loading\" id=\"ot-boot\">正在加载…</p></main></div></body></html>";
+
 /// 2026-11-23T10:00:00+08:00.
 pub const NOW: Timestamp = Timestamp(1_795_399_200_000);
 
@@ -155,6 +163,8 @@ pub async fn spawn_with(edit: impl FnOnce(&mut Config)) -> TestApp {
     let materials = dist.join("apply/materials-app");
     std::fs::create_dir_all(&materials).unwrap();
     std::fs::write(dist.join("apply/index.html"), APPLY_HTML).unwrap();
+    std::fs::create_dir_all(dist.join("track")).unwrap();
+    std::fs::write(dist.join("track/index.html"), TRACK_HTML).unwrap();
     std::fs::write(materials.join("index.html"), "<p>materials app</p>").unwrap();
     std::fs::write(
         materials.join("materials-0123456789abcdef.js"),

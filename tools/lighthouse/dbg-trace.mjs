@@ -1,0 +1,13 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import lighthouse from 'lighthouse';
+import puppeteer from 'puppeteer-core';
+const [base, pagesFile, outTrace] = process.argv.slice(2);
+const target = JSON.parse(readFileSync(pagesFile, 'utf8'))[0];
+const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', args: ['--headless=new','--no-sandbox','--disable-gpu','--disable-dev-shm-usage','--disable-background-networking','--disable-component-update','--disable-sync','--no-first-run'], headless: true });
+const page = await browser.newPage();
+await page.goto(`${base}/api/health`);
+await page.evaluate(({ session, local }) => { for (const [k, v] of Object.entries(session)) sessionStorage.setItem(k, v); for (const [k, v] of Object.entries(local)) localStorage.setItem(k, v); }, target);
+const result = await lighthouse(`${base}${target.path}`, { output: 'json', onlyCategories: ['performance'], disableStorageReset: true, logLevel: 'error' }, undefined, page);
+writeFileSync(outTrace, JSON.stringify(result.artifacts.Trace));
+console.log(result.lhr.audits['total-blocking-time'].numericValue);
+await browser.close();
