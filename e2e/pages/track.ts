@@ -1,6 +1,6 @@
 import { Locator, Page, expect } from '@playwright/test';
 
-/** Polling is every 10 s while the page is visible: an update shows within 20 s. */
+/** The page waits on the server for a change (long polling): an update shows within a second or two. */
 const LIVE = { timeout: 25_000 };
 
 /** 办件进度 (`/track/{number}`) and 我的办件 (`/track/`). */
