@@ -6,18 +6,57 @@
 // The server draws the top of a section or of the review from the draft the `ot_draft`
 // cookie names (crates/server/src/form_paint.rs); the app keeps that cookie beside the tab's
 // copy (`remember`). A tab holding another draft than the cookie (a second tab that started
-// another application), or none, hides what was drawn before it is shown (`ot-other-draft`)
-// and puts its own draft in the cookie for the next page.
+// another application), or none, hides what was drawn before it is shown (`ot-other-draft`),
+// wants its app at once, and puts its own draft in the cookie for the next page.
+//
+// 核对信息 drawn that way is completed here with the answers (`GET .../review`: drawn by the
+// server, but only for this tab's key, never in the page itself), and its app is downloaded
+// when 提交申请 is pressed (start_on_use.js). Anything else (no answer, a page not drawn):
+// the app at once.
 try {
     var tab = sessionStorage.getItem("onetrip.draft") || "", t = tab.split(":");
     var cookie = (/(?:^|; )ot_draft=([^;]*)/.exec(document.cookie) || [])[1] || "";
+    var app = function () {
+        window.otStartNow = 1;
+        if (window.otStart) window.otStart();
+    };
     if (cookie !== tab) {
         document.documentElement.className += " ot-other-draft";
+        app();
         if (t[1]) document.cookie = "ot_draft=" + tab + "; path=/apply; samesite=strict" + (location.protocol === "https:" ? "; secure" : "");
     }
+    var headers = { "Accept": "application/json", "X-Draft-Key": t[1] };
+    var drafts = "/api/v1/drafts/" + encodeURIComponent(t[0]);
     if (t[1] && /^\/apply\/(s\/|declarations|review|save|materials)/.test(location.pathname)) {
-        window.otDraft = fetch("/api/v1/drafts/" + encodeURIComponent(t[0]), {
-            headers: { "Accept": "application/json", "X-Draft-Key": t[1] }
-        }).then(function (r) { return r.ok ? r.text() : null; }, function () { return null; });
+        window.otDraft = fetch(drafts, { headers: headers })
+            .then(function (r) { return r.ok ? r.text() : null; }, function () { return null; });
+    }
+    if (t[1] && cookie === tab && location.pathname === "/apply/review") {
+        fetch(drafts + "/review", { headers: headers })
+            .then(function (r) { return r.ok ? r.json() : null; }, function () { return null; })
+            .then(function (v) {
+                var d = document, draw = function () {
+                    var top = d.querySelectorAll("main [data-drawn]"), at = top[top.length - 1];
+                    if (!v || !at) return app();
+                    var t = d.createElement("template");
+                    t.innerHTML = v.html;
+                    var nodes = [].slice.call(t.content.childNodes);
+                    // A section a frame, so that laying the page out never holds the phone
+                    // for long (what is already shown does not move: it goes below).
+                    var more = function () {
+                        if (window.otStarted) return;
+                        for (var n = 0; n < 2 && nodes.length; n++) {
+                            var x = nodes.shift();
+                            at.parentNode.insertBefore(x, at.nextSibling);
+                            at = x;
+                        }
+                        if (nodes.length) return requestAnimationFrame(function () { setTimeout(more); });
+                        [].forEach.call(d.querySelectorAll("main [data-early]"), function (b) { b.disabled = false; });
+                    };
+                    more();
+                };
+                if (d.readyState === "loading") d.addEventListener("DOMContentLoaded", draw);
+                else draw();
+            });
     }
 } catch (e) { /* storage refused: the app asks itself */ }

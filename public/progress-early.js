@@ -68,13 +68,26 @@
             live.textContent = v.announce;
         }
         shown = v.status;
-        var t = d.createElement("template");
-        t.innerHTML = '<div class="ot-doc">' + v.html + "</div>" + v.controls;
-        var nodes = [].slice.call(t.content.childNodes);
-        drawn.forEach(function (e) { main.removeChild(e); });
-        main.insertBefore(t.content, live.nextSibling);
-        drawn = nodes;
-        [].forEach.call(main.querySelectorAll("[data-early]"), function (b) { b.disabled = false; });
+        var first = !drawn.length, doc = d.createElement("div"), page = d.createElement("template");
+        var controls = d.createElement("template");
+        doc.className = "ot-doc";
+        page.innerHTML = v.html;
+        controls.innerHTML = v.controls;
+        var parts = [].slice.call(page.content.childNodes), after = [].slice.call(controls.content.childNodes);
+        drawn.forEach(function (e) { if (e.parentNode) e.parentNode.removeChild(e); });
+        main.insertBefore(doc, live.nextSibling);
+        drawn = [doc].concat(after);
+        // The first time, a few blocks a frame, so that laying the page out never holds the
+        // phone for long (what is shown does not move: the rest goes below it); a change later,
+        // at once. The controls come last, below the page.
+        var more = function () {
+            if (doc.parentNode !== main) return;
+            for (var n = 0; parts.length && (!first || n < 4); n++) doc.appendChild(parts.shift());
+            if (parts.length) return requestAnimationFrame(function () { setTimeout(more); });
+            main.insertBefore(controls.content, doc.nextSibling);
+            [].forEach.call(main.querySelectorAll("[data-early]"), function (b) { b.disabled = false; });
+        };
+        more();
         d.title = v.title + " - " + (lang === "en" ? "Yicibàn" : "一次办");
         show();
     };

@@ -220,10 +220,25 @@ test('a draft saved on one phone is resumed on another with the link and the ID 
     expect(await page.evaluate(() => 'wasmBindings' in window), 'the app arrived before the top was drawn').toBe(false);
     // Drawn by the server (from the draft the tab's cookie names), not by the app.
     await expect(page.locator('main [data-drawn]')).toHaveCount(address ? 5 : 3);
-    const early = await flow.top();
+    // The review's answers, below the top, come from the tab's own draft (drawn by the
+    // server for its key, never in the page), and 提交申请 waits for the app.
+    if (address) await expect(page.getByRole('button', { name: '确认无误，提交申请' })).toBeEnabled();
+    const answers = () =>
+      page.locator('main').evaluate((main) =>
+        [...main.querySelectorAll('.ot-summary-list__row, h2, form button')].map((e) => `${e.textContent} @${Math.round(e.getBoundingClientRect().top)}`),
+      );
+    const early = [...(await flow.top()), ...(address ? await answers() : [])];
+    if (address) expect(early.join()).toContain('李四');
     arrive();
+    if (address) {
+      // Nothing needs the app until a key or 提交申请 is pressed.
+      await page.waitForTimeout(500);
+      expect(await page.evaluate(() => 'wasmBindings' in window), 'the review\'s app downloaded unasked').toBe(false);
+      await page.keyboard.press('Shift');
+    }
+    await expect.poll(() => page.evaluate(() => 'wasmBindings' in window)).toBe(true);
     await expect(page.getByRole('link', { name: '保存并稍后继续' })).toBeVisible();
-    expect(await flow.top()).toEqual(early);
+    await expect.poll(async () => [...(await flow.top()), ...(address ? await answers() : [])]).toEqual(early);
     await page.unroute('**/*.wasm');
   }
   expect(asked).toEqual(['draft', 'app', 'draft', 'app']);

@@ -2,9 +2,7 @@
 //! hint, the departments that need it (on request), and its error next to it.
 
 use leptos::prelude::*;
-use onetrip_domain::application::{
-    ApplicationForm, format_basis_points, format_fen, parse_basis_points, parse_fen, split_row_key,
-};
+use onetrip_domain::application::{ApplicationForm, split_row_key};
 use onetrip_domain::catalog::FieldKind;
 use onetrip_domain::catalog::merge::MergedField;
 use onetrip_domain::validation::FieldProblem;
@@ -30,44 +28,7 @@ pub fn field_id(key: &str) -> String {
     id.replace("--", "-").trim_end_matches('-').to_owned()
 }
 
-/// The label of a data key, with the row for a group (`第 2 位 · 持股比例`); a material's
-/// name (and side) for `materials.id-card.back`.
-pub fn label_of(form: &ApplicationForm, key: &str, l: Locale) -> String {
-    if let Some(rest) = key.strip_prefix("materials.") {
-        let (material, side) = match rest.rsplit_once('.') {
-            Some((m, s)) if form.material(m).is_some() => (m, Some(s)),
-            _ => (rest, None),
-        };
-        let name = form
-            .material(material)
-            .map(|m| l.pick(&m.name, &m.name_en).to_owned())
-            .unwrap_or_default();
-        return match side {
-            Some("front") => format!("{name} · {}", ftext(l, F::SideFront)),
-            Some("back") => format!("{name} · {}", ftext(l, F::SideBack)),
-            _ => name,
-        };
-    }
-    let (def_key, row) = match split_row_key(key) {
-        Some((g, i, f)) => (format!("{g}[].{f}"), Some(i)),
-        None => (key.to_owned(), None),
-    };
-    let label = form
-        .field(&def_key)
-        .map(|f| l.pick(&f.label, &f.label_en).to_owned())
-        .or_else(|| {
-            form.section(key)
-                .map(|s| l.pick(&s.title, &s.title_en).to_owned())
-        })
-        .unwrap_or_default();
-    match row {
-        Some(i) => format!(
-            "{} · {label}",
-            ftext(l, F::Row).replace("{n}", &(i + 1).to_string())
-        ),
-        None => label,
-    }
-}
+pub use onetrip_ui::review::label_of;
 
 /// The words of a problem: a required choice asks to choose, not to fill in.
 pub fn problem_text(form: &ApplicationForm, field: &str, code: &str, l: Locale) -> &'static str {
@@ -85,40 +46,6 @@ pub fn problem_text(form: &ApplicationForm, field: &str, code: &str, l: Locale) 
         ftext(l, F::ChooseOne)
     } else {
         form_error_text(l, code)
-    }
-}
-
-/// A value as the review page shows it: the option's label, 是/否, money and shares as
-/// numbers with their unit.
-pub fn display(field: &MergedField, value: &str, l: Locale) -> String {
-    match field.kind {
-        FieldKind::Choice => field.options.iter().find(|o| o.value == value).map_or_else(
-            || value.to_owned(),
-            |o| l.pick(&o.label, &o.label_en).to_owned(),
-        ),
-        FieldKind::YesNo => ftext(l, if value == "yes" { F::Yes } else { F::No }).to_owned(),
-        FieldKind::Money => parse_fen(value).map_or_else(
-            || value.to_owned(),
-            |f| format!("{} {}", format_fen(f), ftext(l, F::Yuan)),
-        ),
-        FieldKind::Percent => parse_basis_points(value).map_or_else(
-            || value.to_owned(),
-            |b| format!("{}%", format_basis_points(b)),
-        ),
-        FieldKind::Bank | FieldKind::Branch => use_apply()
-            .draft
-            .with_untracked(|d| {
-                let banks = &d.as_ref()?.form.banks;
-                banks.iter().find_map(|b| {
-                    if b.code == value {
-                        return Some(l.pick(&b.name, &b.name_en).to_owned());
-                    }
-                    let x = b.branch(value)?;
-                    Some(format!("{} {}（{}）", b.name, x.name, x.address))
-                })
-            })
-            .unwrap_or_else(|| value.to_owned()),
-        _ => value.to_owned(),
     }
 }
 

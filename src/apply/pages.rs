@@ -18,8 +18,9 @@ use onetrip_ui::form_top::{savings_line, step_caption};
 use onetrip_ui::form_words::{F, form_error_text, ftext};
 use onetrip_ui::messages::{Key, Locale, text};
 use onetrip_ui::pages::spaced;
+use onetrip_ui::review;
 
-use super::fields::{Field, display, field_id, label_of, problem_text};
+use super::fields::{Field, field_id, label_of, problem_text};
 use super::materials::{Supplement, check_materials, materials_step};
 use super::{focus_later, today, use_apply, with_draft};
 use crate::api::{self, ApiError, decode};
@@ -660,9 +661,6 @@ fn change_link(field: &str) -> String {
     }
 }
 
-/// One answer on the review page: (section, label, value as shown, change link).
-type ReviewRow = (String, String, String, String);
-
 #[component]
 fn Review(draft: Draft) -> impl IntoView {
     let apply = use_apply();
@@ -682,73 +680,12 @@ fn Review(draft: Draft) -> impl IntoView {
     // One key per press that has not yet been answered: a double tap or a retry reuses it.
     let key = StoredValue::new(api::new_idempotency_key());
     use_title(move || ftext(prefs.get().locale, F::ReviewTitle).to_owned());
-    let rows = {
+    let sections = {
         let form = form.clone();
         move || {
-            let l = prefs.get().locale;
-            apply.data.with(|d| {
-                let mut out: Vec<ReviewRow> = Vec::new();
-                for s in &form.sections {
-                    if s.key == DELIVERY_SECTION && !asks_address(&form, d) {
-                        continue;
-                    }
-                    let link = format!("/apply/s/{}?from=review", s.key);
-                    match s.rows {
-                        None => {
-                            for f in &s.fields {
-                                let v = d
-                                    .values
-                                    .get(&f.key)
-                                    .map(|v| display(f, v.trim(), l))
-                                    .unwrap_or_default();
-                                out.push((
-                                    s.key.clone(),
-                                    l.pick(&f.label, &f.label_en).to_owned(),
-                                    v,
-                                    link.clone(),
-                                ));
-                            }
-                        }
-                        Some(_) => {
-                            for (i, row) in d
-                                .groups
-                                .get(&s.key)
-                                .map_or(&[][..], Vec::as_slice)
-                                .iter()
-                                .enumerate()
-                            {
-                                for f in &s.fields {
-                                    let name = f.key.rsplit_once("].").map_or("", |(_, n)| n);
-                                    let v = row
-                                        .get(name)
-                                        .map(|v| display(f, v.trim(), l))
-                                        .unwrap_or_default();
-                                    out.push((
-                                        s.key.clone(),
-                                        label_of(&form, &format!("{}[{i}].{name}", s.key), l),
-                                        v,
-                                        link.clone(),
-                                    ));
-                                }
-                            }
-                        }
-                    }
-                }
-                if !form.delivery.is_empty() {
-                    let v = match d.delivery {
-                        Some(Delivery::Ems) => ftext(l, F::DeliveryEms),
-                        Some(_) => ftext(l, F::DeliveryPickup),
-                        None => "",
-                    };
-                    out.push((
-                        "delivery".into(),
-                        ftext(l, F::DeliveryLegend).to_owned(),
-                        v.to_owned(),
-                        format!("/apply/s/{DELIVERY_SECTION}?from=review"),
-                    ));
-                }
-                out
-            })
+            apply
+                .data
+                .with(|d| review::sections(&form, d, prefs.get().locale))
         }
     };
     let savings = form
@@ -825,35 +762,23 @@ fn Review(draft: Draft) -> impl IntoView {
         {savings.map(|s| view! { <div class="ot-notice ot-notice--info"><p>{s}</p></div> })}
         {next_task(view! {
             {move || {
-                let rows = rows();
-                let mut sections: Vec<(String, Vec<ReviewRow>)> = Vec::new();
-                for r in rows {
-                    match sections.last_mut() {
-                        Some((k, list)) if *k == r.0 => list.push(r),
-                        _ => sections.push((r.0.clone(), vec![r])),
-                    }
-                }
                 let l = prefs.get().locale;
-                sections.into_iter().map(|(k, list)| {
-                    let title = form_v.with_value(|f| f.section(&k).map(|s| l.pick(&s.title, &s.title_en).to_owned()))
-                        .unwrap_or_else(|| ftext(l, F::DeliveryLegend).to_owned());
-                    view! {
-                        <h2 class="ot-heading-m">{title}</h2>
-                        <dl class="ot-summary-list">
-                            {list.into_iter().map(|(_, label, value, link)| view! {
-                                <div class="ot-summary-list__row">
-                                    <dt>{label.clone()}</dt>
-                                    <dd>{value}</dd>
-                                    <dd><a href=link>{ftext(l, F::Change)}<span class="ot-visually-hidden">{format!(" {label}")}</span></a></dd>
-                                </div>
-                            }).collect_view()}
-                        </dl>
-                    }
+                sections().into_iter().map(|s| view! {
+                    <h2 class="ot-heading-m">{s.title}</h2>
+                    <dl class="ot-summary-list">
+                        {s.rows.into_iter().map(|r| view! {
+                            <div class="ot-summary-list__row">
+                                <dt>{r.label.clone()}</dt>
+                                <dd>{r.value}</dd>
+                                <dd><a href=r.link>{ftext(l, F::Change)}<span class="ot-visually-hidden">{format!(" {}", r.label)}</span></a></dd>
+                            </div>
+                        }).collect_view()}
+                    </dl>
                 }).collect_view()
             }}
             {materials_summary(&form)}
             <h2 class="ot-heading-m">{t(F::DeclarationsTitle)}</h2>
-            <p><a href="/apply/declarations?from=review">{t(F::Change)}<span class="ot-visually-hidden">{t(F::DeclarationsTitle)}</span></a></p>
+            <p><a href=review::DECLARATIONS_LINK>{t(F::Change)}<span class="ot-visually-hidden">{t(F::DeclarationsTitle)}</span></a></p>
             {move || error.get().map(|e| failure(e, || {}))}
             <form on:submit=submit novalidate>
                 <button type="submit" class="ot-button" aria-disabled=move || busy.get().then_some("true")>
@@ -877,24 +802,18 @@ fn materials_summary(form: &ApplicationForm) -> impl IntoView + use<> {
                 {asked.into_iter().map(|m| {
                     let key = m.key.clone();
                     let name = (m.name.clone(), m.name_en.clone());
-                    let days = m.deferrable_days.unwrap_or(0).to_string();
+                    let days = m.deferrable_days.unwrap_or(0);
                     let value = move || {
-                        let l = prefs.get().locale;
                         let n = apply.uploads.items.with(|list| list.iter().filter(|i| i.material == key && i.status == super::materials::Status::Done).count());
-                        if n > 0 {
-                            ftext(l, F::FilesCount).replace("{n}", &n.to_string())
-                        } else if apply.data.with(|d| d.deferred.contains(&key)) {
-                            ftext(l, F::Deferred).replace("{days}", &days)
-                        } else {
-                            ftext(l, F::NotGiven).to_owned()
-                        }
+                        let deferred = apply.data.with(|d| d.deferred.contains(&key));
+                        review::material_value(prefs.get().locale, n, deferred, days)
                     };
                     let label = move || prefs.get().locale.pick(&name.0, &name.1).to_owned();
                     view! {
                         <div class="ot-summary-list__row">
                             <dt>{label.clone()}</dt>
                             <dd>{value}</dd>
-                            <dd><a href="/apply/materials?from=review">{t(F::Change)}<span class="ot-visually-hidden">{move || format!(" {}", label())}</span></a></dd>
+                            <dd><a href=review::MATERIALS_LINK>{t(F::Change)}<span class="ot-visually-hidden">{move || format!(" {}", label())}</span></a></dd>
                         </div>
                     }
                 }).collect_view()}

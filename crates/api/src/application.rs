@@ -70,6 +70,14 @@ pub struct Draft {
     pub dropped: Vec<String>,
 }
 
+/// `GET /api/v1/drafts/{token}/review`: 核对信息 below its top, drawn by the server
+/// (`onetrip_ui::review::body`) for the page shown before the app (`public/draft-early.js`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DraftReview {
+    pub html: String,
+}
+
 /// The cookie in which the app keeps the tab's draft (`{token}:{key}`, `Path=/apply`) beside
 /// sessionStorage, so that the server can draw the top of a reloaded step (`form_paint`).
 pub const DRAFT_COOKIE: &str = "ot_draft";

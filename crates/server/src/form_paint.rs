@@ -61,7 +61,13 @@ async fn page(state: &AppState, headers: &HeaderMap, here: &str) -> Response {
 }
 
 async fn drawn(state: &AppState, headers: &HeaderMap, here: &str) -> Option<String> {
-    let template = state.form_paint.as_ref()?;
+    // The review's only control is 提交申请: its app starts when that is pressed, the answers
+    // below the top drawn meanwhile by the page's script (`draft-early.js`, from the tab's
+    // own draft: nothing personal in this page).
+    let template = match here {
+        "/apply/review" => state.review_paint.as_ref()?,
+        _ => state.form_paint.as_ref()?,
+    };
     let (token, key) = cookie(headers)?;
     let row = drafts::owned_with(state, token, Some(key)).await.ok()?;
     if row.catalog_version != state.catalog.version {

@@ -68,6 +68,8 @@ pub struct AppState {
     /// (`form_paint`).
     pub apply_html: Arc<str>,
     pub form_paint: Option<Arc<first_paint::Template>>,
+    /// apply.html cut for the review drawn before its app, which starts on use (`form_paint`).
+    pub review_paint: Option<Arc<first_paint::Template>>,
     /// 办件进度's page (`/track/{number}`): track.html with the app started on use
     /// (`first_paint::track`); empty when the app is not built.
     pub track_html: Arc<str>,
@@ -109,11 +111,18 @@ impl AppState {
             .map(Arc::new);
         let form_drawn = form_paint.as_ref().map(|t| t.markup()).unwrap_or_default();
         let track_html = first_paint::start_on_use(&track).unwrap_or_else(|| track.clone());
+        // The review, drawn as the form's steps but with the app started on use.
+        let review_paint = first_paint::Template::parse(&apply).map(Arc::new);
+        let review_drawn = review_paint
+            .as_ref()
+            .map(|t| t.markup())
+            .unwrap_or_default();
         let drawn = first_paint.as_ref().map(|t| t.markup()).unwrap_or_default();
         let csp = static_files::content_security_policy(&[
             &drawn,
             &form_drawn,
             &track_html,
+            &review_drawn,
             &index,
             &apply,
             &materials,
@@ -156,6 +165,7 @@ impl AppState {
             form_paint,
             apply_html: apply.into(),
             track_html: track_html.into(),
+            review_paint,
             stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
         }
     }
@@ -232,6 +242,7 @@ fn api_router() -> OpenApiRouter<AppState> {
             // every page of the form: compressed (see `middleware::compressed_personal`).
             OpenApiRouter::new()
                 .routes(routes!(routes::drafts::get, routes::drafts::save))
+                .routes(routes!(routes::drafts::review))
                 .layer(axum::middleware::from_fn(middleware::compressed_personal)),
         )
         .routes(routes!(routes::drafts::open))

@@ -544,6 +544,7 @@ async fn the_openapi_document_is_served_complete_and_committed() {
             "/v1/drafts/{token}/files/{id}",
             "/v1/drafts/{token}/open",
             "/v1/drafts/{token}/qr.png",
+            "/v1/drafts/{token}/review",
             "/v1/feedback",
             "/v1/matters",
             "/v1/matters/{code}",

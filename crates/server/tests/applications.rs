@@ -587,6 +587,28 @@ async fn a_reloaded_step_arrives_with_its_top_drawn_and_nothing_personal() {
     assert!(review.contains("<title>核对您填写的信息 - 一次办</title>"));
     assert!(review.contains("提交前请逐项核对"));
     assert!(review.contains("一张表：共填"), "{review}");
+    for personal in [ADULT, "13812345678", "张三", "解放路", draft_key.as_str()] {
+        assert!(
+            !review.contains(personal),
+            "{personal} drawn in the review's page"
+        );
+    }
+    // The answers below it come only to the key's holder (the page's script asks for them).
+    let answers = format!("/api/v1/drafts/{token}/review");
+    let res = app.get_with(&answers, &[("x-draft-key", &draft_key)]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let body = common::body_json(res).await;
+    let html = body["html"].as_str().unwrap();
+    for answer in [ADULT, "张三", "解放路"] {
+        assert!(html.contains(answer), "{answer} not in the review: {html}");
+    }
+    assert!(html.contains("?from=review\">修改<span class=\"ot-visually-hidden\">"));
+    assert!(html.contains("<button type=\"submit\" class=\"ot-button\" disabled=\"\" data-early=\"\">确认无误，提交申请</button>"));
+    for (key, status) in [("not-the-key", 403), ("", 403)] {
+        let res = app.get_with(&answers, &[("x-draft-key", key)]).await;
+        assert_eq!(res.status(), status, "{key}");
+    }
     // As built: no cookie, a wrong key, an unknown section, a draft gone.
     let wrong = format!("ot_draft={token}:not-the-key");
     for (uri, cookie) in [

@@ -11,4 +11,5 @@ pub mod messages;
 pub mod pages;
 pub mod progress_controls;
 pub mod progress_page;
+pub mod review;
 pub mod words;

@@ -356,6 +356,46 @@ pub async fn get(
     Ok(no_store(Json(draft).into_response()))
 }
 
+/// 核对信息 below its top, as the app draws it: every answer with its change link, the
+/// materials, the declarations and 提交申请 (which waits for the app). For the review page
+/// shown before the app (`public/draft-early.js`): the answers come only to the tab holding
+/// the draft's key, never in the page itself. A draft saved against an older catalogue is
+/// 409: the app checks it again and says what changed.
+#[utoipa::path(get, path = "/drafts/{token}/review", tag = "applications",
+    params(
+        ("token" = String, Path, description = "草稿令牌"),
+        ("X-Draft-Key" = String, Header, description = "草稿钥匙"),
+    ),
+    responses(
+        (status = 200, description = "核对页（HTML）", body = onetrip_api::application::DraftReview),
+        (status = 403, description = "没有草稿钥匙或钥匙不对", body = ErrorEnvelope),
+        (status = 404, description = "草稿不存在或已过期", body = ErrorEnvelope),
+        (status = 409, description = "草稿保存后办事指南有更新", body = ErrorEnvelope),
+    ))]
+pub async fn review(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(token): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let row = owned(&state, &token, &headers).await?;
+    if row.catalog_version != state.catalog.version {
+        return Err(ApiError::new(ErrorCode::Conflict)
+            .with_message("草稿保存后办事指南有更新，请在申请页面核对。"));
+    }
+    let form: ApplicationForm =
+        serde_json::from_str(&row.form).map_err(|_| unreadable(&row.token))?;
+    let data: ApplicationData =
+        serde_json::from_str(&row.data).map_err(|_| unreadable(&row.token))?;
+    let files = state.storage.files_of_draft(&row.token).await?;
+    let body = onetrip_ui::review::body(&form, &data, |m| {
+        files.iter().filter(|f| f.material == m).count()
+    });
+    let html = onetrip_ui::doc::html(&body);
+    Ok(no_store(
+        Json(onetrip_api::application::DraftReview { html }).into_response(),
+    ))
+}
+
 /// Save everything typed so far (at every step). Incomplete answers are fine here: only what
 /// could never be stored is refused (unknown fields, over-long values, too many rows). The
 /// expiry moves to 30 days after this save. A PIN, when given, becomes the second factor
