@@ -4,7 +4,8 @@
 // once it has replaced the markup (by id, else tag and text); `wants`: does this event need
 // the app (a key, or a button or field pressed or focused; not a link, 打印 or 分享);
 // `start`: download and compile, note the values typed (until it has mounted) and the focus,
-// mount, then put the values and focus back and press again what was pressed meanwhile; `hear`: start, and keep
+// mount (an app may mount a task after its wasm has run: until what was drawn is gone, this
+// still hears), then put the values and focus back and press again what was pressed meanwhile; `hear`: start, and keep
 // a press (长辈模式 shows its effect at once) or a form sent for the app. A page's own
 // script may ask for the app at once (`otStart`, or `otStartNow` before this one has run) and
 // learn that it has been asked for (`otStarted`): progress-early.js.
@@ -22,7 +23,8 @@ async function start(){if(started)return;started=window.otStarted=1;
 try{const[b,m]=await Promise.all([import(js),WebAssembly.compileStreaming(fetch(wasm)).catch(()=>fetch(wasm).then(r=>r.arrayBuffer()).then(WebAssembly.compile))]);
 const kept=new Map,look=()=>{for(const i of d.querySelectorAll('#app input[id],#app textarea[id],#app select[id]'))kept.set(i.id,[i.id,/^(radio|checkbox)$/.test(i.type)?i.checked:i.value,i.selectionStart,i.selectionEnd])},focus=key(d.activeElement);
 look();d.addEventListener('input',look,true);d.addEventListener('change',look,true);
-await b.default({module_or_path:m});d.removeEventListener('input',look,true);d.removeEventListener('change',look,true);
+const shell=d.querySelector('#app>*');await b.default({module_or_path:m});
+for(let i=0;i<60&&shell&&shell.isConnected;i++)await frame();d.removeEventListener('input',look,true);d.removeEventListener('change',look,true);
 for(const t of on)d.removeEventListener(t,hear,true);
 window.wasmBindings=b;dispatchEvent(new CustomEvent('TrunkApplicationStarted',{detail:{wasm}}));
 for(const[id,v,s,e]of kept.values()){const i=v&&await found('#'+id);if(i){if(v===true)i.checked=v;else i.value=v;
