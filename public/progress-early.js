@@ -24,19 +24,11 @@
     } catch (e) { /* storage refused: the app asks itself */ }
     // Not `Promise.resolve`: Trunk's minifier calls it without its `this`.
     var now = function (x) { return new Promise(function (r) { r(x); }); };
-    // The page appears whole, once, rather than the loading line and then the page: until
-    // it is drawn, the app asked for, or a second has passed (a slow network then sees the
-    // loading line), nothing is shown (style/track.css). The page's layout then comes before
-    // its first paint instead of holding the phone just after it.
-    var h = d.documentElement, show = function () { h.classList.remove("ot-drawing"); };
     var app = function () {
-        show();
         w.otStartNow = 1;
         if (w.otStart) w.otStart();
     };
     if (!k) return app();
-    h.classList.add("ot-drawing");
-    setTimeout(show, 1000);
     var path = "/api/v1/applications/" + n + "/progress/view?controls=true&lang=" + lang + "&wait=";
     var etag = null, shown = null, live = null, drawn = [], asking = null;
     var ask = function (wait) {
@@ -89,7 +81,6 @@
         };
         more();
         d.title = v.title + " - " + (lang === "en" ? "Yicibàn" : "一次办");
-        show();
     };
     // Whether the page could be drawn (else the app shows what is wrong).
     var shows = function (text) {
@@ -135,8 +126,5 @@
         });
     });
     // Once the app runs, its own looks take over.
-    w.addEventListener("TrunkApplicationStarted", function () {
-        show();
-        if (asking) asking.abort();
-    });
+    w.addEventListener("TrunkApplicationStarted", function () { if (asking) asking.abort(); });
 })();
