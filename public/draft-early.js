@@ -9,6 +9,8 @@
 // another application), or none, hides what was drawn before it is shown (`ot-other-draft`),
 // wants its app at once, and puts its own draft in the cookie for the next page.
 //
+// A section drawn whole (its fields too, without values: onetrip_ui::form_fields) gets the
+// tab's answers from that draft here, and its app when a field is used (start_on_use.js).
 // 核对信息 drawn that way is completed here with the answers (`GET .../review`: drawn by the
 // server, but only for this tab's key, never in the page itself), and its app is downloaded
 // when 提交申请 is pressed (start_on_use.js). Anything else (no answer, a page not drawn):
@@ -30,6 +32,24 @@ try {
     if (t[1] && /^\/apply\/(s\/|declarations|review|save|materials)/.test(location.pathname)) {
         window.otDraft = fetch(drafts, { headers: headers })
             .then(function (r) { return r.ok ? r.text() : null; }, function () { return null; });
+    }
+    // A section drawn whole: its answers put in, where nothing has been typed yet.
+    if (window.otDraft && cookie === tab && /^\/apply\/s\//.test(location.pathname)) {
+        window.otDraft.then(function (text) {
+            var data;
+            try { data = JSON.parse(text).data; } catch (e) { return; }
+            var fill = function () {
+                [].forEach.call(document.querySelectorAll("main [data-k]"), function (i) {
+                    var k = i.getAttribute("data-k"), row = /^(.+)\[(\d+)\]\.(.+)$/.exec(k);
+                    var v = row ? (((data.groups || {})[row[1]] || [])[row[2]] || {})[row[3]] : (data.values || {})[k];
+                    if (v == null) return;
+                    if (i.type === "radio") { if (!i.form.querySelector("[name='" + i.name + "']:checked")) i.checked = i.value === v; }
+                    else if (i.value === "") i.value = v;
+                });
+            };
+            if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fill);
+            else fill();
+        });
     }
     if (t[1] && cookie === tab && location.pathname === "/apply/review") {
         fetch(drafts + "/review", { headers: headers })

@@ -117,6 +117,17 @@ export class ApplyFlow {
     await this.fill('职工人数', '5');
   }
 
+  /** From the checklist to 法定代表人: the company, then 张三 and 李四 as shareholders. */
+  async toLegalRep(checklistId: string) {
+    await this.start(checklistId);
+    await this.company();
+    await this.next();
+    await this.shareholder(1, ZHANG);
+    await this.shareholder(2, LI);
+    await this.next();
+    await this.expectSection('法定代表人');
+  }
+
   async shareholder(row: number, s: Shareholder) {
     if (row > 1 && (await this.scope(row).count()) === 0) {
       await this.page.getByRole('button', { name: '再添加一位' }).click();

@@ -12,22 +12,10 @@ use onetrip_ui::messages::{Key, Locale, text};
 use super::use_apply;
 use crate::prefs::use_prefs;
 
-/// Choices with up to this many options are radios; longer ones a select.
-const RADIO_MAX: usize = 6;
-
-/// An element id for a data key: `shareholders[1].name` → `f-shareholders-1-name`.
-pub fn field_id(key: &str) -> String {
-    let mut id = String::from("f-");
-    for c in key.chars() {
-        id.push(if c.is_ascii_alphanumeric() || c == '_' {
-            c
-        } else {
-            '-'
-        });
-    }
-    id.replace("--", "-").trim_end_matches('-').to_owned()
-}
-
+pub use onetrip_ui::form_fields::field_id;
+use onetrip_ui::form_fields::{
+    RADIO_MAX, input_attrs, is_group_choice, is_long_text, label as field_label, options, who_needs,
+};
 pub use onetrip_ui::review::label_of;
 
 /// The words of a problem: a required choice asks to choose, not to fill in.
@@ -80,30 +68,6 @@ pub fn set(key: &str, value: String) {
     });
 }
 
-/// The input type, `inputmode` and `autocomplete` for a field.
-fn input_attrs(field: &MergedField) -> (&'static str, Option<&'static str>, &'static str) {
-    let own = field.key.starts_with("applicant.");
-    match field.kind {
-        FieldKind::Mobile => ("tel", Some("numeric"), if own { "tel" } else { "off" }),
-        FieldKind::PostalCode => ("text", Some("numeric"), "postal-code"),
-        FieldKind::Date => ("date", None, "off"),
-        FieldKind::Money | FieldKind::Percent => ("text", Some("decimal"), "off"),
-        FieldKind::Integer => ("text", Some("numeric"), "off"),
-        FieldKind::PersonName => ("text", None, if own { "name" } else { "off" }),
-        FieldKind::Address => (
-            "text",
-            None,
-            if field.key.starts_with("mailing.") {
-                "street-address"
-            } else {
-                "off"
-            },
-        ),
-        FieldKind::IdNumber | FieldKind::CreditCode => ("text", None, "off"),
-        _ => ("text", None, "off"),
-    }
-}
-
 /// One field of the form, at data key `key` (a row's key for a group field).
 #[component]
 pub fn Field(
@@ -123,16 +87,8 @@ pub fn Field(
         })
     };
     let label = {
-        let (zh, en) = (field.label.clone(), field.label_en.clone());
-        let required = field.required;
-        move || {
-            let l = prefs.get().locale;
-            let mut s = l.pick(&zh, &en).to_owned();
-            if !required {
-                s.push_str(ftext(l, F::Optional));
-            }
-            s
-        }
+        let field = field.clone();
+        move || field_label(&field, prefs.get().locale)
     };
     let help = field.help.clone();
     let has_help = help.is_some();
@@ -146,32 +102,15 @@ pub fn Field(
         }
         (!ids.is_empty()).then(|| ids.join(" "))
     };
-    let departments: Vec<(String, String)> = apply.draft.with_untracked(|d| {
-        d.as_ref()
-            .map(|d| {
-                field
-                    .departments
-                    .iter()
-                    .map(|code| {
-                        d.form
-                            .departments
-                            .iter()
-                            .find(|x| &x.code == code)
-                            .map_or((code.clone(), code.clone()), |x| {
-                                (x.name.clone(), x.name_en.clone())
-                            })
-                    })
-                    .collect()
+    let who = {
+        let field = field.clone();
+        move || {
+            apply.draft.with(|d| {
+                d.as_ref()
+                    .map(|d| who_needs(&field, &d.form, prefs.get().locale))
+                    .unwrap_or_default()
             })
-            .unwrap_or_default()
-    });
-    let who = move || {
-        let l = prefs.get().locale;
-        departments
-            .iter()
-            .map(|(zh, en)| l.pick(zh, en).to_owned())
-            .collect::<Vec<_>>()
-            .join(l.pick("、", ", "))
+        }
     };
     let error_text = {
         let error_id = format!("{id}-error");
@@ -197,8 +136,7 @@ pub fn Field(
     let described = Signal::derive(described);
     let input = control(&field, key.clone(), id.clone(), described, error);
     // Radios sit in a fieldset named by its legend; a select has its own label.
-    let is_group_choice = matches!(field.kind, FieldKind::YesNo | FieldKind::Branch)
-        || (field.kind == FieldKind::Choice && field.options.len() <= RADIO_MAX);
+    let is_group_choice = is_group_choice(&field);
     view! {
         <div class="ot-field" class:ot-field--error=move || error.get().is_some()>
             {if is_group_choice {
@@ -241,28 +179,13 @@ fn control(
         let key = key.clone();
         move || get(&key)
     };
-    let options: Vec<(String, String, String)> = match field.kind {
-        FieldKind::YesNo => vec![
-            ("yes".into(), "是".into(), "Yes".into()),
-            ("no".into(), "否".into(), "No".into()),
-        ],
-        FieldKind::Choice => field
-            .options
-            .iter()
-            .map(|o| (o.value.clone(), o.label.clone(), o.label_en.clone()))
-            .collect(),
-        FieldKind::Bank => use_apply().draft.with_untracked(|d| {
-            d.as_ref().map_or_else(Vec::new, |d| {
-                d.form
-                    .banks
-                    .iter()
-                    .map(|b| (b.code.clone(), b.name.clone(), b.name_en.clone()))
-                    .collect()
-            })
-        }),
-        FieldKind::Branch => return super::branch::branch_picker(key, id),
-        _ => Vec::new(),
-    };
+    if field.kind == FieldKind::Branch {
+        return super::branch::branch_picker(key, id);
+    }
+    let options = use_apply().draft.with_untracked(|d| {
+        d.as_ref()
+            .map_or_else(Vec::new, |d| options(field, &d.form))
+    });
     if !options.is_empty() && options.len() <= RADIO_MAX {
         return view! {
             <div class="ot-radios">
@@ -301,7 +224,7 @@ fn control(
         }
         .into_any();
     }
-    if field.kind == FieldKind::Text && field.max.is_none_or(|m| m > 100) {
+    if is_long_text(field) {
         return view! {
             <textarea class="ot-textarea" id=id rows="4" aria-describedby=described aria-invalid=invalid
                 prop:value=value on:input=move |ev| set(&key, event_target_value(&ev))></textarea>

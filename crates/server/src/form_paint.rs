@@ -2,7 +2,9 @@
 //! reloaded in the middle of a draft is answered with the page's top already in it (the
 //! caption with the step, 全部步骤, the heading and what follows it: `onetrip_ui::form_top`),
 //! instead of 正在加载… until the 230 KB app has arrived. The app draws the same in the same
-//! place when it mounts.
+//! place when it mounts. A section's fields are drawn too, without values
+//! (`onetrip_ui::form_fields`), and its app, like the review's, is downloaded when the page is
+//! used (`first_paint::start_on_use`): reading a step costs the phone about 10 KB.
 //!
 //! Which draft: the tab's token and key, which the app also puts in a cookie (`ot_draft`,
 //! `Path=/apply`, `SameSite=Strict`: see `remember` in `src/apply.rs`), since a page request
@@ -18,8 +20,9 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use onetrip_api::application::DRAFT_COOKIE;
-use onetrip_domain::application::ApplicationForm;
-use onetrip_ui::doc::html;
+use onetrip_domain::application::{ApplicationData, ApplicationForm, prefill};
+use onetrip_ui::doc::{N, html};
+use onetrip_ui::form_fields::section_form;
 use onetrip_ui::form_top::step_top;
 
 use crate::AppState;
@@ -61,13 +64,6 @@ async fn page(state: &AppState, headers: &HeaderMap, here: &str) -> Response {
 }
 
 async fn drawn(state: &AppState, headers: &HeaderMap, here: &str) -> Option<String> {
-    // The review's only control is 提交申请: its app starts when that is pressed, the answers
-    // below the top drawn meanwhile by the page's script (`draft-early.js`, from the tab's
-    // own draft: nothing personal in this page).
-    let template = match here {
-        "/apply/review" => state.review_paint.as_ref()?,
-        _ => state.form_paint.as_ref()?,
-    };
     let (token, key) = cookie(headers)?;
     let row = drafts::owned_with(state, token, Some(key)).await.ok()?;
     if row.catalog_version != state.catalog.version {
@@ -76,8 +72,33 @@ async fn drawn(state: &AppState, headers: &HeaderMap, here: &str) -> Option<Stri
     let form: ApplicationForm = serde_json::from_str(&row.form).ok()?;
     let (title, top) = step_top(&form, here)?;
     // Marked, so that a tab holding another draft than the cookie's hides it (draft-early.js).
-    let top: Vec<_> = top.into_iter().map(|n| n.attr("data-drawn", "")).collect();
-    Some(template.page(&title, &html(&top), ""))
+    let mut page: Vec<_> = top.into_iter().map(|n| n.attr("data-drawn", "")).collect();
+    // The review's only control is 提交申请 and a section's are its fields: their app starts
+    // when one is used (the answers are put in by the page's script, `draft-early.js`, from the
+    // tab's own draft: nothing personal in this page). A section the server does not draw
+    // whole (领取方式, a bank branch, answers offered from another section) has its app at once.
+    let template = match here.strip_prefix("/apply/s/") {
+        None => state.apply_on_use.as_ref()?,
+        Some(section) => match section_fields(&form, &row.data, section) {
+            Some(fields) => {
+                page.extend(fields.into_iter().map(|n| n.attr("data-drawn", "")));
+                state.apply_on_use.as_ref()?
+            }
+            None => state.form_paint.as_ref()?,
+        },
+    };
+    Some(template.page(&title, &html(&page), ""))
+}
+
+/// A section's form as the app first draws it, for the rows the draft has; `None` when the
+/// app would first offer answers from another section (its notice would move the fields).
+fn section_fields(form: &ApplicationForm, data: &str, section: &str) -> Option<Vec<N>> {
+    let data: ApplicationData = serde_json::from_str(data).ok()?;
+    if !prefill(form, &data, section).is_empty() {
+        return None;
+    }
+    let rows = data.groups.get(section).map_or(0, Vec::len);
+    section_form(form, section, rows)
 }
 
 /// `ot_draft`'s token and key.

@@ -69,7 +69,7 @@ pub struct AppState {
     pub apply_html: Arc<str>,
     pub form_paint: Option<Arc<first_paint::Template>>,
     /// apply.html cut for the review drawn before its app, which starts on use (`form_paint`).
-    pub review_paint: Option<Arc<first_paint::Template>>,
+    pub apply_on_use: Option<Arc<first_paint::Template>>,
     /// 办件进度's page (`/track/{number}`): track.html with the app started on use
     /// (`first_paint::track`); empty when the app is not built.
     pub track_html: Arc<str>,
@@ -112,8 +112,8 @@ impl AppState {
         let form_drawn = form_paint.as_ref().map(|t| t.markup()).unwrap_or_default();
         let track_html = first_paint::start_on_use(&track).unwrap_or_else(|| track.clone());
         // The review, drawn as the form's steps but with the app started on use.
-        let review_paint = first_paint::Template::parse(&apply).map(Arc::new);
-        let review_drawn = review_paint
+        let apply_on_use = first_paint::Template::parse(&apply).map(Arc::new);
+        let on_use_drawn = apply_on_use
             .as_ref()
             .map(|t| t.markup())
             .unwrap_or_default();
@@ -122,7 +122,7 @@ impl AppState {
             &drawn,
             &form_drawn,
             &track_html,
-            &review_drawn,
+            &on_use_drawn,
             &index,
             &apply,
             &materials,
@@ -165,7 +165,7 @@ impl AppState {
             form_paint,
             apply_html: apply.into(),
             track_html: track_html.into(),
-            review_paint,
+            apply_on_use,
             stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
         }
     }

@@ -525,7 +525,7 @@ async fn a_draft_keeps_its_answers_when_the_catalogue_changes_and_names_what_wen
 
 /// 首屏 of the application flow: a step reloaded mid-draft comes with its top drawn from the
 /// draft the `ot_draft` cookie names (the caption with the step, 全部步骤, the heading, the
-/// hint; on the review, its help and what applying together saves), never with an answer in
+/// hint, and a section's fields; on the review, its help and what applying together saves), never with an answer in
 /// it and never stored. Without the cookie, with a wrong key, or for a section the form does
 /// not have, the page is the one Trunk built.
 #[tokio::test]
@@ -580,6 +580,16 @@ async fn a_reloaded_step_arrives_with_its_top_drawn_and_nothing_personal() {
         )));
     }
     assert!(!drawn.contains("正在加载"), "the loading line is replaced");
+    // Its form too, with the draft's two rows, without values (the page's script puts in the
+    // tab's answers): the app starts when a field is used.
+    assert_eq!(section["key"], "shareholders");
+    for k in ["shareholders[0].name", "shareholders[1].id_number"] {
+        assert!(drawn.contains(&format!(" data-k=\"{k}\"")), "{k}: {drawn}");
+    }
+    assert!(!drawn.contains("shareholders[2]."), "a third row drawn");
+    assert!(drawn.contains("<legend class=\"ot-heading-m\">第 2 位</legend>"));
+    assert!(drawn.contains("<button type=\"submit\" class=\"ot-button\">继续</button>"));
+    assert!(!drawn.contains(" value=\"张"), "a value drawn");
     for personal in [ADULT, "13812345678", "张三", "解放路", draft_key.as_str()] {
         assert!(!drawn.contains(personal), "{personal} drawn");
     }

@@ -42,6 +42,19 @@ pub fn link(href: impl Into<String>, class: &str, s: impl Into<String>) -> N {
     el("a").attr("href", href).class(class).text(s)
 }
 
+/// A radio and its label (`.ot-radios__item`); `input` adds what else the radio carries.
+pub fn radio_item(name: &str, id: &str, label: &str, input: impl FnOnce(N) -> N) -> N {
+    let radio = el("input")
+        .class("ot-radios__input")
+        .attr("type", "radio")
+        .attr("name", name)
+        .attr("id", id);
+    el("div")
+        .class("ot-radios__item")
+        .child(input(radio))
+        .child(tc("label", "ot-radios__label", label).attr("for", id))
+}
+
 impl N {
     pub fn attr(mut self, name: &'static str, value: impl Into<String>) -> N {
         if let N::El { attrs, .. } = &mut self {

@@ -5,6 +5,7 @@
 
 pub mod blocks;
 pub mod doc;
+pub mod form_fields;
 pub mod form_top;
 pub mod form_words;
 pub mod messages;

@@ -13,7 +13,7 @@ use onetrip_api::progress::ApplicantAction;
 use onetrip_domain::lifecycle::Status;
 use onetrip_domain::workflow::RATING_LEVELS;
 
-use crate::doc::{N, el, html, link, tc};
+use crate::doc::{N, el, html, link, radio_item, tc};
 use crate::messages::Locale;
 
 /// A text in Chinese and in English.
@@ -87,16 +87,7 @@ fn counter(l: Locale) -> N {
 fn rate(l: Locale) -> N {
     let levels = RATING_LEVELS.iter().map(|(value, label)| {
         let id = format!("f-level-{value}");
-        el("div")
-            .class("ot-radios__item")
-            .child(
-                el("input")
-                    .class("ot-radios__input")
-                    .attr("type", "radio")
-                    .attr("name", "level")
-                    .attr("id", id.clone()),
-            )
-            .child(tc("label", "ot-radios__label", *label).attr("for", id))
+        radio_item("level", &id, label, |i| i)
     });
     let trips = TRIPS
         .iter()
