@@ -33,22 +33,53 @@ try {
         window.otDraft = fetch(drafts, { headers: headers })
             .then(function (r) { return r.ok ? r.text() : null; }, function () { return null; });
     }
-    // A section drawn whole: its answers put in, where nothing has been typed yet.
+    // A section drawn whole: its fields (in a template) laid out a few a frame below the
+    // top, then its answers put in, where nothing has been typed yet.
     if (window.otDraft && cookie === tab && /^\/apply\/s\//.test(location.pathname)) {
-        window.otDraft.then(function (text) {
-            var data;
-            try { data = JSON.parse(text).data; } catch (e) { return; }
-            var fill = function () {
-                [].forEach.call(document.querySelectorAll("main [data-k]"), function (i) {
-                    var k = i.getAttribute("data-k"), row = /^(.+)\[(\d+)\]\.(.+)$/.exec(k);
-                    var v = row ? (((data.groups || {})[row[1]] || [])[row[2]] || {})[row[3]] : (data.values || {})[k];
-                    if (v == null) return;
-                    if (i.type === "radio") { if (!i.form.querySelector("[name='" + i.name + "']:checked")) i.checked = i.value === v; }
-                    else if (i.value === "") i.value = v;
-                });
+        var data = window.otDraft.then(function (text) {
+            try { return JSON.parse(text).data; } catch (e) { return null; }
+        });
+        var laid = new Promise(function (done) {
+            var lay = function () {
+                var d = document, tpl = d.getElementById("ot-fields"), ops = [];
+                if (!tpl) return;
+                // In document order: [where, node, before]; a form and a row go in empty,
+                // their children after them.
+                var walk = function (where, nodes, before) {
+                    [].forEach.call(nodes, function (n) {
+                        if (n.tagName === "FORM" || (n.classList && n.classList.contains("ot-row"))) {
+                            var shell = n.cloneNode(false);
+                            ops.push([where, shell, before]);
+                            walk(shell, n.childNodes, null);
+                        } else ops.push([where, n, before]);
+                    });
+                };
+                walk(tpl.parentNode, tpl.content.childNodes, tpl);
+                var more = function () {
+                    if (window.otStarted) return;
+                    for (var f = 0; f < 2 && ops.length;) {
+                        var op = ops.shift();
+                        if (op[1].classList && op[1].classList.contains("ot-field")) f++;
+                        op[0].insertBefore(op[1], op[2]);
+                    }
+                    if (ops.length) return requestAnimationFrame(function () { setTimeout(more); });
+                    done();
+                };
+                requestAnimationFrame(function () { setTimeout(more); });
             };
-            if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fill);
-            else fill();
+            if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", lay);
+            else lay();
+        });
+        Promise.all([data, laid]).then(function (v) {
+            var data = v[0];
+            if (!data || window.otStarted) return;
+            [].forEach.call(document.querySelectorAll("main [data-k]"), function (i) {
+                var k = i.getAttribute("data-k"), row = /^(.+)\[(\d+)\]\.(.+)$/.exec(k);
+                var v = row ? (((data.groups || {})[row[1]] || [])[row[2]] || {})[row[3]] : (data.values || {})[k];
+                if (v == null) return;
+                if (i.type === "radio") { if (!i.form.querySelector("[name='" + i.name + "']:checked")) i.checked = i.value === v; }
+                else if (i.value === "") i.value = v;
+            });
         });
     }
     if (t[1] && cookie === tab && location.pathname === "/apply/review") {

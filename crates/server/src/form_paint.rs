@@ -21,7 +21,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use onetrip_api::application::DRAFT_COOKIE;
 use onetrip_domain::application::{ApplicationData, ApplicationForm, prefill};
-use onetrip_ui::doc::{N, html};
+use onetrip_ui::doc::{N, el, html};
 use onetrip_ui::form_fields::section_form;
 use onetrip_ui::form_top::step_top;
 
@@ -81,7 +81,9 @@ async fn drawn(state: &AppState, headers: &HeaderMap, here: &str) -> Option<Stri
         None => state.apply_on_use.as_ref()?,
         Some(section) => match section_fields(&form, &row.data, section) {
             Some(fields) => {
-                page.extend(fields.into_iter().map(|n| n.attr("data-drawn", "")));
+                // Laid out by the page's script a few fields a frame, after the top has been
+                // shown: the whole step laid out at once held a slow phone for over 100 ms.
+                page.push(el("template").attr("id", "ot-fields").children(fields));
                 state.apply_on_use.as_ref()?
             }
             None => state.form_paint.as_ref()?,

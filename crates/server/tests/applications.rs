@@ -587,6 +587,7 @@ async fn a_reloaded_step_arrives_with_its_top_drawn_and_nothing_personal() {
         assert!(drawn.contains(&format!(" data-k=\"{k}\"")), "{k}: {drawn}");
     }
     assert!(!drawn.contains("shareholders[2]."), "a third row drawn");
+    assert!(drawn.contains("<template id=\"ot-fields\"><form novalidate=\"\">"));
     assert!(drawn.contains("<legend class=\"ot-heading-m\">第 2 位</legend>"));
     assert!(drawn.contains("<button type=\"submit\" class=\"ot-button\">继续</button>"));
     assert!(!drawn.contains(" value=\"张"), "a value drawn");
