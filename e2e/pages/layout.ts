@@ -42,3 +42,14 @@ export class Layout {
     expect(overflow, 'horizontal overflow in px').toBeLessThanOrEqual(0);
   }
 }
+
+/** Hold the page's wasm back (a slow network) until the returned function is called. */
+export async function holdApp(page: Page): Promise<() => void> {
+  let arrive = () => {};
+  const held = new Promise<void>((r) => (arrive = r));
+  await page.route('**/*.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  return arrive;
+}

@@ -1,5 +1,6 @@
 import { test, expect } from '../fixtures';
 import { ADULT, ADULT_2, ApplyFlow, CHILD, LI, ZHANG, seedChecklist } from '../pages/apply';
+import { holdApp } from '../pages/layout';
 import { MaterialsPage } from '../pages/materials';
 import { readQr } from '../pages/qr';
 
@@ -201,12 +202,7 @@ test('a draft saved on one phone is resumed on another with the link and the ID 
     if (r.url().endsWith('.wasm')) asked.push('app');
   });
   for (const [address, heading] of [['', '法定代表人'], ['/apply/review', '核对您填写的信息']]) {
-    let arrive = () => {};
-    const held = new Promise<void>((r) => (arrive = r));
-    await page.route('**/*.wasm', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const arrive = await holdApp(page);
     if (address) await page.goto(address);
     else await page.reload();
     await flow.expectSection(heading);
@@ -239,12 +235,7 @@ test('a draft saved on one phone is resumed on another with the link and the ID 
   // A second tab shares the cookie but not the draft: the top drawn for the cookie's draft is
   // never shown there, and the tab says it has no application in progress.
   const tab = await page.context().newPage();
-  let arrive = () => {};
-  const held = new Promise<void>((r) => (arrive = r));
-  await tab.route('**/*.wasm', async (route) => {
-    await held;
-    await route.continue();
-  });
+  const arrive = await holdApp(tab);
   await tab.goto('/apply/review');
   await expect(tab.locator('main [data-drawn]')).toHaveCount(5);
   expect(await tab.locator('main h1[data-drawn]').isVisible(), 'the other draft\'s top shown').toBe(false);
@@ -288,12 +279,7 @@ test('a step reloaded is whole before its app, which comes when a field is used 
   // The shareholders again, on a fresh page (WeChat reloads, the back button after a while):
   // the fields are drawn by the server, two rows as the draft has, without values, which the
   // page's script puts in from the tab's own draft; the 230 KB app is not needed to read them.
-  let arrive = () => {};
-  const held = new Promise<void>((r) => (arrive = r));
-  await page.route('**/*.wasm', async (route) => {
-    await held;
-    await route.continue();
-  });
+  const arrive = await holdApp(page);
   await page.goto('/apply/s/shareholders');
   await flow.expectSection('股东（投资人）');
   await expect(flow.field('股东（投资人）姓名', 2)).toHaveValue('李四');
