@@ -33,42 +33,48 @@ try {
         window.otDraft = fetch(drafts, { headers: headers })
             .then(function (r) { return r.ok ? r.text() : null; }, function () { return null; });
     }
-    // A section drawn whole: its fields (in a template) laid out a few a frame below the
-    // top, then its answers put in, where nothing has been typed yet.
+    var ready = function (f) {
+        if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", f);
+        else f();
+    };
+    var frame = function (f) { requestAnimationFrame(function () { setTimeout(f); }); };
+    // Drawn nodes put in (`[where, node, before, weight]`), weighing two a frame, so that
+    // laying the page out never holds the phone for long (what is already shown does not
+    // move: it all goes below); then `done`. Not once the app has started: it draws itself.
+    var lay = function (ops, done) {
+        if (window.otStarted) return;
+        for (var w = 0; w < 2 && ops.length;) {
+            var op = ops.shift();
+            w += op[3];
+            op[0].insertBefore(op[1], op[2]);
+        }
+        if (ops.length) frame(function () { lay(ops, done); });
+        else done();
+    };
+    // A section drawn whole: its fields (in a template) laid out two a frame below the top,
+    // then its answers put in, where nothing has been typed yet.
     if (window.otDraft && cookie === tab && /^\/apply\/s\//.test(location.pathname)) {
         var data = window.otDraft.then(function (text) {
             try { return JSON.parse(text).data; } catch (e) { return null; }
         });
         var laid = new Promise(function (done) {
-            var lay = function () {
-                var d = document, tpl = d.getElementById("ot-fields"), ops = [];
+            ready(function () {
+                var tpl = document.getElementById("ot-fields"), ops = [];
                 if (!tpl) return;
-                // In document order: [where, node, before]; a form and a row go in empty,
-                // their children after them.
+                // In document order; a form and a row go in empty, their children after them.
                 var walk = function (where, nodes, before) {
                     [].forEach.call(nodes, function (n) {
-                        if (n.tagName === "FORM" || (n.classList && n.classList.contains("ot-row"))) {
+                        var is = function (c) { return n.classList && n.classList.contains(c); };
+                        if (n.tagName === "FORM" || is("ot-row")) {
                             var shell = n.cloneNode(false);
-                            ops.push([where, shell, before]);
+                            ops.push([where, shell, before, 0]);
                             walk(shell, n.childNodes, null);
-                        } else ops.push([where, n, before]);
+                        } else ops.push([where, n, before, is("ot-field") ? 1 : 0]);
                     });
                 };
                 walk(tpl.parentNode, tpl.content.childNodes, tpl);
-                var more = function () {
-                    if (window.otStarted) return;
-                    for (var f = 0; f < 2 && ops.length;) {
-                        var op = ops.shift();
-                        if (op[1].classList && op[1].classList.contains("ot-field")) f++;
-                        op[0].insertBefore(op[1], op[2]);
-                    }
-                    if (ops.length) return requestAnimationFrame(function () { setTimeout(more); });
-                    done();
-                };
-                requestAnimationFrame(function () { setTimeout(more); });
-            };
-            if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", lay);
-            else lay();
+                frame(function () { lay(ops, done); });
+            });
         });
         Promise.all([data, laid]).then(function (v) {
             var data = v[0];
@@ -82,32 +88,21 @@ try {
             });
         });
     }
+    // The review's answers, a section (a heading or a list) a frame below the top.
     if (t[1] && cookie === tab && location.pathname === "/apply/review") {
         fetch(drafts + "/review", { headers: headers })
             .then(function (r) { return r.ok ? r.json() : null; }, function () { return null; })
             .then(function (v) {
-                var d = document, draw = function () {
-                    var top = d.querySelectorAll("main [data-drawn]"), at = top[top.length - 1];
+                ready(function () {
+                    var d = document, top = d.querySelectorAll("main [data-drawn]"), at = top[top.length - 1];
                     if (!v || !at) return app();
-                    var t = d.createElement("template");
+                    var t = d.createElement("template"), before = at.nextSibling;
                     t.innerHTML = v.html;
-                    var nodes = [].slice.call(t.content.childNodes);
-                    // A section a frame, so that laying the page out never holds the phone
-                    // for long (what is already shown does not move: it goes below).
-                    var more = function () {
-                        if (window.otStarted) return;
-                        for (var n = 0; n < 2 && nodes.length; n++) {
-                            var x = nodes.shift();
-                            at.parentNode.insertBefore(x, at.nextSibling);
-                            at = x;
-                        }
-                        if (nodes.length) return requestAnimationFrame(function () { setTimeout(more); });
+                    var ops = [].map.call(t.content.childNodes, function (n) { return [at.parentNode, n, before, 1]; });
+                    lay(ops, function () {
                         [].forEach.call(d.querySelectorAll("main [data-early]"), function (b) { b.disabled = false; });
-                    };
-                    more();
-                };
-                if (d.readyState === "loading") d.addEventListener("DOMContentLoaded", draw);
-                else draw();
+                    });
+                });
             });
     }
 } catch (e) { /* storage refused: the app asks itself */ }
