@@ -73,6 +73,64 @@ pub struct Config {
     /// Largest JSON body accepted, in bytes.
     #[arg(long, env = "ONETRIP_JSON_LIMIT", default_value_t = 64 * 1024)]
     pub json_limit: usize,
+    /// The key of the digests kept of identity and phone numbers (a booking's one-per-person
+    /// rules): unkeyed, a copy of the table gives the numbers back to anyone who tries them
+    /// all. At least 32 characters, the same on every instance, never logged. Unset: a key made
+    /// once and kept in the database (`server_secrets`), which a copy of the bookings alone
+    /// does not hold.
+    #[arg(long, env = "ONETRIP_DIGEST_KEY", hide_env_values = true)]
+    pub digest_key: Option<DigestKey>,
+}
+
+/// A secret key for keyed digests (`ids::keyed`). Its Debug form never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DigestKey(Vec<u8>);
+
+impl DigestKey {
+    pub const MIN_LEN: usize = 32;
+
+    /// A fresh key from the operating system's CSPRNG.
+    pub fn random() -> std::io::Result<Self> {
+        let mut bytes = vec![0u8; Self::MIN_LEN];
+        getrandom::fill(&mut bytes).map_err(std::io::Error::other)?;
+        Ok(DigestKey(bytes))
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// As kept in `server_secrets`: hex.
+    pub fn to_hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    pub fn from_hex(text: &str) -> Option<Self> {
+        let bytes = (0..text.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+            .collect::<Option<Vec<u8>>>()?;
+        (text.len().is_multiple_of(2) && bytes.len() >= Self::MIN_LEN).then_some(DigestKey(bytes))
+    }
+}
+
+impl FromStr for DigestKey {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.chars().count() < Self::MIN_LEN {
+            return Err(format!(
+                "ONETRIP_DIGEST_KEY needs at least {} characters (for example `openssl rand -hex 32`)",
+                Self::MIN_LEN
+            ));
+        }
+        Ok(DigestKey(s.as_bytes().to_vec()))
+    }
+}
+
+impl std::fmt::Debug for DigestKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DigestKey(..)")
+    }
 }
 
 impl Config {
@@ -132,6 +190,7 @@ impl Config {
             files_store: FilesStore::Local,
             json_limit: 64 * 1024,
             notify: crate::notify::Adapter::Log,
+            digest_key: None,
         }
     }
 
@@ -252,6 +311,30 @@ impl FromStr for RateSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_digest_key_is_long_enough_never_shown_and_keeps_its_hex_form() {
+        assert!("short".parse::<DigestKey>().unwrap_err().contains("32"));
+        let key: DigestKey = "0123456789abcdef0123456789abcdef".parse().unwrap();
+        assert_eq!(format!("{key:?}"), "DigestKey(..)");
+        let made = DigestKey::random().unwrap();
+        assert_eq!(DigestKey::from_hex(&made.to_hex()), Some(made.clone()));
+        assert_ne!(DigestKey::random().unwrap(), made);
+        for damaged in ["", "zz", "abc", &made.to_hex()[..40]] {
+            assert_eq!(DigestKey::from_hex(damaged), None, "{damaged}");
+        }
+        // Keyed digests: the same for the same key and value, apart for another key, and not
+        // the plain digest that trying every number would undo.
+        let keyed =
+            |k: &DigestKey| crate::routes::ids::keyed(k, &["booking-id", "110101199003070000"]);
+        assert_eq!(keyed(&made), keyed(&made.clone()));
+        assert_ne!(keyed(&made), keyed(&key));
+        assert_ne!(
+            keyed(&made),
+            crate::routes::ids::digest(&["booking-id", "110101199003070000"])
+        );
+        assert_eq!(keyed(&made).len(), 64);
+    }
 
     #[test]
     fn public_base_url_is_an_origin() {

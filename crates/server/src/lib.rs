@@ -76,6 +76,10 @@ pub struct AppState {
     /// Set when the server is asked to stop: long polls answer at once instead of holding
     /// the graceful shutdown for up to `WAIT_MAX_SECS`.
     pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
+    /// The key of the digests kept of identity and phone numbers (`ids::keyed`):
+    /// `ONETRIP_DIGEST_KEY`, else the database's (`build_state`), else (a state built
+    /// directly, in tests) one made for this process.
+    pub digest_key: Arc<config::DigestKey>,
 }
 
 /// Progress answers kept per generation: a few KB each, so at most some tens of MB.
@@ -143,7 +147,12 @@ impl AppState {
                 Arc::new(object_store::memory::InMemory::new())
             }
         };
+        let digest_key = match &config.digest_key {
+            Some(key) => key.clone(),
+            None => config::DigestKey::random().expect("the operating system's randomness"),
+        };
         AppState {
+            digest_key: Arc::new(digest_key),
             files,
             upload_permits: Arc::new(tokio::sync::Semaphore::new(
                 routes::files::DECODE_BUDGET as usize,
@@ -390,7 +399,13 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         tracing::info!(backend = storage.backend().name(), setting = %name, %value, "database setting");
     }
     let test_clock = test_clock_from_env();
-    let state = AppState::new(config, storage, catalog, test_clock);
+    let mut state = AppState::new(config, storage, catalog, test_clock);
+    if state.config.digest_key.is_none() {
+        state.digest_key = Arc::new(shared_digest_key(state.storage.as_ref()).await?);
+        tracing::warn!(
+            "ONETRIP_DIGEST_KEY unset: the digests of identity and phone numbers use a key kept in the database (see docs/deploy.md)"
+        );
+    }
     let now = state.clock.now();
     let new = state
         .storage
@@ -404,6 +419,13 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         "catalogue loaded"
     );
     Ok(state)
+}
+
+/// The digest key kept in the database, made by the first instance to start.
+pub async fn shared_digest_key(storage: &dyn Storage) -> anyhow::Result<config::DigestKey> {
+    let fresh = config::DigestKey::random()?.to_hex();
+    let kept = storage.secret("digest-key", &fresh).await?;
+    config::DigestKey::from_hex(&kept).context("server_secrets holds a damaged digest-key")
 }
 
 fn backend_name(url: &str) -> &'static str {

@@ -494,6 +494,11 @@ pub trait Storage: Send + Sync {
     /// A cheap round trip, for the health check.
     async fn ping(&self) -> Result<(), StorageError>;
 
+    /// The secret `name` the instances share: `fresh` is stored if there is none yet, and
+    /// what is stored is returned (a second instance starting at the same moment gets the
+    /// first one's).
+    async fn secret(&self, name: &str, fresh: &str) -> Result<String, StorageError>;
+
     /// Note that this catalogue version is live. Returns true the first time a version is seen.
     async fn record_catalog_version(
         &self,

@@ -10,6 +10,7 @@ use common::{
     NOW, TestApp, body_json, body_string, field_codes, seed_staff, spawn, spawn_with, staff_cookie,
 };
 use onetrip_server::clock::Timestamp;
+use onetrip_server::routes::ids;
 use serde_json::{Value, json};
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
@@ -138,6 +139,23 @@ async fn story(app: TestApp) {
         200
     );
     let token = b["token"].as_str().unwrap().to_owned();
+    // What is kept of the identity and phone numbers is keyed: a plain digest of numbers with
+    // so few possible values gives them back to anyone who tries them all.
+    let row = app
+        .state
+        .storage
+        .booking_by_token(&token)
+        .await
+        .unwrap()
+        .unwrap();
+    let (id, mobile) = person(1);
+    for (kept, what, value) in [
+        (&row.id_hash, "booking-id", &id),
+        (&row.phone_hash, "booking-phone", &mobile),
+    ] {
+        assert_ne!(*kept, ids::digest(&[what, value]), "{what} unkeyed");
+        assert_eq!(*kept, ids::keyed(&app.state.digest_key, &[what, value]));
+    }
     let again = body_json(app.get(&format!("/api/v1/bookings/{token}")).await).await;
     assert_eq!(again, b);
     assert_eq!(slot_left(&app, "A01", "09:00").await, (1, 1));

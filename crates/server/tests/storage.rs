@@ -568,6 +568,20 @@ async fn story(open: impl AsyncFn() -> Arc<dyn Storage>) {
         ]
     );
 
+    // The digest key the instances share when the environment gives none: the first made is
+    // kept, whoever asks later (another instance, a restart) gets it.
+    assert_eq!(db.secret("s", "first").await.unwrap(), "first");
+    assert_eq!(db.secret("s", "second").await.unwrap(), "first");
+    let key = onetrip_server::shared_digest_key(db.as_ref())
+        .await
+        .unwrap();
+    assert_eq!(
+        onetrip_server::shared_digest_key(open().await.as_ref())
+            .await
+            .unwrap(),
+        key
+    );
+
     let first = feedback("k1", "f1");
     assert_eq!(
         db.insert_feedback(first.clone()).await.unwrap(),

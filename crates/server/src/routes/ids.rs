@@ -28,6 +28,23 @@ pub fn parse(text: &str, len: usize) -> Option<String> {
     onetrip_domain::token::parse(text, len)
 }
 
+/// HMAC-SHA-256 (hex) of personal values that are compared but never stored (a booking's
+/// identity and phone numbers): a plain digest of a number with so few possible values is
+/// undone by trying them all, a keyed one not without the key (`Config::digest_key`).
+pub fn keyed(key: &crate::config::DigestKey, parts: &[&str]) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.bytes()).expect("any key length");
+    for p in parts {
+        mac.update(p.as_bytes());
+        mac.update(&[0]);
+    }
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// SHA-256 (hex) of secrets that are compared but never stored.
 pub fn digest(parts: &[&str]) -> String {
     let mut h = Sha256::new();

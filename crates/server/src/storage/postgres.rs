@@ -74,6 +74,11 @@ const MIGRATIONS: Migrations = &[
         "files_object",
         include_str!("../../migrations/postgres/0011_files_object.sql"),
     ),
+    (
+        12,
+        "server_secrets",
+        include_str!("../../migrations/postgres/0012_server_secrets.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming our migration lock.
@@ -414,6 +419,23 @@ impl Storage for Postgres {
                  RETURNING first_seen = last_seen",
                 &[&version, &now.0],
             )
+            .await
+            .map_err(query_err)?;
+        Ok(row.get(0))
+    }
+
+    async fn secret(&self, name: &str, fresh: &str) -> Result<String, StorageError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "INSERT INTO server_secrets (name, value) VALUES ($1, $2)
+                 ON CONFLICT (name) DO NOTHING",
+                &[&name, &fresh],
+            )
+            .await
+            .map_err(query_err)?;
+        let row = client
+            .query_one("SELECT value FROM server_secrets WHERE name = $1", &[&name])
             .await
             .map_err(query_err)?;
         Ok(row.get(0))

@@ -78,6 +78,11 @@ const MIGRATIONS: Migrations = &[
         "files_object",
         include_str!("../../migrations/sqlite/0011_files_object.sql"),
     ),
+    (
+        12,
+        "server_secrets",
+        include_str!("../../migrations/sqlite/0012_server_secrets.sql"),
+    ),
 ];
 
 /// At most this many writes share one transaction.
@@ -578,6 +583,26 @@ impl Storage for Sqlite {
                 .map_err(query_err)?;
             }
             Ok(inserted == 1)
+        })
+        .await
+    }
+
+    async fn secret(&self, name: &str, fresh: &str) -> Result<String, StorageError> {
+        let (name, fresh) = (name.to_owned(), fresh.to_owned());
+        self.write(move |conn| {
+            cached::run(
+                conn,
+                "INSERT INTO server_secrets (name, value) VALUES (?1, ?2)
+                     ON CONFLICT (name) DO NOTHING",
+                params![name, fresh],
+            )
+            .map_err(query_err)?;
+            conn.query_row(
+                "SELECT value FROM server_secrets WHERE name = ?1",
+                params![name],
+                |r| r.get(0),
+            )
+            .map_err(query_err)
         })
         .await
     }
