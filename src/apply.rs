@@ -120,17 +120,9 @@ pub fn forget() {
 }
 
 fn set_cookie(value: &str) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let secure = window.location().protocol().is_ok_and(|p| p == "https:");
-    let cookie = format!(
-        "{DRAFT_COOKIE}={value}; path=/apply; samesite=strict{}",
-        if secure { "; secure" } else { "" }
-    );
-    if let Some(document) = window.document() {
-        let _ = js_sys::Reflect::set(&document, &"cookie".into(), &cookie.into());
-    }
+    crate::prefs::write_cookie(&format!(
+        "{DRAFT_COOKIE}={value}; path=/apply; samesite=strict"
+    ));
 }
 
 fn remembered() -> Option<(String, String)> {

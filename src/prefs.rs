@@ -1,5 +1,7 @@
 //! The user's display preferences: language and elder mode (长辈模式). Remembered in
-//! localStorage, which holds nothing else: no identity or phone number is ever stored there.
+//! localStorage, which holds nothing else: no identity or phone number is ever stored there;
+//! and in the `ot_prefs` cookie (`zh-CN` or `en`, `.elder`), with which the server sends its
+//! pages already in elder mode and language (crates/server/src/prefs.rs).
 
 use leptos::prelude::*;
 
@@ -42,10 +44,31 @@ pub fn load() -> Prefs {
         .unwrap_or_default()
 }
 
+/// The cookie's value: as `encode`, with `.` for `;`, which a cookie cannot hold.
+pub fn cookie_value(prefs: Prefs) -> String {
+    prefs.encode().replace(';', ".")
+}
+
 fn save(prefs: Prefs) {
     if let Some(s) = storage() {
         // Private browsing may refuse; the preference then lasts for this visit only.
         let _ = s.set_item(KEY, &prefs.encode());
+    }
+    write_cookie(&format!(
+        "ot_prefs={}; path=/; max-age=31536000; samesite=lax",
+        cookie_value(prefs)
+    ));
+}
+
+/// Set one cookie (`name=value; path=…`), marked `secure` on https.
+pub fn write_cookie(line: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let secure = window.location().protocol().is_ok_and(|p| p == "https:");
+    let cookie = format!("{line}{}", if secure { "; secure" } else { "" });
+    if let Some(document) = window.document() {
+        let _ = js_sys::Reflect::set(&document, &"cookie".into(), &cookie.into());
     }
 }
 
@@ -119,6 +142,13 @@ mod tests {
         ] {
             assert_eq!(Prefs::decode(&p.encode()), p);
         }
+        // What the server reads (crates/server/src/prefs.rs).
+        let elder = Prefs {
+            locale: Locale::En,
+            elder: true,
+        };
+        assert_eq!(cookie_value(elder), "en.elder");
+        assert_eq!(cookie_value(Prefs::default()), "zh-CN");
         assert_eq!(Prefs::decode("garbage"), Prefs::default());
     }
 }

@@ -125,5 +125,11 @@ test('elder mode and English switched in the middle of the questions @journey', 
 
   await form.layout.chineseToggle.click();
   await expect(checklist.layout.heading).toHaveText(bundle.summary.name);
+  // The choice goes with the phone's requests (the ot_prefs cookie): the next page the server
+  // draws arrives in elder mode in its HTML, before any of its scripts has run.
+  const drawn = await page.goto('/bundles/newborn');
+  expect(await drawn!.text()).toContain('<html lang="zh-CN" class="ot-elder" data-prefs>');
+  await expect(form.layout.elderToggle).toHaveAttribute('aria-pressed', 'true');
   await form.layout.setElderMode(false);
+  expect(await (await page.goto('/bundles/newborn'))!.text()).toContain('<html lang="zh-CN" data-prefs>');
 });

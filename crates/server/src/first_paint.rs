@@ -26,6 +26,7 @@ use tower::Layer;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiPath, ApiQuery};
+use crate::prefs::Prefs;
 use crate::routes::views::{self, ViewQuery};
 
 /// index.html cut where the loading line is, with its title, and where the footer opens.
@@ -363,19 +364,25 @@ fn respond(
     drawn: Result<Drawn, ApiError>,
     fixed: bool,
 ) -> Response {
+    let prefs = Prefs::of(request.headers());
     let drawn = match (state.first_paint.as_deref(), drawn) {
         (Some(template), Ok(d)) => (template, d),
         (_, Err(e)) if e.code == ErrorCode::NotFound => {
-            let mut r = shell(state);
+            let mut r = shell(state, prefs);
             *r.status_mut() = StatusCode::NOT_FOUND;
             return r;
         }
-        _ => return shell(state),
+        _ => return shell(state, prefs),
     };
     let (template, d) = drawn;
     let etag = fixed.then(|| {
         crate::middleware::catalogue_etag_of(
-            &format!("{}.{}", state.catalog.version, template.version),
+            &format!(
+                "{}.{}{}",
+                state.catalog.version,
+                template.version,
+                Prefs::tag(prefs)
+            ),
             request.uri().path(),
         )
     });
@@ -395,24 +402,27 @@ fn respond(
         html(&d.after)
     );
     let page = template.page(&d.view.title, &main, &FEEDBACK);
+    let page = Prefs::apply(prefs, &page).into_owned();
     let response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
     with_cache(response, etag.as_deref())
 }
 
+/// Revalidated every time (`no-cache`), and told apart by the preferences' cookie.
 fn with_cache(mut response: Response, etag: Option<&str>) -> Response {
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.append(header::VARY, HeaderValue::from_static("Cookie"));
     if let Some(v) = etag.and_then(|e| HeaderValue::from_str(e).ok()) {
         h.insert(header::ETAG, v);
     }
     response
 }
 
-/// index.html as it is (the app draws the page).
-fn shell(state: &AppState) -> Response {
+/// index.html as it is (the app draws the page), with the phone's preferences.
+fn shell(state: &AppState, prefs: Option<Prefs>) -> Response {
     let response = (
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        state.index_html.to_string(),
+        Prefs::apply(prefs, &state.index_html).into_owned(),
     )
         .into_response();
     with_cache(response, None)
@@ -447,9 +457,10 @@ pub async fn track_page(
     // Level 5, as the drawn pages.
     let compressed = tower_http::compression::CompressionLayer::new()
         .quality(tower_http::compression::CompressionLevel::Precise(5))
-        .layer(tower::service_fn(move |_: Request| {
+        .layer(tower::service_fn(move |request: Request| {
             let state = state.clone();
-            async move { Ok::<_, std::convert::Infallible>(track(&state)) }
+            let prefs = Prefs::of(request.headers());
+            async move { Ok::<_, std::convert::Infallible>(track(&state, prefs)) }
         }));
     match tower::ServiceExt::oneshot(compressed, request).await {
         Ok(response) => response.map(axum::body::Body::new),
@@ -457,10 +468,10 @@ pub async fn track_page(
     }
 }
 
-fn track(state: &AppState) -> Response {
+fn track(state: &AppState, prefs: Option<Prefs>) -> Response {
     let page = match &*state.track_html {
         "" => crate::static_files::NOT_BUILT.to_owned(),
-        page => page.to_owned(),
+        page => Prefs::apply(prefs, page).into_owned(),
     };
     with_cache(
         ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response(),

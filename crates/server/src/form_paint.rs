@@ -26,6 +26,7 @@ use onetrip_ui::form_fields::section_form;
 use onetrip_ui::form_top::step_top;
 
 use crate::AppState;
+use crate::prefs::Prefs;
 use crate::routes::drafts;
 
 pub fn router() -> Router<AppState> {
@@ -56,10 +57,11 @@ async fn page(state: &AppState, headers: &HeaderMap, here: &str) -> Response {
         None if state.apply_html.is_empty() => crate::static_files::NOT_BUILT.to_owned(),
         None => state.apply_html.to_string(),
     };
+    let page = Prefs::apply(Prefs::of(headers), &page).into_owned();
     let mut response = Html(page).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.append(header::VARY, HeaderValue::from_static("Cookie"));
     response
 }
 

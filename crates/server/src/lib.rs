@@ -14,6 +14,7 @@ pub mod first_paint;
 pub mod form_paint;
 pub mod middleware;
 pub mod notify;
+pub mod prefs;
 pub mod qr;
 pub mod rate_limit;
 pub mod routes;

@@ -8,7 +8,8 @@
 // still hears), then put the values and focus back and press again what was pressed meanwhile; `hear`: start, and keep
 // a press (长辈模式 shows its effect at once) or a form sent for the app. A page's own
 // script may ask for the app at once (`otStart`, or `otStartNow` before this one has run) and
-// learn that it has been asked for (`otStarted`): progress-early.js.
+// learn that it has been asked for (`otStarted`): progress-early.js. A reader in English gets
+// the app at once: what the server drew is in Chinese.
 const d=document,h=d.documentElement,js='%JS%',wasm='%WASM%',queue=[],on=['click','focusin','keydown','submit'];
 let started=0;
 const elder=()=>h.classList.contains('ot-elder');
@@ -38,4 +39,4 @@ if(b.hasAttribute('aria-pressed')){const p=!elder();b.setAttribute('aria-pressed
 queue.push(key(b))}}
 for(const t of on)d.addEventListener(t,hear,true);
 window.otStart=start;if(window.otStartNow)frame().then(start);
-try{if(/^en/.test(localStorage.getItem('onetrip.prefs')))frame().then(start)}catch(x){}
+if(h.lang=='en')frame().then(start)

@@ -448,6 +448,64 @@ async fn guidance_pages_arrive_drawn() {
     assert_eq!(app.get("/r/0000000000").await.status(), 404);
 }
 
+/// 长辈模式 and English from the phone's `ot_prefs` cookie are on the pages the server sends,
+/// from their first paint, without the page's script reading localStorage: the drawn pages,
+/// the app's own page and the application flow's; another ETag for other preferences; a
+/// cookie we did not write changes nothing.
+#[tokio::test]
+async fn pages_come_in_the_phones_elder_mode_and_language() {
+    let app = spawn().await;
+    let elder = [("cookie", "ot_prefs=zh-CN.elder")];
+    let plain = app.get("/matters/company-registration").await;
+    let plain_tag = plain.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(
+        body_string(plain)
+            .await
+            .contains("<html lang=\"zh-CN\"><head>")
+    );
+    let r = app.get_with("/matters/company-registration", &elder).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().get_all("vary").iter().any(|v| v == "Cookie"));
+    let tag = r.headers()["etag"].to_str().unwrap().to_owned();
+    assert_ne!(tag, plain_tag, "the same ETag for another page");
+    let page = body_string(r).await;
+    assert!(
+        page.contains("<html lang=\"zh-CN\" class=\"ot-elder\" data-prefs><head>"),
+        "{page}"
+    );
+    assert!(page.contains("企业设立登记"));
+    // Revalidated with its own ETag: the plain page's does not match.
+    let again = app
+        .get_with(
+            "/matters/company-registration",
+            &[elder[0], ("if-none-match", &plain_tag)],
+        )
+        .await;
+    assert_eq!(again.status(), 200);
+    // The app's own page (a code that does not exist) and 办件进度's.
+    for uri in ["/c/0000000000", "/track/ABCDEFGHJK"] {
+        let english = app.get_with(uri, &[("cookie", "ot_prefs=en")]).await;
+        let page = body_string(english).await;
+        assert!(
+            page.contains("<html lang=\"en\" data-prefs>"),
+            "{uri}: {page}"
+        );
+    }
+    // The application flow's page (no draft: as built).
+    let page = body_string(app.get_with("/apply/s/company", &elder).await).await;
+    assert!(page.contains("class=\"ot-elder\" data-prefs"), "{page}");
+    // Not a value the apps write: the page as built.
+    for junk in [
+        "ot_prefs=fr",
+        "ot_prefs=zh-CN.elder.x",
+        "ot_prefs=\"><script>",
+    ] {
+        let page = body_string(app.get_with("/", &[("cookie", junk)]).await).await;
+        assert!(page.contains("<html lang=\"zh-CN\"><head>"), "{junk}");
+        assert!(!page.contains("data-prefs"), "{junk}");
+    }
+}
+
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let app = spawn().await;
