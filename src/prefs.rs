@@ -9,29 +9,7 @@ use crate::messages::Locale;
 
 const KEY: &str = "onetrip.prefs";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct Prefs {
-    pub locale: Locale,
-    pub elder: bool,
-}
-
-impl Prefs {
-    /// `zh-CN;elder` style, readable and tiny.
-    pub fn encode(self) -> String {
-        format!(
-            "{}{}",
-            self.locale.tag(),
-            if self.elder { ";elder" } else { "" }
-        )
-    }
-
-    pub fn decode(s: &str) -> Prefs {
-        let mut parts = s.split(';');
-        let locale = parts.next().and_then(Locale::from_tag).unwrap_or_default();
-        let elder = parts.any(|p| p == "elder");
-        Prefs { locale, elder }
-    }
-}
+pub use onetrip_ui::prefs::Prefs;
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -44,19 +22,15 @@ pub fn load() -> Prefs {
         .unwrap_or_default()
 }
 
-/// The cookie's value: as `encode`, with `.` for `;`, which a cookie cannot hold.
-pub fn cookie_value(prefs: Prefs) -> String {
-    prefs.encode().replace(';', ".")
-}
-
 fn save(prefs: Prefs) {
     if let Some(s) = storage() {
         // Private browsing may refuse; the preference then lasts for this visit only.
         let _ = s.set_item(KEY, &prefs.encode());
     }
     write_cookie(&format!(
-        "ot_prefs={}; path=/; max-age=31536000; samesite=lax",
-        cookie_value(prefs)
+        "{}={}; path=/; max-age=31536000; samesite=lax",
+        onetrip_ui::prefs::COOKIE,
+        prefs.cookie_value()
     ));
 }
 
@@ -118,37 +92,4 @@ pub fn provide_chinese() -> RwSignal<Prefs> {
 
 pub fn use_prefs() -> RwSignal<Prefs> {
     expect_context::<RwSignal<Prefs>>()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn round_trip() {
-        for p in [
-            Prefs {
-                locale: Locale::Zh,
-                elder: false,
-            },
-            Prefs {
-                locale: Locale::Zh,
-                elder: true,
-            },
-            Prefs {
-                locale: Locale::En,
-                elder: true,
-            },
-        ] {
-            assert_eq!(Prefs::decode(&p.encode()), p);
-        }
-        // What the server reads (crates/server/src/prefs.rs).
-        let elder = Prefs {
-            locale: Locale::En,
-            elder: true,
-        };
-        assert_eq!(cookie_value(elder), "en.elder");
-        assert_eq!(cookie_value(Prefs::default()), "zh-CN");
-        assert_eq!(Prefs::decode("garbage"), Prefs::default());
-    }
 }

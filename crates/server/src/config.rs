@@ -102,7 +102,7 @@ impl DigestKey {
 
     /// As kept in `server_secrets`: hex.
     pub fn to_hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        crate::routes::ids::hex(&self.0)
     }
 
     pub fn from_hex(text: &str) -> Option<Self> {

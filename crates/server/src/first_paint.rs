@@ -26,7 +26,7 @@ use tower::Layer;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiPath, ApiQuery};
-use crate::prefs::Prefs;
+use crate::prefs;
 use crate::routes::views::{self, ViewQuery};
 
 /// index.html cut where the loading line is, with its title, and where the footer opens.
@@ -364,7 +364,7 @@ fn respond(
     drawn: Result<Drawn, ApiError>,
     fixed: bool,
 ) -> Response {
-    let prefs = Prefs::of(request.headers());
+    let prefs = prefs::of(request.headers());
     let drawn = match (state.first_paint.as_deref(), drawn) {
         (Some(template), Ok(d)) => (template, d),
         (_, Err(e)) if e.code == ErrorCode::NotFound => {
@@ -381,7 +381,7 @@ fn respond(
                 "{}.{}{}",
                 state.catalog.version,
                 template.version,
-                Prefs::tag(prefs)
+                prefs::tag(prefs)
             ),
             request.uri().path(),
         )
@@ -402,7 +402,7 @@ fn respond(
         html(&d.after)
     );
     let page = template.page(&d.view.title, &main, &FEEDBACK);
-    let page = Prefs::apply(prefs, &page).into_owned();
+    let page = prefs::apply(prefs, &page).into_owned();
     let response = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
     with_cache(response, etag.as_deref())
 }
@@ -419,10 +419,10 @@ fn with_cache(mut response: Response, etag: Option<&str>) -> Response {
 }
 
 /// index.html as it is (the app draws the page), with the phone's preferences.
-fn shell(state: &AppState, prefs: Option<Prefs>) -> Response {
+fn shell(state: &AppState, prefs: Option<prefs::Prefs>) -> Response {
     let response = (
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        Prefs::apply(prefs, &state.index_html).into_owned(),
+        prefs::apply(prefs, &state.index_html).into_owned(),
     )
         .into_response();
     with_cache(response, None)
@@ -459,7 +459,7 @@ pub async fn track_page(
         .quality(tower_http::compression::CompressionLevel::Precise(5))
         .layer(tower::service_fn(move |request: Request| {
             let state = state.clone();
-            let prefs = Prefs::of(request.headers());
+            let prefs = prefs::of(request.headers());
             async move { Ok::<_, std::convert::Infallible>(track(&state, prefs)) }
         }));
     match tower::ServiceExt::oneshot(compressed, request).await {
@@ -468,10 +468,10 @@ pub async fn track_page(
     }
 }
 
-fn track(state: &AppState, prefs: Option<Prefs>) -> Response {
+fn track(state: &AppState, prefs: Option<prefs::Prefs>) -> Response {
     let page = match &*state.track_html {
         "" => crate::static_files::NOT_BUILT.to_owned(),
-        page => Prefs::apply(prefs, page).into_owned(),
+        page => prefs::apply(prefs, page).into_owned(),
     };
     with_cache(
         ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response(),

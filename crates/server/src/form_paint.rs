@@ -26,7 +26,7 @@ use onetrip_ui::form_fields::section_form;
 use onetrip_ui::form_top::step_top;
 
 use crate::AppState;
-use crate::prefs::Prefs;
+use crate::prefs;
 use crate::routes::drafts;
 
 pub fn router() -> Router<AppState> {
@@ -57,7 +57,7 @@ async fn page(state: &AppState, headers: &HeaderMap, here: &str) -> Response {
         None if state.apply_html.is_empty() => crate::static_files::NOT_BUILT.to_owned(),
         None => state.apply_html.to_string(),
     };
-    let page = Prefs::apply(Prefs::of(headers), &page).into_owned();
+    let page = prefs::apply(prefs::of(headers), &page).into_owned();
     let mut response = Html(page).into_response();
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -107,12 +107,7 @@ fn section_fields(form: &ApplicationForm, data: &str, section: &str) -> Option<V
 
 /// `ot_draft`'s token and key.
 fn cookie(headers: &HeaderMap) -> Option<(&str, &str)> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(DRAFT_COOKIE)?.strip_prefix('='))?
+    crate::middleware::cookie(headers, DRAFT_COOKIE)?
         .split_once(':')
         .filter(|(t, k)| !t.is_empty() && !k.is_empty() && k.len() <= 64)
 }

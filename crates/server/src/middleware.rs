@@ -110,6 +110,17 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+/// The value of the request's cookie `name`, if it sent one.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find_map(|(n, value)| (n == name).then_some(value))
+}
+
 /// Refuse state-changing requests that a browser says come from another site. `Sec-Fetch-Site`
 /// first; where a browser does not send it, the `Origin` must be ours. Clients that send
 /// neither (curl, the load generator) are not browsers and cannot carry a user's session.

@@ -112,14 +112,7 @@ fn token_hash(token: &str) -> String {
 
 /// The session token in the request's cookies, if any.
 fn cookie_token(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_owned())
+    crate::middleware::cookie(headers, COOKIE).map(str::to_owned)
 }
 
 fn unauthorized() -> ApiError {

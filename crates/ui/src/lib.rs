@@ -10,6 +10,7 @@ pub mod form_top;
 pub mod form_words;
 pub mod messages;
 pub mod pages;
+pub mod prefs;
 pub mod progress_controls;
 pub mod progress_page;
 pub mod review;

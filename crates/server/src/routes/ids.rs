@@ -38,11 +38,12 @@ pub fn keyed(key: &crate::config::DigestKey, parts: &[&str]) -> String {
         mac.update(p.as_bytes());
         mac.update(&[0]);
     }
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&mac.finalize().into_bytes())
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// SHA-256 (hex) of secrets that are compared but never stored.
@@ -52,7 +53,7 @@ pub fn digest(parts: &[&str]) -> String {
         h.update(p.as_bytes());
         h.update([0]);
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&h.finalize())
 }
 
 /// Insert a new record under a random id. A taken id (rare with 50 or more random bits) is
