@@ -5,7 +5,8 @@
 // the app (a key, or a button or field pressed or focused; not a link, 打印 or 分享);
 // `start`: download and compile, note the values typed (until it has mounted) and the focus,
 // mount (an app may mount a task after its wasm has run: until what was drawn is gone, this
-// still hears), then put the values and focus back and press again what was pressed meanwhile; `hear`: start, and keep
+// still hears), then put the values and focus back and press again what was pressed meanwhile
+// (waiting up to 300 frames for it: the review draws its button once the draft is in); `hear`: start, and keep
 // a press (长辈模式 shows its effect at once) or a form sent for the app. A page's own
 // script may ask for the app at once (`otStart`, or `otStartNow` before this one has run) and
 // learn that it has been asked for (`otStarted`): progress-early.js. A reader in English gets
@@ -17,7 +18,7 @@ for(const e of d.querySelectorAll('[data-early]')){e.disabled=false;if(e.hasAttr
 const key=e=>e&&e!==d.body&&(e.id?'#'+e.id:e.tagName+' '+e.textContent.trim());
 const find=k=>k&&(k[0]=='#'?d.getElementById(k.slice(1)):[...d.getElementsByTagName(k.split(' ')[0])].find(x=>key(x)==k));
 const frame=()=>new Promise(r=>requestAnimationFrame(()=>setTimeout(r)));
-const found=async k=>{for(let i=0;i<30;i++){const e=find(k);if(e)return e;await frame()}};
+const found=async(k,n=30)=>{for(let i=0;i<n;i++){const e=find(k);if(e)return e;await frame()}};
 const wants=e=>{const t=e.target;if(!t.closest||t.closest('a[href],[data-print],[data-share]'))return;
 if(e.type=='keydown')return 1;return t.closest('button,input,select,textarea,form')};
 async function start(){if(started)return;started=window.otStarted=1;
@@ -31,7 +32,7 @@ window.wasmBindings=b;dispatchEvent(new CustomEvent('TrunkApplicationStarted',{d
 for(const[id,v,s,e]of kept.values()){const i=v&&await found('#'+id);if(i){if(v===true)i.checked=v;else i.value=v;
 i.dispatchEvent(new Event(v===true||i.tagName=='SELECT'?'change':'input',{bubbles:true}));if('#'+id==focus){i.focus();if(s!=null)i.setSelectionRange(s,e)}}}
 const f=focus&&await found(focus);if(f&&d.activeElement!=f)f.focus();
-for(const k of queue.splice(0))(await found(k))?.click()}catch(x){started=window.otStarted=0}}
+for(const k of queue.splice(0))(await found(k,300))?.click()}catch(x){started=window.otStarted=0}}
 function hear(e){if(!wants(e))return;start();
 if(e.type=='submit'){e.preventDefault();queue.push(key(e.submitter||e.target.querySelector('[type=submit]')))}
 else if(e.type=='click'){const b=e.target.closest('button');if(!b||b.type=='submit')return;e.preventDefault();
